@@ -1,0 +1,3 @@
+//! Python source to MicroPython bytecode. `#![no_std]` + `alloc`; knows nothing of the runtime's objects.
+#![no_std]
+extern crate alloc;

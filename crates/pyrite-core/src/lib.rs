@@ -1,0 +1,3 @@
+//! The Pyrite runtime.
+#![no_std]
+extern crate alloc;
