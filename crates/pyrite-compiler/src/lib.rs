@@ -3,4 +3,7 @@
 extern crate alloc;
 
 pub mod raw;
-pub use raw::{CompileError, CompiledModule, Const, ErrorKind, Mode, Options, RawCode, RawCodeKind};
+pub use raw::{
+    CompileError, CompiledModule, Const, ErrorKind, Mode, Options, RawCode, RawCodeKind,
+};
+pub mod bc;

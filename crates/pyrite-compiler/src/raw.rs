@@ -71,7 +71,11 @@ pub mod scope_flags {
 pub enum Mode {
     /// A module or `exec` string.
     File,
-    /// One interactive statement: expression statements print their value (PRINT_EXPR).
+    /// One interactive statement (REPL). As MicroPython does, each expression statement at module
+    /// level compiles to `__repl_print__(expr)` (LOAD_NAME `__repl_print__`, the expression,
+    /// CALL_FUNCTION 1, POP_TOP): the runtime must provide the builtin `__repl_print__`, which
+    /// prints `repr(value)` unless value is None, and stores it in `builtins._`. There is no
+    /// PRINT_EXPR opcode.
     Single,
     /// One expression; the code returns its value.
     Eval,
@@ -90,7 +94,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { opt_level: 0, small_int_bits: 31 }
+        Options {
+            opt_level: 0,
+            small_int_bits: 31,
+        }
     }
 }
 
