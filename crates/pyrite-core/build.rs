@@ -21,6 +21,10 @@ const SPECIAL: &[(&str, &str)] = &[
     ("DOT_MPY", ".mpy"),
     ("SLASH", "/"),
     ("DOT", "."),
+    // Keywords that cannot be raw identifiers (other keywords are spelled Q::r#type, Q::r#in...).
+    ("SELF", "self"),
+    ("SUPER", "super"),
+    ("CRATE", "crate"),
 ];
 
 fn scan(dir: &Path, out: &mut BTreeMap<String, String>) {

@@ -1,4 +1,6 @@
-//! Iterator types: the sequence iterator (for objects with only `__getitem__`), etc.
+//! Iterator types: the sequence iterator (for objects with only `__getitem__`), `enumerate`,
+//! `zip`, `map`, `filter`, `reversed`. Contract: `new_seq_iter(vm, obj)`, `ENUMERATE_TYPE`, `ZIP_TYPE`,
+//! `MAP_TYPE`, `FILTER_TYPE`, `REVERSED_TYPE`.
 
 use crate::value::Value;
 use crate::vm::Vm;
