@@ -1,0 +1,145 @@
+//! Module objects (`<module 'name'>`).
+//!
+//! A module is a header and its globals dict. Attribute loads and stores go through that dict;
+//! builtin modules whose globals are a fixed static table are read-only (storing raises
+//! AttributeError, as MicroPython's ROM modules do). A module's `__name__` lives in its globals.
+//!
+//! Contract for others:
+//! - `new_module(vm, name) -> PyResult<Value>`: the module registered as `sys.modules[name]`,
+//!   made with a fresh globals dict holding `__name__` if it is not there yet (as MicroPython's
+//!   `mp_obj_new_module`); the importer removes it again if running its code fails.
+//! - `new_module_with_globals(vm, globals)`: a module over an existing dict (not registered).
+//! - `module_globals(v) -> Option<Value>`: the globals dict of a module value.
+
+use alloc::string::String;
+
+use crate::map::DictObj;
+use crate::obj::{AttrAction, PrintKind, Type};
+use crate::qstr::{Qstr, Q};
+use crate::types::str::str_data;
+use crate::value::{ObjHeader, Value};
+use crate::vm::Vm;
+use crate::PyResult;
+
+/// A module: its globals dict (a heap dict, or a fixed static dict for builtin modules).
+#[repr(C)]
+pub struct ModuleObj {
+    pub hdr: ObjHeader,
+    pub globals: Value,
+}
+
+crate::py_object!(ModuleObj, MODULE_TYPE);
+
+/// `module`.
+pub static MODULE_TYPE: Type = Type {
+    print: Some(module_print),
+    attr: Some(module_attr),
+    ..Type::new(Q::module)
+};
+
+/// The globals dict of a module value.
+pub fn module_globals(v: Value) -> Option<Value> {
+    v.downcast::<ModuleObj>().map(|m| m.globals)
+}
+
+/// The module's `__name__` as a qstr, if it has a str one.
+pub fn module_name(vm: &mut Vm, v: Value) -> Option<Qstr> {
+    let g = module_globals(v)?.downcast::<DictObj>()?;
+    let n = g.map.get_qstr(vm, Q::__name__)?;
+    if let Some(q) = n.as_qstr() {
+        return Some(q);
+    }
+    let s = str_data(vm, n)?;
+    let text = String::from(s.as_str());
+    Some(vm.intern(&text))
+}
+
+/// A module over `globals` (a dict), not entered in `sys.modules`.
+pub fn new_module_with_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    if globals.downcast::<DictObj>().is_none() {
+        return Err(vm.type_error("module globals must be a dict"));
+    }
+    Ok(vm
+        .alloc_obj(ModuleObj {
+            hdr: ObjHeader::new(&MODULE_TYPE),
+            globals,
+        })?
+        .value())
+}
+
+/// The module `name` from `sys.modules`, or a new one (globals `{'__name__': name}`) entered
+/// there.
+pub fn new_module(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
+    let modules = vm.sys.modules;
+    if let Some(d) = modules.downcast::<DictObj>() {
+        if let Some(m) = d.map.get_qstr(vm, name) {
+            if m.downcast::<ModuleObj>().is_some() {
+                return Ok(m);
+            }
+        }
+    }
+    let g = crate::types::dict::new_dict(vm)?;
+    g.map.set_qstr(vm, Q::__name__, Value::qstr(name))?;
+    let m = new_module_with_globals(vm, g.value())?;
+    if let Some(d) = modules.downcast::<DictObj>() {
+        d.map.set_qstr(vm, name, m)?;
+    }
+    Ok(m)
+}
+
+fn module_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+    let Some(g) = module_globals(v).and_then(|g| g.downcast::<DictObj>()) else {
+        out.push_str("<module>");
+        return Ok(());
+    };
+    out.push_str("<module '");
+    if let Some(n) = g.map.get_qstr(vm, Q::__name__) {
+        vm.print_to(n, PrintKind::Str, out)?;
+    }
+    out.push('\'');
+    if let Some(f) = g.map.get_qstr(vm, Q::__file__) {
+        out.push_str(" from '");
+        vm.print_to(f, PrintKind::Str, out)?;
+        out.push('\'');
+    }
+    out.push('>');
+    Ok(())
+}
+
+fn module_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResult<Option<Value>> {
+    let Some(g) = module_globals(v).and_then(|g| g.downcast::<DictObj>()) else {
+        return Ok(None);
+    };
+    match action {
+        AttrAction::Load => {
+            if let Some(x) = g.map.get_qstr(vm, name) {
+                return Ok(Some(x));
+            }
+            if name == Q::__dict__ {
+                return Ok(Some(g.value()));
+            }
+            if name != Q::__getattr__ {
+                if let Some(f) = g.map.get_qstr(vm, Q::__getattr__) {
+                    return vm.call(f, &[Value::qstr(name)], &[]).map(Some);
+                }
+            }
+            Ok(None)
+        }
+        AttrAction::Store(x) => {
+            if g.map.is_fixed() {
+                return Ok(None);
+            }
+            g.map.set_qstr(vm, name, x)?;
+            Ok(Some(Value::NONE))
+        }
+        AttrAction::Delete => {
+            if g.map.is_fixed() {
+                return Ok(None);
+            }
+            match g.map.remove(vm, Value::qstr(name))? {
+                Some(_) => Ok(Some(Value::NONE)),
+                None => Ok(None),
+            }
+        }
+    }
+}
