@@ -9,22 +9,36 @@ Every interpreter must print the same result for a benchmark; a mismatch is repo
 usage: benches/run.py [--pyrite PATH] [--reps R] [--n N] [--only a,b] [--json FILE]
 No timing is asserted anywhere: this is a measuring tool, not a test.
 """
-import argparse, json, math, os, re, statistics, subprocess, sys, time
+import argparse, json, math, os, re, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGS = os.path.join(HERE, "progs")
 
 
+RSS_HELPER = None
+
+
+def rss_helper():
+    """Build benches/rss.c (gcc is on every machine we use) once, into a temporary directory."""
+    global RSS_HELPER
+    if RSS_HELPER is None:
+        d = tempfile.mkdtemp(prefix="pyrite-bench-")
+        exe = os.path.join(d, "rss")
+        subprocess.run(["gcc", "-O2", "-o", exe, os.path.join(HERE, "rss.c")], check=True)
+        RSS_HELPER = (exe, os.path.join(d, "rss.out"))
+    return RSS_HELPER
+
+
 def run_once(argv, env=None):
+    exe, outfile = rss_helper()
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    out = p.stdout.read()
-    err = p.stderr.read()
-    # Reap the child ourselves to get its ru_maxrss (KiB on Linux).
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run([exe, outfile] + argv, capture_output=True, env=env)
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, out.decode(errors="replace").strip(), err.decode(errors="replace"), p.returncode, ru.ru_maxrss
+    try:
+        rss = int(open(outfile).read())
+    except (OSError, ValueError):
+        rss = 0
+    return wall, p.stdout.decode(errors="replace").strip(), p.stderr.decode(errors="replace"), p.returncode, rss
 
 
 def main():
