@@ -1,0 +1,608 @@
+//! The GC heap: one fixed-size region supplied by the port, mark-sweep, non-moving.
+//!
+//! Layout of the region: `[allocation table | finaliser table | padding | blocks ...]`.
+//! The pool is cut into blocks of [`BLOCK_BYTES`]. The allocation table (ATB) keeps 2 bits per
+//! block: FREE, HEAD (first block of an allocation), TAIL (following blocks), MARK (a head that
+//! the current collection found reachable). The finaliser table (FTB) keeps 1 bit per block:
+//! "call the type's finaliser when this allocation is swept".
+//!
+//! Marking is conservative: every word of a reachable allocation that equals the address of a
+//! HEAD block is a reference (so objects need no trace functions). Roots are given by the VM as
+//! word ranges; the native stack is scanned too (see [`Heap::scan_native_stack`]), where interior
+//! pointers also keep their allocation alive.
+
+use alloc::vec::Vec;
+use core::ptr::NonNull;
+
+/// Bytes per block: two words on 64-bit hosts, four on 32-bit targets.
+pub const BLOCK_BYTES: usize = 16;
+const WORD: usize = core::mem::size_of::<usize>();
+const BLOCKS_PER_ATB: usize = 4;
+
+const AT_FREE: u8 = 0;
+const AT_HEAD: u8 = 1;
+const AT_TAIL: u8 = 2;
+const AT_MARK: u8 = 3;
+
+const MARK_STACK_SIZE: usize = 256;
+
+/// Heap statistics (`gc.mem_alloc()`, `micropython.mem_info()`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HeapInfo {
+    pub total: usize,
+    pub used: usize,
+    pub free: usize,
+    /// Blocks in the largest free run.
+    pub max_free: usize,
+    /// Number of 1-block and 2-block allocations.
+    pub num_1block: usize,
+    pub num_2block: usize,
+    /// Blocks in the largest allocation.
+    pub max_block: usize,
+}
+
+/// The GC heap.
+pub struct Heap {
+    atb: NonNull<u8>,
+    ftb: NonNull<u8>,
+    pool: usize,
+    n_blocks: usize,
+    /// Lowest block index that might be free.
+    first_free: usize,
+    used_blocks: usize,
+    region_len: usize,
+    mark_stack: Vec<usize>,
+    mark_overflow: bool,
+    /// Nesting count of `heap_lock()`.
+    pub lock_depth: u32,
+    /// Automatic collection enabled (`gc.enable()/disable()`).
+    pub auto_collect: bool,
+    /// Collect when this many bytes were allocated since the last collection (`gc.threshold()`),
+    /// or never if None.
+    pub threshold: Option<usize>,
+    allocated_since_collect: usize,
+    /// Number of collections so far.
+    pub collections: usize,
+    /// High-water mark of used bytes since start (for benchmarks).
+    pub peak_used: usize,
+}
+
+/// What went wrong when allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocError {
+    /// Not enough contiguous free memory (even after a collection, if the caller did one).
+    NoMemory,
+    /// `micropython.heap_lock()` is in force.
+    Locked,
+}
+
+impl Heap {
+    /// Make a heap in `region`. The region must live as long as the heap and everything that
+    /// may hold pointers into it (in practice, for the rest of the program).
+    ///
+    /// # Safety
+    /// `region` must be valid for reads and writes for the heap's lifetime and not be used by
+    /// anything else.
+    pub unsafe fn new(region: *mut u8, len: usize) -> Heap {
+        // Blocks need 1/4 byte of ATB + 1/8 byte of FTB each.
+        let start = region as usize;
+        let align_up = |x: usize| (x + BLOCK_BYTES - 1) & !(BLOCK_BYTES - 1);
+        let mut n_blocks = (len * 8) / (BLOCK_BYTES * 8 + 2 + 1);
+        loop {
+            let atb_len = n_blocks.div_ceil(BLOCKS_PER_ATB);
+            let ftb_len = n_blocks.div_ceil(8);
+            let pool = align_up(start + atb_len + ftb_len);
+            if n_blocks == 0 || pool + n_blocks * BLOCK_BYTES <= start + len {
+                let atb_ptr = region;
+                // SAFETY: atb_len + ftb_len <= len by the loop condition, so both tables lie
+                // inside the caller's region.
+                let ftb_ptr = unsafe { region.add(atb_len) };
+                // SAFETY: the tables lie inside the region (above); clearing them marks every
+                // block free.
+                unsafe {
+                    core::ptr::write_bytes(atb_ptr, 0, atb_len);
+                    core::ptr::write_bytes(ftb_ptr, 0, ftb_len);
+                }
+                return Heap {
+                    // SAFETY: region is a valid, hence non-null, pointer.
+                    atb: unsafe { NonNull::new_unchecked(atb_ptr) },
+                    // SAFETY: derived from a non-null in-bounds pointer.
+                    ftb: unsafe { NonNull::new_unchecked(ftb_ptr) },
+                    pool,
+                    n_blocks,
+                    first_free: 0,
+                    used_blocks: 0,
+                    region_len: len,
+                    mark_stack: Vec::with_capacity(MARK_STACK_SIZE),
+                    mark_overflow: false,
+                    lock_depth: 0,
+                    auto_collect: true,
+                    threshold: None,
+                    allocated_since_collect: 0,
+                    collections: 0,
+                    peak_used: 0,
+                };
+            }
+            n_blocks -= 1;
+        }
+    }
+
+    /// Size of the region the port gave (what `-X heapsize=` asked for).
+    pub fn region_len(&self) -> usize {
+        self.region_len
+    }
+    /// Bytes usable for objects.
+    pub fn total_bytes(&self) -> usize {
+        self.n_blocks * BLOCK_BYTES
+    }
+    pub fn used_bytes(&self) -> usize {
+        self.used_blocks * BLOCK_BYTES
+    }
+    pub fn free_bytes(&self) -> usize {
+        (self.n_blocks - self.used_blocks) * BLOCK_BYTES
+    }
+    /// True if `addr` lies in the block pool.
+    #[inline(always)]
+    pub fn contains(&self, addr: usize) -> bool {
+        addr >= self.pool && addr < self.pool + self.n_blocks * BLOCK_BYTES
+    }
+    /// True if a collection should run before the next allocation of `nbytes`.
+    pub fn wants_collect(&self, nbytes: usize) -> bool {
+        if cfg!(feature = "gc-stress") {
+            return true;
+        }
+        match self.threshold {
+            Some(t) if self.auto_collect => self.allocated_since_collect + nbytes > t,
+            _ => false,
+        }
+    }
+
+    #[inline(always)]
+    fn atb_get(&self, block: usize) -> u8 {
+        // SAFETY: callers pass block < n_blocks; the ATB holds n_blocks/4 rounded up bytes.
+        let byte = unsafe { *self.atb.as_ptr().add(block / BLOCKS_PER_ATB) };
+        (byte >> ((block % BLOCKS_PER_ATB) * 2)) & 3
+    }
+    #[inline(always)]
+    fn atb_set(&mut self, block: usize, v: u8) {
+        let shift = (block % BLOCKS_PER_ATB) * 2;
+        // SAFETY: as in atb_get.
+        unsafe {
+            let p = self.atb.as_ptr().add(block / BLOCKS_PER_ATB);
+            *p = (*p & !(3 << shift)) | (v << shift);
+        }
+    }
+    #[inline(always)]
+    fn ftb_get(&self, block: usize) -> bool {
+        // SAFETY: block < n_blocks; the FTB holds n_blocks/8 rounded up bytes.
+        unsafe { (*self.ftb.as_ptr().add(block / 8) >> (block % 8)) & 1 != 0 }
+    }
+    #[inline(always)]
+    fn ftb_set(&mut self, block: usize, v: bool) {
+        // SAFETY: as in ftb_get.
+        unsafe {
+            let p = self.ftb.as_ptr().add(block / 8);
+            if v {
+                *p |= 1 << (block % 8);
+            } else {
+                *p &= !(1 << (block % 8));
+            }
+        }
+    }
+    #[inline(always)]
+    fn block_addr(&self, block: usize) -> usize {
+        self.pool + block * BLOCK_BYTES
+    }
+    #[inline(always)]
+    fn block_of(&self, addr: usize) -> usize {
+        (addr - self.pool) / BLOCK_BYTES
+    }
+
+    /// Allocate `nbytes` of zeroed memory, aligned to BLOCK_BYTES. Does not collect: the VM
+    /// collects and retries when this fails.
+    pub fn alloc(&mut self, nbytes: usize, finaliser: bool) -> Result<NonNull<u8>, AllocError> {
+        if self.lock_depth > 0 {
+            return Err(AllocError::Locked);
+        }
+        let n = nbytes.max(1).div_ceil(BLOCK_BYTES);
+        let mut run = 0usize;
+        let mut i = self.first_free;
+        let mut first_seen_free = None;
+        while i < self.n_blocks {
+            // Skip four used blocks at a time.
+            if run == 0 && i % BLOCKS_PER_ATB == 0 {
+                // SAFETY: i < n_blocks, so the byte index is inside the ATB.
+                let byte = unsafe { *self.atb.as_ptr().add(i / BLOCKS_PER_ATB) };
+                if byte & 0x03 != 0 && byte & 0x0c != 0 && byte & 0x30 != 0 && byte & 0xc0 != 0 {
+                    i += BLOCKS_PER_ATB;
+                    continue;
+                }
+            }
+            if self.atb_get(i) == AT_FREE {
+                if first_seen_free.is_none() {
+                    first_seen_free = Some(i);
+                }
+                run += 1;
+                if run == n {
+                    let start = i + 1 - n;
+                    self.atb_set(start, AT_HEAD);
+                    for b in start + 1..=i {
+                        self.atb_set(b, AT_TAIL);
+                    }
+                    if finaliser {
+                        self.ftb_set(start, true);
+                    }
+                    if first_seen_free == Some(start) {
+                        self.first_free = i + 1;
+                    }
+                    self.used_blocks += n;
+                    self.allocated_since_collect += n * BLOCK_BYTES;
+                    let used = self.used_bytes();
+                    if used > self.peak_used {
+                        self.peak_used = used;
+                    }
+                    let addr = self.block_addr(start);
+                    // SAFETY: blocks start..=i are inside the pool and were free, so nothing else
+                    // uses them; zeroing keeps stale pointers from being traced.
+                    unsafe { core::ptr::write_bytes(addr as *mut u8, 0, n * BLOCK_BYTES) };
+                    // SAFETY: pool addresses are non-null.
+                    return Ok(unsafe { NonNull::new_unchecked(addr as *mut u8) });
+                }
+            } else {
+                run = 0;
+            }
+            i += 1;
+        }
+        Err(AllocError::NoMemory)
+    }
+
+    /// Number of bytes in the allocation starting at `addr` (0 if `addr` is not a head).
+    pub fn alloc_size(&self, addr: usize) -> usize {
+        if !self.contains(addr) || (addr - self.pool) % BLOCK_BYTES != 0 {
+            return 0;
+        }
+        let b = self.block_of(addr);
+        if self.atb_get(b) != AT_HEAD && self.atb_get(b) != AT_MARK {
+            return 0;
+        }
+        let mut e = b + 1;
+        while e < self.n_blocks && self.atb_get(e) == AT_TAIL {
+            e += 1;
+        }
+        (e - b) * BLOCK_BYTES
+    }
+
+    /// Grow or shrink an allocation in place if possible. Returns true on success.
+    pub fn try_resize_in_place(&mut self, addr: usize, new_bytes: usize) -> bool {
+        let old = self.alloc_size(addr);
+        if old == 0 {
+            return false;
+        }
+        let b = self.block_of(addr);
+        let old_n = old / BLOCK_BYTES;
+        let new_n = new_bytes.max(1).div_ceil(BLOCK_BYTES);
+        if new_n <= old_n {
+            for x in b + new_n..b + old_n {
+                self.atb_set(x, AT_FREE);
+            }
+            self.used_blocks -= old_n - new_n;
+            if b + new_n < self.first_free {
+                self.first_free = b + new_n;
+            }
+            return true;
+        }
+        if b + new_n > self.n_blocks {
+            return false;
+        }
+        if (b + old_n..b + new_n).any(|x| self.atb_get(x) != AT_FREE) {
+            return false;
+        }
+        if self.lock_depth > 0 {
+            return false;
+        }
+        for x in b + old_n..b + new_n {
+            self.atb_set(x, AT_TAIL);
+        }
+        let grow = new_n - old_n;
+        self.used_blocks += grow;
+        self.allocated_since_collect += grow * BLOCK_BYTES;
+        let start = self.block_addr(b + old_n);
+        // SAFETY: the grown blocks were free and lie inside the pool.
+        unsafe { core::ptr::write_bytes(start as *mut u8, 0, grow * BLOCK_BYTES) };
+        if self.used_bytes() > self.peak_used {
+            self.peak_used = self.used_bytes();
+        }
+        true
+    }
+
+    /// Free an allocation explicitly (e.g. a buffer the owner replaced). Ignores non-heads.
+    pub fn free(&mut self, addr: usize) {
+        if !self.contains(addr) || (addr - self.pool) % BLOCK_BYTES != 0 {
+            return;
+        }
+        let b = self.block_of(addr);
+        if self.atb_get(b) != AT_HEAD {
+            return;
+        }
+        self.atb_set(b, AT_FREE);
+        self.ftb_set(b, false);
+        let mut e = b + 1;
+        while e < self.n_blocks && self.atb_get(e) == AT_TAIL {
+            self.atb_set(e, AT_FREE);
+            e += 1;
+        }
+        self.used_blocks -= e - b;
+        if b < self.first_free {
+            self.first_free = b;
+        }
+    }
+
+    // ---- collection ----
+
+    /// Start a collection: call `mark_*` for every root, then `finish_collect`.
+    pub fn begin_collect(&mut self) {
+        self.mark_stack.clear();
+        self.mark_overflow = false;
+    }
+
+    /// Mark one candidate word (exact pointer to a head block).
+    #[inline]
+    pub fn mark_word(&mut self, w: usize) {
+        if self.contains(w) && (w - self.pool) % BLOCK_BYTES == 0 {
+            let b = self.block_of(w);
+            if self.atb_get(b) == AT_HEAD {
+                self.atb_set(b, AT_MARK);
+                self.push_mark(b);
+            }
+        }
+    }
+
+    /// Mark a candidate word that may point anywhere inside an allocation (native stack).
+    fn mark_interior(&mut self, w: usize) {
+        if !self.contains(w) {
+            return;
+        }
+        let mut b = self.block_of(w);
+        loop {
+            match self.atb_get(b) {
+                AT_HEAD => {
+                    self.atb_set(b, AT_MARK);
+                    self.push_mark(b);
+                    return;
+                }
+                AT_TAIL if b > 0 => b -= 1,
+                _ => return,
+            }
+        }
+    }
+
+    fn push_mark(&mut self, b: usize) {
+        if self.mark_stack.len() < MARK_STACK_SIZE {
+            self.mark_stack.push(b);
+        } else {
+            self.mark_overflow = true;
+        }
+        self.drain_marks();
+    }
+
+    fn drain_marks(&mut self) {
+        // Only the outermost call drains; nested pushes just add to the stack.
+        while let Some(b) = self.mark_stack.pop() {
+            self.scan_block_run(b);
+        }
+    }
+
+    fn scan_block_run(&mut self, b: usize) {
+        let mut e = b + 1;
+        while e < self.n_blocks && self.atb_get(e) == AT_TAIL {
+            e += 1;
+        }
+        let start = self.block_addr(b);
+        let words = (e - b) * BLOCK_BYTES / WORD;
+        for k in 0..words {
+            // SAFETY: the words lie inside blocks b..e of the pool, which belong to a live allocation.
+            let w = unsafe { *((start + k * WORD) as *const usize) };
+            if self.contains(w) && (w - self.pool) % BLOCK_BYTES == 0 {
+                let c = self.block_of(w);
+                if self.atb_get(c) == AT_HEAD {
+                    self.atb_set(c, AT_MARK);
+                    if self.mark_stack.len() < MARK_STACK_SIZE {
+                        self.mark_stack.push(c);
+                    } else {
+                        self.mark_overflow = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mark every word in `[start, end)` (word-aligned addresses outside the heap, e.g. a root
+    /// array in Rust memory). Exact pointers only.
+    ///
+    /// # Safety
+    /// The range must be readable memory.
+    pub unsafe fn mark_range(&mut self, start: usize, end: usize) {
+        let mut p = (start + WORD - 1) & !(WORD - 1);
+        while p + WORD <= end {
+            // SAFETY: the caller guarantees the range is readable; p is aligned and inside it.
+            let w = unsafe { *(p as *const usize) };
+            self.mark_word(w);
+            p += WORD;
+        }
+    }
+
+    /// Mark everything referenced from `values`.
+    pub fn mark_values(&mut self, values: &[crate::value::Value]) {
+        for v in values {
+            self.mark_word(v.word());
+        }
+    }
+
+    /// Scan the native stack from the current stack pointer up to `stack_top` (an address in the
+    /// outermost frame of the thread running Python code), with callee-saved registers spilled
+    /// first so values held only in registers are seen.
+    #[inline(never)]
+    pub fn scan_native_stack(&mut self, stack_top: usize) {
+        let regs = spill_registers();
+        let sp = &regs as *const _ as usize;
+        for &r in regs.iter() {
+            self.mark_interior(r);
+        }
+        if stack_top > sp {
+            let mut p = sp & !(WORD - 1);
+            while p + WORD <= stack_top {
+                // SAFETY: [sp, stack_top) is this thread's live native stack: readable memory.
+                let w = unsafe { core::ptr::read_volatile(p as *const usize) };
+                self.mark_interior(w);
+                p += WORD;
+            }
+        }
+        core::hint::black_box(&regs);
+    }
+
+    /// Finish a collection: complete marking, then sweep. `finalise` is called with the address
+    /// of each unreachable allocation that asked for a finaliser, before it is freed.
+    pub fn finish_collect(&mut self, finalise: &mut dyn FnMut(usize)) {
+        self.drain_marks();
+        while self.mark_overflow {
+            self.mark_overflow = false;
+            for b in 0..self.n_blocks {
+                if self.atb_get(b) == AT_MARK {
+                    self.scan_block_run(b);
+                    self.drain_marks();
+                }
+            }
+        }
+        // Sweep.
+        let mut b = 0;
+        let mut freed = 0;
+        let mut first_free = None;
+        while b < self.n_blocks {
+            match self.atb_get(b) {
+                AT_MARK => {
+                    self.atb_set(b, AT_HEAD);
+                    b += 1;
+                }
+                AT_HEAD => {
+                    if self.ftb_get(b) {
+                        self.ftb_set(b, false);
+                        finalise(self.block_addr(b));
+                    }
+                    self.atb_set(b, AT_FREE);
+                    if first_free.is_none() {
+                        first_free = Some(b);
+                    }
+                    freed += 1;
+                    b += 1;
+                    while b < self.n_blocks && self.atb_get(b) == AT_TAIL {
+                        self.atb_set(b, AT_FREE);
+                        freed += 1;
+                        b += 1;
+                    }
+                }
+                AT_FREE => {
+                    if first_free.is_none() {
+                        first_free = Some(b);
+                    }
+                    b += 1;
+                }
+                _ => b += 1,
+            }
+        }
+        self.used_blocks -= freed;
+        self.first_free = first_free.unwrap_or(self.n_blocks);
+        self.allocated_since_collect = 0;
+        self.collections += 1;
+    }
+
+    /// Statistics for mem_info.
+    pub fn info(&self) -> HeapInfo {
+        let mut info = HeapInfo {
+            total: self.total_bytes(),
+            used: self.used_bytes(),
+            free: self.free_bytes(),
+            ..Default::default()
+        };
+        let mut b = 0;
+        let mut free_run = 0;
+        while b < self.n_blocks {
+            match self.atb_get(b) {
+                AT_FREE => {
+                    free_run += 1;
+                    info.max_free = info.max_free.max(free_run);
+                    b += 1;
+                }
+                _ => {
+                    free_run = 0;
+                    let mut e = b + 1;
+                    while e < self.n_blocks && self.atb_get(e) == AT_TAIL {
+                        e += 1;
+                    }
+                    let n = e - b;
+                    if n == 1 {
+                        info.num_1block += 1;
+                    } else if n == 2 {
+                        info.num_2block += 1;
+                    }
+                    info.max_block = info.max_block.max(n);
+                    b = e;
+                }
+            }
+        }
+        info
+    }
+}
+
+/// Copy the callee-saved registers into an array on the stack so a conservative scan sees them.
+#[inline(always)]
+fn spill_registers() -> [usize; 12] {
+    #[allow(unused_mut)]
+    let mut regs = [0usize; 12];
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: stores six registers into the local array, which has room for twelve words.
+    unsafe {
+        core::arch::asm!(
+            "mov [{0}], rbx", "mov [{0} + 8], rbp", "mov [{0} + 16], r12",
+            "mov [{0} + 24], r13", "mov [{0} + 32], r14", "mov [{0} + 40], r15",
+            in(reg) regs.as_mut_ptr(), options(nostack, preserves_flags)
+        );
+    }
+    #[cfg(target_arch = "x86")]
+    // SAFETY: stores four registers into the local array.
+    unsafe {
+        core::arch::asm!(
+            "mov [{0}], ebx", "mov [{0} + 4], esi", "mov [{0} + 8], edi", "mov [{0} + 12], ebp",
+            in(reg) regs.as_mut_ptr(), options(nostack, preserves_flags)
+        );
+    }
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: stores x19-x29 (eleven registers) into the local array.
+    unsafe {
+        core::arch::asm!(
+            "stp x19, x20, [{0}]", "stp x21, x22, [{0}, #16]", "stp x23, x24, [{0}, #32]",
+            "stp x25, x26, [{0}, #48]", "stp x27, x28, [{0}, #64]", "str x29, [{0}, #80]",
+            in(reg) regs.as_mut_ptr(), options(nostack, preserves_flags)
+        );
+    }
+    #[cfg(target_arch = "riscv32")]
+    // SAFETY: stores s0-s11 (twelve registers) into the local array.
+    unsafe {
+        core::arch::asm!(
+            "sw s0, 0({0})", "sw s1, 4({0})", "sw s2, 8({0})", "sw s3, 12({0})",
+            "sw s4, 16({0})", "sw s5, 20({0})", "sw s6, 24({0})", "sw s7, 28({0})",
+            "sw s8, 32({0})", "sw s9, 36({0})", "sw s10, 40({0})", "sw s11, 44({0})",
+            in(reg) regs.as_mut_ptr(), options(nostack, preserves_flags)
+        );
+    }
+    #[cfg(target_arch = "riscv64")]
+    // SAFETY: stores s0-s11 (twelve registers) into the local array.
+    unsafe {
+        core::arch::asm!(
+            "sd s0, 0({0})", "sd s1, 8({0})", "sd s2, 16({0})", "sd s3, 24({0})",
+            "sd s4, 32({0})", "sd s5, 40({0})", "sd s6, 48({0})", "sd s7, 56({0})",
+            "sd s8, 64({0})", "sd s9, 72({0})", "sd s10, 80({0})", "sd s11, 88({0})",
+            in(reg) regs.as_mut_ptr(), options(nostack, preserves_flags)
+        );
+    }
+    core::hint::black_box(regs)
+}

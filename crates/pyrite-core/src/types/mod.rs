@@ -1,0 +1,20 @@
+//! Builtin types. Each file owns its type objects (`static FOO_TYPE: Type`) and the
+//! constructors other code uses (`new_foo`), listed in its module docs.
+
+pub mod bytes;
+pub mod class;
+pub mod complex;
+pub mod descr;
+pub mod dict;
+pub mod exception;
+pub mod float;
+pub mod int;
+pub mod iter;
+pub mod list;
+pub mod memoryview;
+pub mod range;
+pub mod set;
+pub mod slice;
+pub mod str;
+pub mod strfmt;
+pub mod tuple;

@@ -1,0 +1,12 @@
+//! String formatting: `%` formatting, `str.format`, format specs, the `format()` builtin.
+//! Contract: `format_value(vm, v, spec) -> PyResult<Value>` (the `format()` builtin).
+
+use crate::value::Value;
+use crate::vm::Vm;
+use crate::PyResult;
+
+/// `format(v, spec)`.
+pub fn format_value(vm: &mut Vm, v: Value, spec: &str) -> PyResult<Value> {
+    let _ = (v, spec);
+    Err(vm.not_implemented("format"))
+}
