@@ -113,5 +113,3 @@ pub struct OpenMode {
 
 /// Errno values the file API returns when a host has no files.
 pub const ENODEV: i32 = 19;
-
-

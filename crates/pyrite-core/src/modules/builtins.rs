@@ -66,7 +66,10 @@ pub fn arg_string(vm: &mut Vm, v: Value) -> PyResult<String> {
 
 #[cold]
 pub fn bad_implicit_conversion(vm: &mut Vm, v: Value) -> PyErr {
-    let m = alloc::format!("can't convert '{}' object to str implicitly", vm.type_name(v));
+    let m = alloc::format!(
+        "can't convert '{}' object to str implicitly",
+        vm.type_name(v)
+    );
     vm.type_error(&m)
 }
 
@@ -488,7 +491,11 @@ pub static NEXT: BuiltinFn = BuiltinFn::new(Q::next, 1, 2, builtin_next);
 fn min_max(vm: &mut Vm, args: &[Value], kw: Kw, op: BinOp) -> PyResult<Value> {
     let mut opts = [Value::NULL; 2];
     parse_kw(vm, kw, &[Q::key, Q::default], &mut opts)?;
-    let key_fn = if opts[0].is_none() { Value::NULL } else { opts[0] };
+    let key_fn = if opts[0].is_none() {
+        Value::NULL
+    } else {
+        opts[0]
+    };
     let mut best_key = Value::NULL;
     let mut best = Value::NULL;
     let mut consider = |vm: &mut Vm, item: Value| -> PyResult<()> {
@@ -702,15 +709,8 @@ pub fn round_half_even(f: f64) -> f64 {
     let t = (f as i64) as f64; // truncation toward zero
     let diff = f - t;
     let sign = if f < 0.0 { -1.0 } else { 1.0 };
-    let r = if diff.abs() > 0.5 {
-        t + sign
-    } else if diff.abs() < 0.5 {
-        t
-    } else if (t as i64) % 2 == 0 {
-        t
-    } else {
-        t + sign
-    };
+    let away = diff.abs() > 0.5 || (diff.abs() == 0.5 && (t as i64) % 2 != 0);
+    let r = if away { t + sign } else { t };
     if r == 0.0 && f < 0.0 {
         -0.0
     } else {
@@ -756,7 +756,8 @@ fn builtin_repl_print(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         s.push('\n');
         vm.write_stdout(&s);
         if let Some(d) = vm.sys.builtins_dict.downcast::<DictObj>() {
-            d.map.set_qstr(vm, Q::_, v)?;
+            let underscore = vm.intern("_");
+            d.map.set_qstr(vm, underscore, v)?;
         }
     }
     Ok(Value::NONE)

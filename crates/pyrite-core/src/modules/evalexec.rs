@@ -8,9 +8,9 @@ use pyrite_compiler::Mode;
 
 use crate::map::DictObj;
 use crate::obj::{BuiltinFn, Kw, VAR_ARGS};
-use crate::qstr::{Qstr, Q};
+use crate::qstr::Q;
 use crate::types;
-use crate::value::{TypeRef, Value};
+use crate::value::Value;
 use crate::vm::Vm;
 use crate::PyResult;
 
@@ -196,6 +196,3 @@ fn builtin_build_class(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 }
 pub static BUILD_CLASS: BuiltinFn =
     BuiltinFn::new_kw(Q::__build_class__, 2, VAR_ARGS, builtin_build_class);
-
-#[allow(dead_code)]
-fn _uses(_: TypeRef, _: Qstr) {}

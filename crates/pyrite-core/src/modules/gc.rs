@@ -71,16 +71,19 @@ fn gc_threshold(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 static THRESHOLD: BuiltinFn = BuiltinFn::new(Q::threshold, 0, 1, gc_threshold);
 
-fixed_dict!(GC_GLOBALS, [
-    (Q::__name__, Value::qstr(Q::gc)),
-    (Q::collect, fnv!(COLLECT)),
-    (Q::disable, fnv!(DISABLE)),
-    (Q::enable, fnv!(ENABLE)),
-    (Q::isenabled, fnv!(ISENABLED)),
-    (Q::mem_free, fnv!(MEM_FREE)),
-    (Q::mem_alloc, fnv!(MEM_ALLOC)),
-    (Q::threshold, fnv!(THRESHOLD)),
-]);
+fixed_dict!(
+    GC_GLOBALS,
+    [
+        (Q::__name__, Value::qstr(Q::gc)),
+        (Q::collect, fnv!(COLLECT)),
+        (Q::disable, fnv!(DISABLE)),
+        (Q::enable, fnv!(ENABLE)),
+        (Q::isenabled, fnv!(ISENABLED)),
+        (Q::mem_free, fnv!(MEM_FREE)),
+        (Q::mem_alloc, fnv!(MEM_ALLOC)),
+        (Q::threshold, fnv!(THRESHOLD)),
+    ]
+);
 
 pub static GC_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     name: Q::gc,

@@ -61,6 +61,16 @@ pub fn import(
     Err(vm.new_exception(&crate::types::exception::IMPORT_ERROR, &msg))
 }
 
+/// Import module `name` as the program (`-m`): its code runs with `__name__ == "__main__"`;
+/// returns the module itself (not its top-level package).
+pub fn import_main(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
+    let msg = alloc::format!(
+        "no module named '{}' (the module importer is not available yet)",
+        vm.qstr_str(name)
+    );
+    Err(vm.new_exception(&crate::types::exception::IMPORT_ERROR, &msg))
+}
+
 /// The globals dict of the running Python frame (the `__main__` globals outside any frame).
 pub fn current_globals(vm: &mut Vm) -> Value {
     super::main_globals(vm)

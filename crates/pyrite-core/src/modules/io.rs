@@ -457,22 +457,25 @@ static FILE_ISATTY: BuiltinFn = BuiltinFn::new(Q::isatty, 1, 1, file_isatty);
 static FILE_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, file_enter);
 static FILE_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, file_exit);
 
-fixed_dict!(FILE_LOCALS, [
-    (Q::read, fnv!(FILE_READ)),
-    (Q::readinto, fnv!(FILE_READINTO)),
-    (Q::readline, fnv!(FILE_READLINE)),
-    (Q::readlines, fnv!(FILE_READLINES)),
-    (Q::write, fnv!(FILE_WRITE)),
-    (Q::seek, fnv!(FILE_SEEK)),
-    (Q::tell, fnv!(FILE_TELL)),
-    (Q::flush, fnv!(FILE_FLUSH)),
-    (Q::close, fnv!(FILE_CLOSE)),
-    (Q::fileno, fnv!(FILE_FILENO)),
-    (Q::isatty, fnv!(FILE_ISATTY)),
-    (Q::__del__, fnv!(FILE_CLOSE)),
-    (Q::__enter__, fnv!(FILE_ENTER)),
-    (Q::__exit__, fnv!(FILE_EXIT)),
-]);
+fixed_dict!(
+    FILE_LOCALS,
+    [
+        (Q::read, fnv!(FILE_READ)),
+        (Q::readinto, fnv!(FILE_READINTO)),
+        (Q::readline, fnv!(FILE_READLINE)),
+        (Q::readlines, fnv!(FILE_READLINES)),
+        (Q::write, fnv!(FILE_WRITE)),
+        (Q::seek, fnv!(FILE_SEEK)),
+        (Q::tell, fnv!(FILE_TELL)),
+        (Q::flush, fnv!(FILE_FLUSH)),
+        (Q::close, fnv!(FILE_CLOSE)),
+        (Q::fileno, fnv!(FILE_FILENO)),
+        (Q::isatty, fnv!(FILE_ISATTY)),
+        (Q::__del__, fnv!(FILE_CLOSE)),
+        (Q::__enter__, fnv!(FILE_ENTER)),
+        (Q::__exit__, fnv!(FILE_EXIT)),
+    ]
+);
 
 // ---- open ----
 

@@ -160,7 +160,7 @@ fn mp_schedule(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         vm.sys.sched = types::list::new_list(vm, &[])?;
     }
     let q = vm.sys.sched;
-    let n = vm.len(q)?;
+    let n = types::list::list_obj(q).map(|l| l.len()).unwrap_or(0);
     if n >= 2 * SCHEDULE_DEPTH {
         return Err(vm.runtime_error("schedule queue full"));
     }
@@ -231,23 +231,29 @@ static MEM_TOTAL: BuiltinFn = BuiltinFn::new(Q::mem_total, 0, 0, mp_mem_total);
 static MEM_CURRENT: BuiltinFn = BuiltinFn::new(Q::mem_current, 0, 0, mp_mem_current);
 static MEM_PEAK: BuiltinFn = BuiltinFn::new(Q::mem_peak, 0, 0, mp_mem_peak);
 
-fixed_dict!(MICROPYTHON_GLOBALS, [
-    (Q::__name__, Value::qstr(Q::micropython)),
-    (Q::r#const, fnv!(CONST)),
-    (Q::opt_level, fnv!(OPT_LEVEL)),
-    (Q::mem_total, fnv!(MEM_TOTAL)),
-    (Q::mem_current, fnv!(MEM_CURRENT)),
-    (Q::mem_peak, fnv!(MEM_PEAK)),
-    (Q::mem_info, fnv!(MEM_INFO)),
-    (Q::qstr_info, fnv!(QSTR_INFO)),
-    (Q::stack_use, fnv!(STACK_USE)),
-    (Q::alloc_emergency_exception_buf, fnv!(ALLOC_EMERGENCY_EXCEPTION_BUF)),
-    (Q::heap_lock, fnv!(HEAP_LOCK)),
-    (Q::heap_unlock, fnv!(HEAP_UNLOCK)),
-    (Q::heap_locked, fnv!(HEAP_LOCKED)),
-    (Q::kbd_intr, fnv!(KBD_INTR)),
-    (Q::schedule, fnv!(SCHEDULE)),
-]);
+fixed_dict!(
+    MICROPYTHON_GLOBALS,
+    [
+        (Q::__name__, Value::qstr(Q::micropython)),
+        (Q::r#const, fnv!(CONST)),
+        (Q::opt_level, fnv!(OPT_LEVEL)),
+        (Q::mem_total, fnv!(MEM_TOTAL)),
+        (Q::mem_current, fnv!(MEM_CURRENT)),
+        (Q::mem_peak, fnv!(MEM_PEAK)),
+        (Q::mem_info, fnv!(MEM_INFO)),
+        (Q::qstr_info, fnv!(QSTR_INFO)),
+        (Q::stack_use, fnv!(STACK_USE)),
+        (
+            Q::alloc_emergency_exception_buf,
+            fnv!(ALLOC_EMERGENCY_EXCEPTION_BUF)
+        ),
+        (Q::heap_lock, fnv!(HEAP_LOCK)),
+        (Q::heap_unlock, fnv!(HEAP_UNLOCK)),
+        (Q::heap_locked, fnv!(HEAP_LOCKED)),
+        (Q::kbd_intr, fnv!(KBD_INTR)),
+        (Q::schedule, fnv!(SCHEDULE)),
+    ]
+);
 
 pub static MICROPYTHON_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     name: Q::micropython,

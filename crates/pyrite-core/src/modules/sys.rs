@@ -83,7 +83,12 @@ fn attrtuple_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> Py
     Ok(())
 }
 
-fn attrtuple_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResult<Option<Value>> {
+fn attrtuple_attr(
+    vm: &mut Vm,
+    v: Value,
+    name: Qstr,
+    action: AttrAction,
+) -> PyResult<Option<Value>> {
     let _ = vm;
     let Some(a) = v.downcast::<AttrTupleObj>() else {
         return Ok(None);
@@ -145,8 +150,7 @@ fn sys_print_exception(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> 
     }
     Ok(Value::NONE)
 }
-static PRINT_EXCEPTION: BuiltinFn =
-    BuiltinFn::new(Q::print_exception, 1, 2, sys_print_exception);
+static PRINT_EXCEPTION: BuiltinFn = BuiltinFn::new(Q::print_exception, 1, 2, sys_print_exception);
 
 fn sys_exc_info(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
     let e = super::glue::current_exception(vm);
