@@ -1819,7 +1819,7 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
     let pad = width as usize - d.chars;
     // CPython puts the extra space on the left when the text length is odd.
-    let left = pad / 2 + (pad & d.chars & 1);
+    let left = pad / 2 + (pad & (width as usize) & 1);
     let right = pad - left;
     let mut parts: Vec<&[u8]> = Vec::with_capacity(pad + 1);
     for _ in 0..left {
