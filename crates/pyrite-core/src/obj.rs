@@ -460,6 +460,10 @@ impl BuiltinFn {
 
 crate::py_object!(BuiltinFn, BUILTIN_FN_TYPE);
 
+// SAFETY: builtin functions are immutable statics after construction (their header Cell is
+// never written), and interpreter state is only touched under the interpreter lock.
+unsafe impl Sync for BuiltinFn {}
+
 /// `function` for builtins (MicroPython prints `<function>`).
 pub static BUILTIN_FN_TYPE: Type = Type {
     print: Some(print_builtin_fn),
