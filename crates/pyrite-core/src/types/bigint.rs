@@ -541,7 +541,11 @@ pub fn round_to_f64(mant: u64, sticky: bool, exp: i64) -> f64 {
     if lead > 1023 {
         return f64::INFINITY;
     }
-    let prec = if lead >= -1022 { 53 } else { 53 - (-1022 - lead) };
+    let prec = if lead >= -1022 {
+        53
+    } else {
+        53 - (-1022 - lead)
+    };
     let drop = nbits - prec;
     if drop <= 0 {
         return scale2(mant as f64, exp);
@@ -652,6 +656,7 @@ impl Big {
     }
 }
 
+#[allow(clippy::should_implement_trait)]
 impl<'a> BigRef<'a> {
     pub fn is_zero(&self) -> bool {
         self.mag.is_empty()
@@ -823,7 +828,10 @@ fn add_into_grow(v: &mut Vec<Limb>, x: Limb) {
 pub fn pow_mod(base: &BigRef, exp: &BigRef, m: &BigRef) -> Big {
     let mm = m.mag;
     // reduce base into [0, |m|)
-    let mpos = BigRef { neg: false, mag: mm };
+    let mpos = BigRef {
+        neg: false,
+        mag: mm,
+    };
     let (_, b0) = base.divmod(&mpos);
     let mut b = b0.mag;
     let mut result: Vec<Limb> = if mm == [1] { Vec::new() } else { vec![1] };
@@ -989,7 +997,10 @@ mod tests {
                 }
                 if b != 0 {
                     let (q, r) = x.as_ref().divmod(&y.as_ref());
-                    assert_eq!(q, big(a.div_euclid(b) - if b < 0 && a.rem_euclid(b) != 0 { 1 } else { 0 }));
+                    assert_eq!(
+                        q,
+                        big(a.div_euclid(b) - if b < 0 && a.rem_euclid(b) != 0 { 1 } else { 0 })
+                    );
                     let _ = r;
                 }
                 assert_eq!(x.as_ref().bitop(&y.as_ref(), 0), big(a & b));

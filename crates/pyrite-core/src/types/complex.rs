@@ -22,7 +22,10 @@ pub struct ComplexObj {
 
 crate::py_object!(ComplexObj, COMPLEX_TYPE);
 
-crate::fixed_dict!(COMPLEX_LOCALS, [(Q::conjugate, crate::fnv!(COMPLEX_CONJUGATE)),]);
+crate::fixed_dict!(
+    COMPLEX_LOCALS,
+    [(Q::conjugate, crate::fnv!(COMPLEX_CONJUGATE)),]
+);
 static COMPLEX_CONJUGATE: BuiltinFn = BuiltinFn::new(Q::conjugate, 1, 1, complex_conjugate);
 
 pub static COMPLEX_TYPE: Type = Type {
@@ -350,7 +353,12 @@ pub fn complex_op(vm: &mut Vm, op: BinOp, ar: f64, ai: f64, br: f64, bi: f64) ->
     new_complex(vm, re, im)
 }
 
-fn complex_attr(vm: &mut Vm, obj: Value, name: Qstr, action: AttrAction) -> PyResult<Option<Value>> {
+fn complex_attr(
+    vm: &mut Vm,
+    obj: Value,
+    name: Qstr,
+    action: AttrAction,
+) -> PyResult<Option<Value>> {
     if action != AttrAction::Load {
         return Ok(None);
     }

@@ -39,10 +39,13 @@ pub type BigObj = VarObj<BigHead, Limb>;
 
 crate::py_object!(BigObj, INT_TYPE);
 
-crate::fixed_dict!(INT_LOCALS, [
-    (Q::from_bytes, crate::fnv!(INT_FROM_BYTES)),
-    (Q::to_bytes, crate::fnv!(INT_TO_BYTES)),
-]);
+crate::fixed_dict!(
+    INT_LOCALS,
+    [
+        (Q::from_bytes, crate::fnv!(INT_FROM_BYTES)),
+        (Q::to_bytes, crate::fnv!(INT_TO_BYTES)),
+    ]
+);
 
 static INT_FROM_BYTES: BuiltinFn = BuiltinFn::new_kw(Q::from_bytes, 1, 4, int_from_bytes);
 static INT_TO_BYTES: BuiltinFn = BuiltinFn::new_kw(Q::to_bytes, 1, 3, int_to_bytes);
@@ -184,7 +187,9 @@ pub fn int_from_parts(vm: &mut Vm, neg: bool, mag: &[Limb]) -> PyResult<Value> {
                 return Ok(Value::small_int_unchecked(m as isize));
             }
             if neg && m <= (SMALL_INT_MIN as i128).unsigned_abs() {
-                return Ok(Value::small_int_unchecked((m as i128).wrapping_neg() as isize));
+                return Ok(Value::small_int_unchecked(
+                    (m as i128).wrapping_neg() as isize
+                ));
             }
         }
         _ => {}
@@ -724,7 +729,10 @@ fn int_unary_op(vm: &mut Vm, op: UnaryOp, v: Value) -> PyResult<Value> {
             }
             float::new_float(vm, f)?
         }
-        UnaryOp::Sizeof => int_from_isize(vm, (core::mem::size_of::<usize>() * 3 + g.len() * core::mem::size_of::<Limb>()) as isize)?,
+        UnaryOp::Sizeof => int_from_isize(
+            vm,
+            (core::mem::size_of::<usize>() * 3 + g.len() * core::mem::size_of::<Limb>()) as isize,
+        )?,
         _ => Value::NULL,
     })
 }
@@ -1018,12 +1026,18 @@ fn big_binop(vm: &mut Vm, op: BinOp, la: &IntArg, ra: &IntArg, rv: Value) -> PyR
                 if x.is_zero() {
                     return Ok(Value::small_int_unchecked(y.is_zero() as isize));
                 }
-                return Ok(Value::small_int_unchecked(if x.neg && odd { -1 } else { 1 }));
+                return Ok(Value::small_int_unchecked(if x.neg && odd {
+                    -1
+                } else {
+                    1
+                }));
             }
             let Some(e) = y.to_i128().filter(|&e| e <= u64::MAX as i128) else {
                 return Err(too_big(vm));
             };
-            let bits = bigint::bit_len(x.mag).saturating_sub(1).saturating_mul(e as u64);
+            let bits = bigint::bit_len(x.mag)
+                .saturating_sub(1)
+                .saturating_mul(e as u64);
             check_bits(vm, bits)?;
             x.pow(e as u64)
         }
@@ -1259,4 +1273,3 @@ fn vec_limbs(bytes: &[u8], lb: usize) -> Vec<Limb> {
         })
         .collect()
 }
-

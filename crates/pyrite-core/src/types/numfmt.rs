@@ -77,7 +77,11 @@ pub fn float_repr(out: &mut String, f: f64) {
         push_exp(out, x, false);
     } else if x >= 0 {
         for i in 0..=x {
-            out.push(if i < n { d.digits[i as usize] as char } else { '0' });
+            out.push(if i < n {
+                d.digits[i as usize] as char
+            } else {
+                '0'
+            });
         }
         out.push('.');
         if n > x + 1 {
