@@ -516,7 +516,9 @@ fn convert_member(
         }
         return (member, selfv);
     }
-    if mt.has_flag(flags::BINDS_SELF) {
+    // Python functions bind. (Matching the name as well keeps this working for function types
+    // that have not set the flag.)
+    if mt.has_flag(flags::BINDS_SELF) || mt.name == Q::function {
         return (member, selfv);
     }
     if let Some(sm) = member.downcast::<StaticMethodObj>() {
@@ -814,6 +816,11 @@ fn is_special_accessor(vm: &mut Vm, name: Qstr, v: Value) -> bool {
 
 /// Make a new class: `type(name, bases, dict)`.
 pub fn new_class(vm: &mut Vm, name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
+    new_class_kw(vm, name, bases, dict, &[])
+}
+
+/// Make a new class, passing class keywords (`class A(B, x=1)`) to `__init_subclass__`.
+pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) -> PyResult<Value> {
     let Some(btup) = tuple_items(bases) else {
         return Err(vm.type_error("type() argument 2 must be tuple"));
     };
@@ -905,7 +912,7 @@ pub fn new_class(vm: &mut Vm, name: Qstr, bases: Value, dict: Value) -> PyResult
         }
     }
     // __init_subclass__ of the nearest base that has one.
-    init_subclass(vm, tr, &[])?;
+    init_subclass(vm, tr, kw)?;
     Ok(t.value())
 }
 
@@ -982,9 +989,6 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         };
         let s = String::from(text.as_str());
         let q = vm.intern(&s);
-        let cls = new_class(vm, q, btup, locals)?;
-        // new_class already ran __init_subclass__ without keywords; run it again with them
-        // only when there are any (the no-keyword call is harmless for classes without one).
         let mut kwbuf = crate::interp::ArgBuf::new();
         for p in kw.chunks_exact(2) {
             if p[0] != Value::qstr(Q::metaclass) {
@@ -992,10 +996,7 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
                 kwbuf.push(p[1]);
             }
         }
-        if let Some(t) = TypeRef::from_value(cls) {
-            init_subclass(vm, t, kwbuf.as_slice())?;
-        }
-        cls
+        new_class_kw(vm, q, btup, locals, kwbuf.as_slice())?
     } else {
         vm.call(meta, &[name, btup, locals], &[])?
     };
@@ -1197,10 +1198,15 @@ fn instance_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResul
                 BinOp::Contains => vm.contains(n, rhs).map(Value::from_bool),
                 _ => {
                     let t = n.type_of();
-                    match t.binary_op {
-                        Some(f) => f(vm, op, n, rhs),
-                        None => Ok(Value::NULL),
+                    let r = match t.binary_op {
+                        Some(f) => f(vm, op, n, rhs)?,
+                        None => Value::NULL,
+                    };
+                    // `x += y` on a mutable native part gives the instance, not its native part.
+                    if op.is_inplace() && r == n {
+                        return Ok(lhs);
                     }
+                    Ok(r)
                 }
             }
         }
@@ -1742,6 +1748,16 @@ pub fn super_lookup(
             }
         }
     }
+}
+
+/// Same as [`super_load_method`] (the name the VM uses).
+pub fn load_super_method(
+    vm: &mut Vm,
+    ty: Value,
+    obj: Value,
+    name: Qstr,
+) -> PyResult<(Value, Value)> {
+    super_load_method(vm, ty, obj, name)
 }
 
 /// `super().name` as compiled by LOAD_SUPER_METHOD: `ty` is the `__class__` cell's content,
