@@ -86,18 +86,16 @@ fn type_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
 }
 
 fn type_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
-    if !kw.is_empty() {
-        return Err(vm.type_error("function doesn't take keyword arguments"));
-    }
     match args {
-        [x] => Ok(x.type_of().value()),
+        [x] if kw.is_empty() => Ok(x.type_of().value()),
         [name, bases, dict] => {
             let Some(text) = crate::types::str::str_data(vm, *name) else {
                 return Err(vm.type_error("type() argument 1 must be str"));
             };
             let s = String::from(text.as_str());
             let q = vm.intern(&s);
-            new_class(vm, q, *bases, *dict)
+            // Keywords (from `class A(B, x=1)`) go to __init_subclass__.
+            new_class_kw(vm, q, *bases, *dict, kw)
         }
         _ => Err(vm.type_error("type takes 1 or 3 arguments")),
     }
@@ -1118,10 +1116,16 @@ fn instance_unary_op(vm: &mut Vm, op: UnaryOp, v: Value) -> PyResult<Value> {
     match special(vm, v, name, Slot::UnaryOp) {
         SpecialFound::Native => {
             let n = native_or_err(vm, v)?;
-            if op == UnaryOp::Bool {
-                return Ok(Value::from_bool(vm.is_true(n)?));
+            match op {
+                UnaryOp::Bool => Ok(Value::from_bool(vm.is_true(n)?)),
+                UnaryOp::Hash => {
+                    let h = vm.hash(n)?;
+                    Ok(Value::small_int_unchecked(
+                        (h as isize) & crate::value::SMALL_INT_MAX,
+                    ))
+                }
+                _ => vm.unary_op(op, n),
             }
-            vm.unary_op(op, n)
         }
         SpecialFound::Method(m) => {
             let r = call_method_pair(vm, m, &[], &[])?;
