@@ -112,8 +112,23 @@ fn add(vm: &mut Vm, p: &mut P) -> R {
     Ok(l)
 }
 
+fn unary(vm: &mut Vm, p: &mut P) -> R {
+    if p.eat("-") {
+        let v = unary(vm, p)?;
+        let r = vm.unary_op(pyrite_core::UnaryOp::Negative, v)?;
+        return Ok(keep(vm, r));
+    }
+    let b = postfix(vm, p)?;
+    if p.eat("**") {
+        let e = unary(vm, p)?;
+        let r = vm.binary_op(BinOp::Power, b, e)?;
+        return Ok(keep(vm, r));
+    }
+    Ok(b)
+}
+
 fn mul(vm: &mut Vm, p: &mut P) -> R {
-    let mut l = postfix(vm, p)?;
+    let mut l = unary(vm, p)?;
     loop {
         let op = if p.eat("*") {
             BinOp::Multiply
@@ -122,7 +137,7 @@ fn mul(vm: &mut Vm, p: &mut P) -> R {
         } else {
             return Ok(l);
         };
-        let r = postfix(vm, p)?;
+        let r = unary(vm, p)?;
         l = vm.binary_op(op, l, r)?;
         keep(vm, l);
     }
@@ -257,15 +272,19 @@ fn primary(vm: &mut Vm, p: &mut P) -> R {
         let v = bytes::new_bytes(vm, &b)?;
         return Ok(keep(vm, v));
     }
-    if c == '-' || c.is_ascii_digit() {
+    if c.is_ascii_digit() {
         p.ws();
         let st = p.i;
         p.i += 1;
-        while p.i < p.s.len() && (p.s[p.i].is_ascii_alphanumeric() || p.s[p.i] == '.') {
+        while p.i < p.s.len()
+            && (p.s[p.i].is_ascii_alphanumeric()
+                || p.s[p.i] == '.'
+                || (matches!(p.s[p.i], '-' | '+') && p.s[p.i - 1] == 'e'))
+        {
             p.i += 1;
         }
         let t: String = p.s[st..p.i].iter().collect();
-        if t.contains('.') {
+        if !t.starts_with("0x") && (t.contains('.') || t.contains('e')) {
             let v = pyrite_core::types::float::new_float(vm, t.parse().unwrap())?;
             return Ok(keep(vm, v));
         }

@@ -198,20 +198,12 @@ fn decode_item(vm: &mut Vm, typecode: u8, b: &[u8]) -> PyResult<Value> {
     }
 }
 
-/// An int value from an i128 (big ints through generic arithmetic when needed).
+/// An int value from an i128 holding an i64 or u64 item.
 fn int_from_i128(vm: &mut Vm, x: i128) -> PyResult<Value> {
-    if let Some(v) = isize::try_from(x).ok().and_then(Value::small_int) {
-        return Ok(v);
+    match i64::try_from(x) {
+        Ok(i) => crate::types::int::int_from_i64(vm, i),
+        Err(_) => crate::types::int::int_from_u64(vm, x as u64),
     }
-    // hi * 2**32 + lo, computed with Python ints (which overflow into big ints).
-    let lo = Value::small_int_unchecked((x & 0xffff_ffff) as isize);
-    let hi_i = x >> 32;
-    let hi = match isize::try_from(hi_i).ok().and_then(Value::small_int) {
-        Some(v) => v,
-        None => return Err(vm.overflow_error("value too large")),
-    };
-    let sh = vm.binary_op(BinOp::Lshift, hi, Value::small_int_unchecked(32))?;
-    vm.binary_op(BinOp::Add, sh, lo)
 }
 
 /// Encode an item value to native-endian bytes of `typecode`.

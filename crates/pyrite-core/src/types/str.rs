@@ -451,7 +451,7 @@ pub(crate) fn int_arg(vm: &mut Vm, v: Value) -> PyResult<isize> {
 
 /// True for int-like values (small ints, bools, big ints).
 pub(crate) fn is_int(v: Value) -> bool {
-    v.is_small_int() || v.is_bool() || v.type_of().is(&crate::types::int::INT_TYPE)
+    crate::types::int::is_int(v)
 }
 
 /// An optional index argument: absent or None gives `None`; big ints clamp.

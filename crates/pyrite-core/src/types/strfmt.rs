@@ -31,7 +31,15 @@ pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bo
         let neg = i < 0;
         return Ok((neg, digits_u128((i as i128).unsigned_abs(), base, upper)));
     }
-    // Big int: peel off chunks that fit a small int.
+    if crate::types::int::is_int(v) {
+        let mut t = String::new();
+        crate::types::int::format_int_ex(vm, v, base, upper, &mut t)?;
+        return Ok(match t.strip_prefix('-') {
+            Some(r) => (true, String::from(r)),
+            None => (false, t),
+        });
+    }
+    // Other int-likes (subclass instances): peel off chunks that fit a small int.
     let zero = Value::small_int_unchecked(0);
     let neg = vm.binary_op(BinOp::Less, v, zero)? == Value::TRUE;
     let mut x = if neg {
@@ -124,6 +132,9 @@ fn float_of(vm: &mut Vm, v: Value) -> PyResult<Option<f64>> {
     if let Some(i) = small_of(v) {
         return Ok(Some(i as f64));
     }
+    if crate::types::int::is_int(v) {
+        return crate::types::int::int_to_f64(vm, v).map(Some);
+    }
     if is_int_value(vm, v) || is_float_value(vm, v) {
         let r = vm.unary_op(UnaryOp::FloatMaybe, v)?;
         if let Some(f) = crate::types::float::float_value(r) {
@@ -139,8 +150,6 @@ fn float_of(vm: &mut Vm, v: Value) -> PyResult<Option<f64>> {
 /// The digits of |f| for printf-style `fmt` (e f g, or upper-case) and precision; "inf"/"nan"
 /// for non-finite values.
 fn float_body(f: f64, fmt: u8, prec: usize, alt: bool) -> String {
-    let upper = fmt.is_ascii_uppercase();
-    let lf = fmt.to_ascii_lowercase();
     let mut out = String::new();
     let a = f.abs();
     if a.is_infinite() {
@@ -148,16 +157,9 @@ fn float_body(f: f64, fmt: u8, prec: usize, alt: bool) -> String {
     } else if a.is_nan() {
         out.push_str("nan");
     } else {
-        crate::types::float::format_float(&mut out, a, lf, prec);
-        if alt && !out.contains('.') {
-            // '#': always show the decimal point.
-            match out.find('e') {
-                Some(i) => out.insert(i, '.'),
-                None => out.push('.'),
-            }
-        }
+        crate::types::float::format_float(&mut out, a, fmt.to_ascii_lowercase(), prec, alt);
     }
-    if upper {
+    if fmt.is_ascii_uppercase() {
         out.make_ascii_uppercase();
     }
     out
@@ -451,16 +453,18 @@ fn format_float_spec(vm: &mut Vm, f: f64, sp: &Spec, out: &mut String, v: Value)
             None => {
                 let mut b = String::new();
                 if f.is_finite() {
-                    crate::types::float::format_float(&mut b, f.abs(), b'r', 0);
+                    crate::types::float::float_repr(&mut b, f.abs());
                 } else {
                     b = float_body(f, b'g', 0, false);
                 }
                 b
             }
             Some(p) => {
-                let mut b = float_body(f, b'g', p.max(1), sp.alt);
-                if f.is_finite() && !b.contains(['.', 'e', 'n', 'i']) {
-                    b.push_str(".0");
+                let mut b = String::new();
+                if f.is_finite() {
+                    crate::types::float::format_float_none(&mut b, f.abs(), p);
+                } else {
+                    b = float_body(f, b'g', 0, false);
                 }
                 b
             }
