@@ -936,6 +936,9 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
             out.push('j');
         }
         Const::Ellipsis => out.push_str("Ellipsis"),
+        Const::None => out.push_str("None"),
+        Const::True => out.push_str("True"),
+        Const::False => out.push_str("False"),
         Const::Tuple(items) => {
             out.push('(');
             for (i, it) in items.iter().enumerate() {
