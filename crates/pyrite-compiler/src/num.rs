@@ -85,8 +85,8 @@ fn digit_val(c: u8) -> Option<u32> {
 }
 
 /// Parse an integer literal (as the lexer collected it: underscores removed).
-/// Err(base) gives MicroPython's "invalid syntax for integer with base N".
-pub fn parse_int_literal(s: &[u8]) -> Result<Obj, u32> {
+/// Err((base, digits)) gives MicroPython's "invalid syntax for integer with base N: 'digits'".
+pub fn parse_int_literal(s: &[u8]) -> Result<Obj, (u32, &[u8])> {
     let mut base = 10u32;
     let mut p = 0;
     if s.len() > 1 && s[0] == b'0' {
@@ -124,7 +124,7 @@ pub fn parse_int_literal(s: &[u8]) -> Result<Obj, u32> {
         p += 1;
     }
     if p == start || p != s.len() {
-        return Err(if base == 1 { 0 } else { base });
+        return Err((if base == 1 { 0 } else { base }, &s[start..]));
     }
     Ok(limbs_to_obj(&limbs, false))
 }
