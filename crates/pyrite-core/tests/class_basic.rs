@@ -727,3 +727,98 @@ fn gc_survives_classes() {
         );
     }
 }
+
+fn d_get(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    // __get__(self, obj, objtype) -> (obj is not None, objtype)
+    let t = new_tuple(vm, &[Value::from_bool(!args[1].is_none()), args[2]])?;
+    Ok(t)
+}
+fn d_set(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let seen = vm.intern("seen");
+    vm.store_attr(args[0], seen, args[2])?;
+    Ok(Value::NONE)
+}
+fn d_set_name(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let n = vm.intern("name");
+    vm.store_attr(args[0], n, args[2])?;
+    Ok(Value::NONE)
+}
+fn h_setattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    // Store name -> value * 2 through object.__setattr__.
+    let v2 = vm.binary_op(BinOp::Multiply, args[2], Value::small_int(2).unwrap())?;
+    let set = vm.load_attr(
+        Value::from_static(&OBJECT_TYPE),
+        pyrite_core::Q::__setattr__,
+    )?;
+    vm.call(set, &[args[0], args[1], v2], &[])
+}
+fn sub_hook(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    // __init_subclass__(cls): cls.hooked = True
+    let h = vm.intern("hooked");
+    vm.store_attr(args[0], h, Value::TRUE)?;
+    Ok(Value::NONE)
+}
+
+#[test]
+fn descriptors_and_hooks() {
+    let mut vm = make_vm(512 * 1024);
+    let g = func(&mut vm, d_get);
+    let st = func(&mut vm, d_set);
+    let sn = func(&mut vm, d_set_name);
+    let desc_cls = make_class(
+        &mut vm,
+        "Desc",
+        &[],
+        &[("__get__", g), ("__set__", st), ("__set_name__", sn)],
+    );
+    let desc = vm.call(desc_cls, &[], &[]).unwrap();
+    vm.roots.push(desc);
+    let owner = make_class(&mut vm, "Owner", &[], &[("attr", desc)]);
+    let name = q(&mut vm, "name");
+    let nm = vm.load_attr(desc, name).unwrap();
+    assert_eq!(str_of(&mut vm, nm), "attr");
+    let o = vm.call(owner, &[], &[]).unwrap();
+    vm.roots.push(o);
+    let attr = q(&mut vm, "attr");
+    let r = vm.load_attr(o, attr).unwrap();
+    assert_eq!(repr(&mut vm, r), "(True, <class 'Owner'>)");
+    vm.store_attr(o, attr, Value::small_int(9).unwrap())
+        .unwrap();
+    let seen = q(&mut vm, "seen");
+    assert_eq!(
+        vm.load_attr(desc, seen).unwrap(),
+        Value::small_int(9).unwrap()
+    );
+    // __setattr__ hook
+    let hs = func(&mut vm, h_setattr);
+    let hc = make_class(&mut vm, "Hooked", &[], &[("__setattr__", hs)]);
+    let hi = vm.call(hc, &[], &[]).unwrap();
+    vm.roots.push(hi);
+    let x = q(&mut vm, "x");
+    vm.store_attr(hi, x, Value::small_int(4).unwrap()).unwrap();
+    assert_eq!(vm.load_attr(hi, x).unwrap(), Value::small_int(8).unwrap());
+    // __init_subclass__ (an implicit classmethod) runs for subclasses, not the class itself.
+    let sh = func(&mut vm, sub_hook);
+    let base = make_class(&mut vm, "Base", &[], &[("__init_subclass__", sh)]);
+    let hooked = q(&mut vm, "hooked");
+    assert!(vm.load_attr_maybe(base, hooked).unwrap().is_none());
+    let sub = make_class(&mut vm, "Sub", &[base], &[]);
+    assert_eq!(vm.load_attr(sub, hooked).unwrap(), Value::TRUE);
+    // __hash__ = None makes instances unhashable.
+    let nh = make_class(&mut vm, "NoHash", &[], &[("__hash__", Value::NONE)]);
+    let ni = vm.call(nh, &[], &[]).unwrap();
+    let e = vm.hash(ni).unwrap_err();
+    assert_eq!(
+        err_text(&mut vm, e),
+        "TypeError: unsupported type for __hash__: 'NoHash'"
+    );
+    // object.__init__ and friends are visible through classes.
+    assert!(vm
+        .load_attr_maybe(owner, pyrite_core::Q::__init__)
+        .unwrap()
+        .is_some());
+    assert!(vm
+        .load_attr_maybe(Value::from_static(&OBJECT_TYPE), pyrite_core::Q::__init__)
+        .unwrap()
+        .is_some());
+}

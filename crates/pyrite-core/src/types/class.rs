@@ -1113,7 +1113,15 @@ fn instance_unary_op(vm: &mut Vm, op: UnaryOp, v: Value) -> PyResult<Value> {
     let Some(name) = unary_method_name(op) else {
         return Ok(Value::NULL);
     };
-    match special(vm, v, name, Slot::UnaryOp) {
+    let found = special(vm, v, name, Slot::UnaryOp);
+    if let SpecialFound::Method((m, _)) = found {
+        if m.is_none() && op == UnaryOp::Hash {
+            // `__hash__ = None`: unhashable.
+            let msg = format!("unsupported type for __hash__: '{}'", vm.type_name(v));
+            return Err(vm.type_error(&msg));
+        }
+    }
+    match found {
         SpecialFound::Native => {
             let n = native_or_err(vm, v)?;
             match op {
@@ -1414,6 +1422,20 @@ fn instance_load(vm: &mut Vm, obj: Value, name: Qstr) -> PyResult<Option<(Value,
 /// to delete (or the store was refused), for the caller's AttributeError.
 fn instance_store(vm: &mut Vm, obj: Value, name: Qstr, action: AttrAction) -> PyResult<bool> {
     let t = obj.type_of();
+    if name == Q::__dict__ {
+        if let AttrAction::Store(v) = action {
+            if v.downcast::<DictObj>().is_some() {
+                if let Some(o) = obj.downcast_layout::<InstanceObj>() {
+                    o.dict.set(v);
+                    return Ok(true);
+                }
+                if let Some(e) = obj.downcast_layout::<ExcObj>() {
+                    e.dict.set(v);
+                    return Ok(true);
+                }
+            }
+        }
+    }
     if t.has_flag(flags::HAS_SPECIAL_ACCESSORS) {
         if let Found::Member(member, _) = class_lookup(vm, t, name, Slot::None) {
             if let Some(p) = member.downcast::<PropertyObj>() {

@@ -426,6 +426,13 @@ pub fn traceback_add(vm: &mut Vm, exc: Value, file: Qstr, line: usize, block: Qs
     }
 }
 
+/// Forget an exception's traceback (e.g. before raising a preallocated instance again).
+pub fn traceback_clear(exc: Value) {
+    if let Some(e) = exc.downcast_layout::<ExcObj>() {
+        e.traceback.set(Value::NULL);
+    }
+}
+
 /// The traceback entries of an exception as (file, line, block), innermost first.
 pub fn traceback_entries(exc: Value) -> alloc::vec::Vec<(Qstr, usize, Qstr)> {
     let mut v = alloc::vec::Vec::new();
