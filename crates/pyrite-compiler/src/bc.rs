@@ -602,8 +602,15 @@ pub struct Insn {
 
 impl Insn {
     /// Absolute target of a jump instruction at `pc`.
+    /// The offset is relative to the end of the jump operand: for UNWIND_JUMP that is before
+    /// its extra byte (as MicroPython's VM decodes it).
     pub fn jump_target(&self, pc: usize) -> Option<usize> {
-        let next = pc.checked_add(self.len)? as i64;
+        let len = if self.opcode == op::UNWIND_JUMP {
+            self.len.checked_sub(1)?
+        } else {
+            self.len
+        };
+        let next = pc.checked_add(len)? as i64;
         let t = next.checked_add(self.arg)?;
         usize::try_from(t).ok()
     }

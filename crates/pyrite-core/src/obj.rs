@@ -460,6 +460,10 @@ impl BuiltinFn {
 
 crate::py_object!(BuiltinFn, BUILTIN_FN_TYPE);
 
+// SAFETY: builtin function objects are immutable statics (their header's type Cell is never
+// written for them); interpreter state is only touched by the thread holding the interpreter.
+unsafe impl Sync for BuiltinFn {}
+
 /// `function` for builtins (MicroPython prints `<function>`).
 pub static BUILTIN_FN_TYPE: Type = Type {
     print: Some(print_builtin_fn),

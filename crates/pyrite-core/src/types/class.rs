@@ -194,3 +194,38 @@ pub fn store_attr(vm: &mut Vm, obj: Value, name: Qstr, action: AttrAction) -> Py
 /// `object`.
 pub static OBJECT_TYPE: Type =
     Type::new(Q::object).with_flags(flags::BASETYPE | flags::EQ_IS_IDENTITY);
+
+/// `super(cls, obj).name` for a call (LOAD_SUPER_METHOD): look `name` up in the bases of `cls`
+/// (skipping `cls` itself) and bind it to `obj`. Returns (function, self-or-NULL).
+/// Minimal version added by the VM helper; the classes helper owns the full MRO logic.
+pub fn load_super_method(
+    vm: &mut Vm,
+    cls: Value,
+    obj: Value,
+    name: Qstr,
+) -> PyResult<(Value, Value)> {
+    let Some(t) = TypeRef::from_value(cls) else {
+        return Err(vm.type_error("super() argument 1 must be type"));
+    };
+    let mut found = None;
+    for_each_base(t, |b| {
+        found = lookup(vm, b, name);
+        found.is_some()
+    });
+    if found.is_none() {
+        found = lookup(vm, TypeRef::of_static(&OBJECT_TYPE), name);
+    }
+    match found {
+        Some(v) => {
+            if crate::interp::is_function(v) || v.downcast::<BuiltinFn>().is_some() {
+                Ok((v, obj))
+            } else {
+                Ok((v, Value::NULL))
+            }
+        }
+        None => {
+            let m = format!("'super' object has no attribute '{}'", vm.qstr_str(name));
+            Err(vm.attribute_error(&m))
+        }
+    }
+}

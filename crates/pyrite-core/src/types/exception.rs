@@ -155,7 +155,13 @@ fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> PyResu
 
 /// Append a traceback entry (called by the VM as an exception passes through a frame).
 /// Must not raise: if memory is short, the entry is dropped.
-pub fn traceback_add(vm: &mut Vm, exc: Value, file: crate::qstr::Qstr, line: usize, block: crate::qstr::Qstr) {
+pub fn traceback_add(
+    vm: &mut Vm,
+    exc: Value,
+    file: crate::qstr::Qstr,
+    line: usize,
+    block: crate::qstr::Qstr,
+) {
     let _ = (vm, exc, file, line, block);
 }
 

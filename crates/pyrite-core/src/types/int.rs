@@ -101,3 +101,45 @@ pub fn hash_big(vm: &mut Vm, v: Value) -> PyResult<usize> {
     let _ = v;
     Err(vm.type_error("__hash__ must return an int"))
 }
+
+/// An int from an i64 (a small int when it fits). Contract used by the VM's loader/dispatch;
+/// the numbers helper extends it to big ints.
+pub fn int_from_i64(vm: &mut Vm, n: i64) -> PyResult<Value> {
+    match isize::try_from(n).ok().and_then(Value::small_int) {
+        Some(v) => Ok(v),
+        None => Err(vm.overflow_error("small int overflow")),
+    }
+}
+
+/// Parse integer literal text in `base` (as the compiler/loader give it: optional sign, digits,
+/// `_` separators). Minimal version (small ints only) added by the VM helper; the numbers
+/// helper replaces it with the big-int aware one.
+pub fn parse_int(vm: &mut Vm, text: &str, base: u32) -> PyResult<Value> {
+    let t = text.trim();
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mut acc: i64 = 0;
+    let mut any = false;
+    for c in digits.chars() {
+        if c == '_' {
+            continue;
+        }
+        let Some(d) = c.to_digit(base) else {
+            return Err(vm.value_error("invalid syntax for integer"));
+        };
+        any = true;
+        acc = match acc
+            .checked_mul(base as i64)
+            .and_then(|a| a.checked_add(d as i64))
+        {
+            Some(a) => a,
+            None => return Err(vm.overflow_error("small int overflow")),
+        };
+    }
+    if !any {
+        return Err(vm.value_error("invalid syntax for integer"));
+    }
+    int_from_i64(vm, if neg { -acc } else { acc })
+}
