@@ -592,7 +592,8 @@ pub fn decode_sint(code: &[u8], pos: &mut usize) -> Result<i64, BcError> {
 pub struct Insn {
     pub opcode: u8,
     /// Operand: qstr/const/child index, count, small int value, or jump offset (relative to
-    /// the end of the instruction). 0 when the opcode has none.
+    /// the end of the offset field, i.e. the end of the instruction except for UNWIND_JUMP,
+    /// whose extra byte follows the offset and is not counted). 0 when the opcode has none.
     pub arg: i64,
     /// The extra byte (MAKE_CLOSURE*, UNWIND_JUMP), else 0.
     pub extra: u8,
@@ -601,16 +602,11 @@ pub struct Insn {
 }
 
 impl Insn {
-    /// Absolute target of a jump instruction at `pc`.
-    /// The offset is relative to the end of the jump operand: for UNWIND_JUMP that is before
-    /// its extra byte (as MicroPython's VM decodes it).
+    /// Absolute target of a jump instruction at `pc` (for UNWIND_JUMP the offset is relative
+    /// to the extra byte, as MicroPython's VM computes it).
     pub fn jump_target(&self, pc: usize) -> Option<usize> {
-        let len = if self.opcode == op::UNWIND_JUMP {
-            self.len.checked_sub(1)?
-        } else {
-            self.len
-        };
-        let next = pc.checked_add(len)? as i64;
+        let extra = if self.opcode == op::UNWIND_JUMP { 1 } else { 0 };
+        let next = pc.checked_add(self.len)?.checked_sub(extra)? as i64;
         let t = next.checked_add(self.arg)?;
         usize::try_from(t).ok()
     }
@@ -943,6 +939,9 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
             out.push('j');
         }
         Const::Ellipsis => out.push_str("Ellipsis"),
+        Const::None => out.push_str("None"),
+        Const::True => out.push_str("True"),
+        Const::False => out.push_str("False"),
         Const::Tuple(items) => {
             out.push('(');
             for (i, it) in items.iter().enumerate() {

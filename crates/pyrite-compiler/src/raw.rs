@@ -34,9 +34,14 @@ pub enum Const {
     Int(String),
     /// A float, as text that round-trips (e.g. "0.1", "1e+100", "inf").
     Float(String),
-    /// The imaginary part of an imaginary literal (`2j` -> "2.0"), as text.
+    /// The imaginary part of an imaginary literal (`2j` -> "2.0"), as float text. (The .mpy
+    /// file stores MicroPython's complex repr, "2j"; the reader/writer convert.)
     Complex(String),
     Ellipsis,
+    /// None/True/False only occur inside constant tuples (e.g. `(1, None)`).
+    None,
+    True,
+    False,
     Tuple(Vec<Const>),
 }
 

@@ -285,6 +285,10 @@ pub mod flags {
     pub const HAS_FINALISER: u32 = 1 << 6;
     /// Class defines `__getattr__` / `__getattribute__`-style hooks / descriptors (slow path).
     pub const HAS_SPECIAL_ACCESSORS: u32 = 1 << 7;
+    /// Objects of this type are functions that bind `self` when found in a class (Python
+    /// functions, closures, generator functions): `obj.f` gives a bound method. Builtin
+    /// functions (`BuiltinFn`) are handled separately in types/class.rs.
+    pub const BINDS_SELF: u32 = 1 << 8;
 }
 
 /// A type object. Builtin types are `static`s; classes made by `class` statements live in the
@@ -460,8 +464,8 @@ impl BuiltinFn {
 
 crate::py_object!(BuiltinFn, BUILTIN_FN_TYPE);
 
-// SAFETY: builtin function objects are immutable statics (their header's type Cell is never
-// written for them); interpreter state is only touched by the thread holding the interpreter.
+// SAFETY: builtin functions are immutable statics (their header's type Cell is never written);
+// interpreter state is only touched under the interpreter lock.
 unsafe impl Sync for BuiltinFn {}
 
 /// `function` for builtins (MicroPython prints `<function>`).

@@ -5,11 +5,12 @@ mod common;
 fn check(src: &str) {
     let src = src.to_string();
     common::big_stack(move || {
-        let Some(got) = common::run(&src) else {
-            return;
-        };
         let want = common::cpython(&src);
-        assert_eq!(got, want, "program:\n{}", src);
+        let got = common::run(&src).unwrap();
+        assert_eq!(got, want, "program (pyrite compiler):\n{}", src);
+        if let Some(got) = common::run_mpy(&src) {
+            assert_eq!(got, want, "program (mpy-cross):\n{}", src);
+        }
     });
 }
 
@@ -17,10 +18,11 @@ fn check_out(src: &str, want: &str) {
     let src = src.to_string();
     let want = want.to_string();
     common::big_stack(move || {
-        let Some(got) = common::run(&src) else {
-            return;
-        };
-        assert_eq!(got, want, "program:\n{}", src);
+        let got = common::run(&src).unwrap();
+        assert_eq!(got, want, "program (pyrite compiler):\n{}", src);
+        if let Some(got) = common::run_mpy(&src) {
+            assert_eq!(got, want, "program (mpy-cross):\n{}", src);
+        }
     });
 }
 
@@ -85,7 +87,6 @@ fn generator_close_throw() {
 }
 
 #[test]
-#[ignore = "needs classes (__build_class__) from types/class.rs"]
 fn with_statement() {
     check_out(
         "class CM:\n    def __enter__(self):\n        print('enter')\n        return 5\n    def __exit__(self, a, b, c):\n        print('exit', a is None)\n        return True\n",
@@ -140,9 +141,6 @@ fn globals_and_del() {
 #[test]
 fn keyboard_interrupt() {
     common::big_stack(|| {
-        if !common::have_mpy_cross() {
-            return;
-        }
         let mut env = common::make_env(Default::default(), Some(3));
         let out = common::run_env(&mut env, "try:\n    while True:\n        pass\nexcept KeyboardInterrupt:\n    print('interrupted')\n");
         assert_eq!(out, "interrupted\n");
@@ -152,9 +150,6 @@ fn keyboard_interrupt() {
 #[test]
 fn import_from_files() {
     common::big_stack(|| {
-        if !common::have_mpy_cross() {
-            return;
-        }
         let mut files = std::collections::HashMap::new();
         files.insert("pkg/__init__.py".to_string(), b"X = 1\n".to_vec());
         files.insert(

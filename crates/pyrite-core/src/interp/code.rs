@@ -152,7 +152,7 @@ pub static FUNCTION_TYPE: Type = Type {
     attr: Some(fun_attr),
     ..Type::new(Q::function)
 }
-.with_flags(flags::EQ_IS_IDENTITY);
+.with_flags(flags::EQ_IS_IDENTITY | flags::BINDS_SELF);
 
 fn fun_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     if let Some(f) = v.downcast::<FunObj>() {
@@ -246,6 +246,9 @@ fn load_const(vm: &mut Vm, c: &Const) -> PyResult<Value> {
             crate::types::complex::new_complex(vm, 0.0, f)?
         }
         Const::Ellipsis => Value::ELLIPSIS,
+        Const::None => Value::NONE,
+        Const::True => Value::TRUE,
+        Const::False => Value::FALSE,
         Const::Tuple(items) => {
             let mark = vm.roots.len();
             for it in items {

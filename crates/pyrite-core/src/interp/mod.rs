@@ -194,30 +194,10 @@ pub(crate) fn compile_fun(
         opt_level: vm.config.opt_level,
         small_int_bits: (crate::value::SMALL_INT_BITS).min(63) as u8,
     };
-    match compile_text(src, filename, mode, &opts) {
+    match pyrite_compiler::compile(src, filename, mode, &opts) {
         Ok(m) => load_compiled(vm, &m, globals),
-        Err(CompileFailure::Error(e)) => Err(compile_error_to_exception(vm, &e)),
-        Err(CompileFailure::Unavailable) => Err(vm.not_implemented("compiler not available")),
+        Err(e) => Err(compile_error_to_exception(vm, &e)),
     }
-}
-
-enum CompileFailure {
-    #[allow(dead_code)]
-    Error(CompileError),
-    #[allow(dead_code)]
-    Unavailable,
-}
-
-/// The compiler front door (kept in one place so the rest of this module does not depend on
-/// the compiler's exact API).
-fn compile_text(
-    src: &str,
-    filename: &str,
-    mode: Mode,
-    opts: &pyrite_compiler::Options,
-) -> Result<CompiledModule, CompileFailure> {
-    let _ = (src, filename, mode, opts);
-    Err(CompileFailure::Unavailable)
 }
 
 /// Load .mpy file contents as a function (module body).
@@ -227,8 +207,10 @@ pub fn load_mpy(vm: &mut Vm, bytes: &[u8]) -> PyResult<Value> {
 
 pub(crate) fn load_mpy_fun(vm: &mut Vm, bytes: &[u8], globals: Value) -> PyResult<Value> {
     init(vm)?;
-    let _ = (bytes, globals);
-    Err(vm.not_implemented(".mpy loading needs pyrite_compiler::mpy"))
+    match pyrite_compiler::read_mpy(bytes) {
+        Ok(m) => load_compiled(vm, &m, globals),
+        Err(e) => Err(vm.value_error(e.message())),
+    }
 }
 
 /// Run a module-body function with `globals` (and `locals`; NULL or the same dict for module

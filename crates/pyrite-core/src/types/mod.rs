@@ -1,6 +1,7 @@
 //! Builtin types. Each file owns its type objects (`static FOO_TYPE: Type`) and the
 //! constructors other code uses (`new_foo`), listed in its module docs.
 
+pub mod bigint;
 pub mod bytes;
 pub mod class;
 pub mod complex;
@@ -12,6 +13,7 @@ pub mod int;
 pub mod iter;
 pub mod list;
 pub mod memoryview;
+pub mod numfmt;
 pub mod range;
 pub mod set;
 pub mod slice;

@@ -187,10 +187,18 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         ("len", &LEN),
         ("next", &NEXT),
         ("iter", &ITER),
-        ("isinstance", &ISINSTANCE),
-        ("type", &TYPE),
         ("list", &LIST),
         ("collect", &COLLECT),
+    ] {
+        let q = vm.intern(q);
+        b.map.set_qstr(&mut vm, q, f.value()).unwrap();
+    }
+    for (q, f) in [
+        (
+            "__build_class__",
+            &pyrite_core::types::class::BUILD_CLASS_FN,
+        ),
+        ("isinstance", &pyrite_core::types::class::ISINSTANCE_FN),
     ] {
         let q = vm.intern(q);
         b.map.set_qstr(&mut vm, q, f.value()).unwrap();
@@ -211,6 +219,8 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         (Q::ImportError, &e::IMPORT_ERROR),
         (Q::AttributeError, &e::ATTRIBUTE_ERROR),
         (Q::KeyboardInterrupt, &e::KEYBOARD_INTERRUPT),
+        (Q::object, &pyrite_core::types::class::OBJECT_TYPE),
+        (Q::r#type, &pyrite_core::obj::TYPE_TYPE),
     ] {
         b.map
             .set_qstr(
@@ -411,21 +421,19 @@ pub fn mpy_compile(src: &str, name: &str) -> Result<CompiledModule, String> {
     Ok(read_mpy(&b))
 }
 
-/// Run `src` as `__main__`; returns stdout plus, for an uncaught exception, its report.
-pub fn run_env(env: &mut Env, src: &str) -> String {
-    let m = match mpy_compile(src, "t.py") {
-        Ok(m) => m,
-        Err(e) => return format!("COMPILE ERROR: {}", e),
-    };
-    let vm = &mut env.vm;
+/// A fresh `__main__` globals dict (rooted in vm.roots until the caller pops it).
+pub fn main_globals(vm: &mut Vm) -> Value {
     let g = pyrite_core::types::dict::new_dict(vm).unwrap().value();
     vm.roots.push(g);
     let main = vm.intern("__main__");
     if let Some(d) = g.downcast::<pyrite_core::map::DictObj>() {
         d.map.set_qstr(vm, Q::__name__, Value::qstr(main)).unwrap();
     }
-    let r = pyrite_core::interp::load_compiled(vm, &m, g)
-        .and_then(|f| pyrite_core::interp::run_code(vm, f, g, g));
+    g
+}
+
+fn finish(env: &mut Env, r: PyResult<Value>) -> String {
+    let vm = &mut env.vm;
     vm.roots.pop();
     if let Err(e) = r {
         let mut s = String::new();
@@ -437,14 +445,43 @@ pub fn run_env(env: &mut Env, src: &str) -> String {
     o
 }
 
-/// Compile with mpy-cross and run; None if mpy-cross is unavailable.
+/// Run `src` as `__main__` with pyrite's compiler; returns stdout plus, for an uncaught
+/// exception, its report.
+pub fn run_env(env: &mut Env, src: &str) -> String {
+    let vm = &mut env.vm;
+    let g = main_globals(vm);
+    let r = pyrite_core::interp::exec_source(vm, src, "t.py", pyrite_compiler::Mode::File, g);
+    finish(env, r)
+}
+
+/// As `run_env`, but compiled by MicroPython's mpy-cross (checks the VM against MicroPython's
+/// own bytecode).
+pub fn run_env_mpy(env: &mut Env, src: &str) -> String {
+    let m = match mpy_compile(src, "t.py") {
+        Ok(m) => m,
+        Err(e) => return format!("COMPILE ERROR: {}", e),
+    };
+    let vm = &mut env.vm;
+    let g = main_globals(vm);
+    let r = pyrite_core::interp::load_compiled(vm, &m, g)
+        .and_then(|f| pyrite_core::interp::run_code(vm, f, g, g));
+    finish(env, r)
+}
+
+/// Compile with pyrite's compiler and run.
 pub fn run(src: &str) -> Option<String> {
+    let mut env = make_env(HashMap::new(), None);
+    Some(run_env(&mut env, src))
+}
+
+/// Compile with mpy-cross and run; None if mpy-cross is unavailable.
+pub fn run_mpy(src: &str) -> Option<String> {
     if !have_mpy_cross() {
         eprintln!("note: mpy-cross not available, skipping");
         return None;
     }
     let mut env = make_env(HashMap::new(), None);
-    Some(run_env(&mut env, src))
+    Some(run_env_mpy(&mut env, src))
 }
 
 /// Expected output from CPython (python3), for programs whose output agrees.

@@ -1,0 +1,466 @@
+//! Compile-time constant objects: number literal parsing, constant folding with Python
+//! semantics, and float text as MicroPython's `repr` writes it into .mpy files.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::bc::{binary, unary};
+
+/// A compile-time constant.
+#[derive(Clone, Debug)]
+pub enum Obj {
+    /// An integer that fits in i128.
+    Int(i128),
+    /// An integer too big for i128, as decimal text (with optional leading '-').
+    BigInt(String),
+    Float(f64),
+    /// Pure imaginary number (imaginary part).
+    Complex(f64),
+    Str(Vec<u8>),
+    Bytes(Vec<u8>),
+    Tuple(Vec<Obj>),
+    None,
+    True,
+    False,
+    Ellipsis,
+}
+
+impl Obj {
+    /// Identity as MicroPython's `strictly_equal` (same type and equal value; -0.0 != 0.0).
+    pub fn strictly_equal(&self, o: &Obj) -> bool {
+        match (self, o) {
+            (Obj::Int(a), Obj::Int(b)) => a == b,
+            (Obj::BigInt(a), Obj::BigInt(b)) => a == b,
+            (Obj::Float(a), Obj::Float(b)) => {
+                a == b && (*a != 0.0 || a.is_sign_negative() == b.is_sign_negative())
+            }
+            (Obj::Complex(a), Obj::Complex(b)) => a == b,
+            (Obj::Str(a), Obj::Str(b)) => a == b,
+            (Obj::Bytes(a), Obj::Bytes(b)) => a == b,
+            (Obj::Tuple(a), Obj::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.strictly_equal(y))
+            }
+            (Obj::None, Obj::None) | (Obj::True, Obj::True) | (Obj::False, Obj::False) => true,
+            (Obj::Ellipsis, Obj::Ellipsis) => true,
+            _ => false,
+        }
+    }
+
+    /// Truth value (for constant conditions).
+    pub fn is_true(&self) -> bool {
+        match self {
+            Obj::Int(v) => *v != 0,
+            Obj::BigInt(_) => true,
+            Obj::Float(f) => *f != 0.0,
+            Obj::Complex(f) => *f != 0.0,
+            Obj::Str(s) | Obj::Bytes(s) => !s.is_empty(),
+            Obj::Tuple(t) => !t.is_empty(),
+            Obj::None | Obj::False => false,
+            Obj::True | Obj::Ellipsis => true,
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Obj::Int(_) | Obj::BigInt(_) | Obj::Float(_))
+    }
+}
+
+/// Does `v` fit in a small int of `bits` bits (signed)?
+pub fn fits_small_int(v: i128, bits: u8) -> bool {
+    let bits = bits.clamp(2, 64) as u32;
+    let lim = 1i128 << (bits - 1);
+    -lim <= v && v < lim
+}
+
+fn digit_val(c: u8) -> Option<u32> {
+    match c {
+        b'0'..=b'9' => Some((c - b'0') as u32),
+        b'a'..=b'z' => Some((c - b'a') as u32 + 10),
+        b'A'..=b'Z' => Some((c - b'A') as u32 + 10),
+        _ => None,
+    }
+}
+
+/// Parse an integer literal (as the lexer collected it: underscores removed).
+/// Err(base) gives MicroPython's "invalid syntax for integer with base N".
+pub fn parse_int_literal(s: &[u8]) -> Result<Obj, u32> {
+    let mut base = 10u32;
+    let mut p = 0;
+    if s.len() > 1 && s[0] == b'0' {
+        match s[1] | 0x20 {
+            b'x' => {
+                base = 16;
+                p = 2
+            }
+            b'o' => {
+                base = 8;
+                p = 2
+            }
+            b'b' => {
+                base = 2;
+                p = 2
+            }
+            _ => base = 1,
+        }
+    }
+    let start = p;
+    // magnitude as little-endian u32 limbs
+    let mut limbs: Vec<u32> = Vec::new();
+    while p < s.len() {
+        let c = s[p];
+        if c == b'_' {
+            p += 1;
+            continue;
+        }
+        let d = match digit_val(c) {
+            Some(d) if d < base.max(1) => d,
+            _ => break,
+        };
+        let b = if base == 1 { 1 } else { base };
+        mul_add(&mut limbs, b, d);
+        p += 1;
+    }
+    if p == start || p != s.len() {
+        return Err(if base == 1 { 0 } else { base });
+    }
+    Ok(limbs_to_obj(&limbs, false))
+}
+
+fn mul_add(limbs: &mut Vec<u32>, m: u32, a: u32) {
+    let mut carry = a as u64;
+    for l in limbs.iter_mut() {
+        let v = (*l as u64) * (m as u64) + carry;
+        *l = v as u32;
+        carry = v >> 32;
+    }
+    if carry != 0 {
+        limbs.push(carry as u32);
+    }
+}
+
+fn limbs_to_obj(limbs: &[u32], neg: bool) -> Obj {
+    let n = limbs
+        .iter()
+        .rposition(|&l| l != 0)
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    if n <= 3 {
+        let mut v: i128 = 0;
+        for i in (0..n).rev() {
+            v = (v << 32) | limbs[i] as i128;
+        }
+        return Obj::Int(if neg { -v } else { v });
+    }
+    // decimal conversion by repeated division by 1e9
+    let mut mag: Vec<u32> = limbs[..n].to_vec();
+    let mut chunks: Vec<u32> = Vec::new();
+    while !mag.is_empty() {
+        let mut rem: u64 = 0;
+        for l in mag.iter_mut().rev() {
+            let cur = (rem << 32) | *l as u64;
+            *l = (cur / 1_000_000_000) as u32;
+            rem = cur % 1_000_000_000;
+        }
+        chunks.push(rem as u32);
+        while mag.last() == Some(&0) {
+            mag.pop();
+        }
+    }
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    let mut first = true;
+    for c in chunks.iter().rev() {
+        if first {
+            s.push_str(&format!("{}", c));
+            first = false;
+        } else {
+            s.push_str(&format!("{:09}", c));
+        }
+    }
+    Obj::BigInt(s)
+}
+
+/// Parse a float or imaginary literal. None: invalid syntax for number.
+pub fn parse_float_literal(s: &[u8]) -> Option<Obj> {
+    let (body, imag) = match s.last() {
+        Some(b'j') | Some(b'J') => (&s[..s.len() - 1], true),
+        _ => (s, false),
+    };
+    let txt: String = body
+        .iter()
+        .filter(|&&c| c != b'_')
+        .map(|&c| c as char)
+        .collect();
+    if txt.is_empty()
+        || !txt
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'+' || c == b'-')
+    {
+        return None;
+    }
+    let v: f64 = txt.parse().ok()?;
+    Some(if imag { Obj::Complex(v) } else { Obj::Float(v) })
+}
+
+fn as_f64(o: &Obj) -> Option<f64> {
+    match o {
+        Obj::Int(v) => Some(*v as f64),
+        Obj::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// Fold a binary op on two numbers as MicroPython's parser does; None when MicroPython would
+/// not fold (exception, complex result) or when we cannot compute it exactly.
+pub fn fold_binary(op: u8, a: &Obj, b: &Obj) -> Option<Obj> {
+    match (a, b) {
+        (Obj::Int(x), Obj::Int(y)) => fold_int(op, *x, *y),
+        (Obj::Int(_), Obj::Float(_))
+        | (Obj::Float(_), Obj::Int(_))
+        | (Obj::Float(_), Obj::Float(_)) => {
+            let x = as_f64(a)?;
+            let y = as_f64(b)?;
+            let r = match op {
+                binary::ADD => x + y,
+                binary::SUBTRACT => x - y,
+                binary::MULTIPLY => x * y,
+                binary::TRUE_DIVIDE => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    x / y
+                }
+                _ => return None,
+            };
+            Some(Obj::Float(r))
+        }
+        _ => None,
+    }
+}
+
+fn fold_int(op: u8, x: i128, y: i128) -> Option<Obj> {
+    let r = match op {
+        binary::OR => x | y,
+        binary::XOR => x ^ y,
+        binary::AND => x & y,
+        binary::LSHIFT => {
+            if y < 0 {
+                return None;
+            }
+            if x == 0 {
+                0
+            } else {
+                if y >= 126 {
+                    return None;
+                }
+                let r = x.checked_shl(y as u32)?;
+                if (r >> y) != x {
+                    return None;
+                }
+                r
+            }
+        }
+        binary::RSHIFT => {
+            if y < 0 {
+                return None;
+            }
+            if y >= 127 {
+                if x < 0 {
+                    -1
+                } else {
+                    0
+                }
+            } else {
+                x >> y
+            }
+        }
+        binary::ADD => x.checked_add(y)?,
+        binary::SUBTRACT => x.checked_sub(y)?,
+        binary::MULTIPLY => x.checked_mul(y)?,
+        binary::FLOOR_DIVIDE => {
+            if y == 0 {
+                return None;
+            }
+            let q = x.checked_div(y)?;
+            if (x % y != 0) && ((x < 0) != (y < 0)) {
+                q - 1
+            } else {
+                q
+            }
+        }
+        binary::MODULO => {
+            if y == 0 {
+                return None;
+            }
+            let m = x.checked_rem(y)?;
+            if m != 0 && ((m < 0) != (y < 0)) {
+                m + y
+            } else {
+                m
+            }
+        }
+        binary::TRUE_DIVIDE => {
+            if y == 0 {
+                return None;
+            }
+            // both must convert exactly for the result to match C's double division
+            let fx = x as f64;
+            let fy = y as f64;
+            if fx as i128 != x || fy as i128 != y {
+                return None;
+            }
+            return Some(Obj::Float(fx / fy));
+        }
+        binary::POWER => {
+            if y < 0 {
+                return None;
+            }
+            let mut acc: i128 = 1;
+            let mut base = x;
+            let mut e = y;
+            while e > 0 {
+                if e & 1 == 1 {
+                    acc = acc.checked_mul(base)?;
+                }
+                e >>= 1;
+                if e > 0 {
+                    base = base.checked_mul(base)?;
+                }
+            }
+            acc
+        }
+        _ => return None,
+    };
+    // keep results inside i64-ish range the host mp_int would hold exactly? MicroPython uses
+    // arbitrary precision, so any exact result is fine.
+    Some(Obj::Int(r))
+}
+
+/// Fold a unary + - ~ on a number.
+pub fn fold_unary(op: u8, a: &Obj) -> Option<Obj> {
+    match (op, a) {
+        (unary::POSITIVE, Obj::Int(_)) | (unary::POSITIVE, Obj::Float(_)) => Some(a.clone()),
+        (unary::NEGATIVE, Obj::Int(v)) => Some(Obj::Int(v.checked_neg()?)),
+        (unary::NEGATIVE, Obj::Float(f)) => Some(Obj::Float(-f)),
+        (unary::INVERT, Obj::Int(v)) => Some(Obj::Int(!v)),
+        _ => None,
+    }
+}
+
+/// Format a float like MicroPython's `repr` (16 significant digits if that round-trips, else
+/// 17; exponent form outside 1e-4 <= |x| < 1e16). `always_decimal` adds ".0" to integral
+/// values (float repr); complex parts are printed without it.
+pub fn float_repr(x: f64, always_decimal: bool) -> String {
+    if x.is_nan() {
+        return String::from("nan");
+    }
+    if x.is_infinite() {
+        return String::from(if x < 0.0 { "-inf" } else { "inf" });
+    }
+    let neg = x.is_sign_negative();
+    let ax = if neg { -x } else { x };
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if ax == 0.0 {
+        out.push_str(if always_decimal { "0.0" } else { "0" });
+        return out;
+    }
+    let mut e_txt = format!("{:.15e}", ax);
+    if e_txt.parse::<f64>().ok() != Some(ax) {
+        e_txt = format!("{:.16e}", ax);
+    }
+    // e_txt = d.ddddde[-]x
+    let (mant, exp) = match e_txt.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (e_txt.as_str(), 0),
+    };
+    let mut digits: Vec<u8> = mant.bytes().filter(|c| c.is_ascii_digit()).collect();
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    if (-4..16).contains(&exp) {
+        if exp < 0 {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            for &d in &digits {
+                out.push(d as char);
+            }
+        } else {
+            let int_len = exp as usize + 1;
+            for i in 0..int_len {
+                out.push(*digits.get(i).unwrap_or(&b'0') as char);
+            }
+            if digits.len() > int_len {
+                out.push('.');
+                for &d in &digits[int_len..] {
+                    out.push(d as char);
+                }
+            } else if always_decimal {
+                out.push_str(".0");
+            }
+        }
+    } else {
+        out.push(digits[0] as char);
+        if digits.len() > 1 {
+            out.push('.');
+            for &d in &digits[1..] {
+                out.push(d as char);
+            }
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        let ae = exp.unsigned_abs();
+        if ae < 10 {
+            out.push('0');
+        }
+        out.push_str(&format!("{}", ae));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr() {
+        assert_eq!(float_repr(0.1, true), "0.1");
+        assert_eq!(float_repr(1.0 / 3.0, true), "0.3333333333333333");
+        assert_eq!(float_repr(1e100, true), "1e+100");
+        assert_eq!(float_repr(2.5e-8, true), "2.5e-08");
+        assert_eq!(float_repr(1e16, true), "1e+16");
+        assert_eq!(float_repr(1e15, true), "1000000000000000.0");
+        assert_eq!(
+            float_repr(123456789012345678.0, true),
+            "1.2345678901234568e+17"
+        );
+        assert_eq!(float_repr(5e-324, true), "4.940656458412465e-324");
+        assert_eq!(float_repr(2.0, false), "2");
+        assert_eq!(float_repr(-0.0, true), "-0.0");
+        assert_eq!(float_repr(1e-5, true), "1e-05");
+        assert_eq!(float_repr(0.0001, true), "0.0001");
+    }
+
+    #[test]
+    fn ints() {
+        assert!(matches!(parse_int_literal(b"0x10"), Ok(Obj::Int(16))));
+        assert!(matches!(parse_int_literal(b"00"), Ok(Obj::Int(0))));
+        assert!(parse_int_literal(b"01").is_err());
+        match parse_int_literal(b"123456789012345678901234567890123456789012345") {
+            Ok(Obj::BigInt(s)) => assert_eq!(s, "123456789012345678901234567890123456789012345"),
+            _ => panic!(),
+        }
+        assert!(matches!(
+            fold_int(binary::FLOOR_DIVIDE, -7, 2),
+            Some(Obj::Int(-4))
+        ));
+        assert!(matches!(fold_int(binary::MODULO, -7, 2), Some(Obj::Int(1))));
+    }
+}
