@@ -24,6 +24,17 @@ def last_line(out):
     return lines[-1] if lines else ""
 
 
+def err_sig(out):
+    """(line number, message) of a compile error report."""
+    lines = [l.strip() for l in out.decode(errors="replace").splitlines() if l.strip()]
+    ln = ""
+    for l in lines:
+        if l.startswith("File ") and ", line " in l:
+            ln = l.split(", line ")[1].split(",")[0]
+    msg = lines[-1].split(":", 1)[-1].strip() if lines else ""
+    return ln, msg
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
@@ -35,7 +46,7 @@ def main():
     ap.add_argument("dirs", nargs="*", default=DEFAULT_DIRS)
     a = ap.parse_args()
     show = set(a.list.split(",")) if a.list else set()
-    counts = {"identical": 0, "different": 0, "we-fail": 0, "they-fail": 0, "both-fail": 0, "both-fail-msg": 0}
+    counts = {"identical": 0, "different": 0, "we-fail": 0, "they-fail": 0, "both-fail": 0, "both-fail-msg": 0}  # both-fail-msg: different line or message
     with tempfile.TemporaryDirectory() as tmp:
         for d in a.dirs:
             base = os.path.join(a.tests, d)
@@ -60,15 +71,14 @@ def main():
                     elif r1 == 0:
                         k = "they-fail"
                     else:
-                        m1, m2 = last_line(out1), last_line(out2)
-                        k = "both-fail" if m1.split(":")[-1].strip() == m2.split(":")[-1].strip() else "both-fail-msg"
+                        k = "both-fail" if err_sig(out1) == err_sig(out2) else "both-fail-msg"
                     counts[k] += 1
                     if k != "identical" and (a.v or k in show):
                         extra = ""
                         if k in ("we-fail", "both-fail-msg"):
-                            extra = " | ours: " + last_line(out1)
+                            extra = " | ours: %s %s" % err_sig(out1)
                         if k in ("they-fail", "both-fail-msg"):
-                            extra += " | theirs: " + last_line(out2)
+                            extra += " | theirs: %s %s" % err_sig(out2)
                         print("%-14s %s%s" % (k, rel, extra))
     total = sum(counts.values())
     print("total %d: " % total + ", ".join("%s %d" % kv for kv in counts.items()))

@@ -133,6 +133,8 @@ pub enum ExprKind {
     Yield(Option<Box<Expr>>),
     YieldFrom(Box<Expr>),
     Named(Box<Expr>, Box<Expr>),
+    /// A construct the parser accepts but the compiler rejects with this message.
+    Bad(&'static str),
 }
 
 #[derive(Debug)]

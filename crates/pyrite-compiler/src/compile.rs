@@ -2299,6 +2299,7 @@ impl<'a> Compiler<'a> {
                 self.compile_yield_from();
             }
             ExprKind::Named(t, v) => self.compile_namedexpr(t, v)?,
+            ExprKind::Bad(m) => return serr(m, self.line_or_stmt(e.line)),
         }
         Ok(())
     }
@@ -2899,6 +2900,7 @@ pub fn compile(
                 msg: e.msg.into_boxed_str(),
                 file: filename.into(),
                 line: e.line,
+                block: None,
             })
         }
     };
@@ -2913,11 +2915,16 @@ pub fn compile(
     };
     if let Err(e) = c.run(root) {
         let line = if e.line == 0 { 1 } else { e.line };
+        let block = c
+            .scopes
+            .get(c.cur)
+            .map(|s| lossy(c.names.get(s.simple_name)).into_boxed_str());
         return Err(CompileError {
             kind: e.kind,
             msg: e.msg.into_boxed_str(),
             file: filename.into(),
             line,
+            block,
         });
     }
     let root = c.build_raw(0);

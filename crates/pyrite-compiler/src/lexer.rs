@@ -463,9 +463,6 @@ impl<'a> Lexer<'a> {
                             continue;
                         }
                     }
-                    if c == EOF {
-                        break;
-                    }
                     if c < 0x110000 && self.tok == Tok::Str {
                         push_utf8(&mut self.text, c);
                     } else if c < 0x100 && self.tok == Tok::Bytes {

@@ -32,8 +32,10 @@ impl Obj {
         match (self, o) {
             (Obj::Int(a), Obj::Int(b)) => a == b,
             (Obj::BigInt(a), Obj::BigInt(b)) => a == b,
+            // NaN: MicroPython dedups the same object (math.nan used twice); compare bits
             (Obj::Float(a), Obj::Float(b)) => {
-                a == b && (*a != 0.0 || a.is_sign_negative() == b.is_sign_negative())
+                (a == b && (*a != 0.0 || a.is_sign_negative() == b.is_sign_negative()))
+                    || (a.is_nan() && a.to_bits() == b.to_bits())
             }
             (Obj::Complex(a), Obj::Complex(b)) => a == b,
             (Obj::Str(a), Obj::Str(b)) => a == b,
@@ -83,8 +85,8 @@ fn digit_val(c: u8) -> Option<u32> {
 }
 
 /// Parse an integer literal (as the lexer collected it: underscores removed).
-/// Err(base) gives MicroPython's "invalid syntax for integer with base N".
-pub fn parse_int_literal(s: &[u8]) -> Result<Obj, u32> {
+/// Err((base, digits)) gives MicroPython's "invalid syntax for integer with base N: 'digits'".
+pub fn parse_int_literal(s: &[u8]) -> Result<Obj, (u32, &[u8])> {
     let mut base = 10u32;
     let mut p = 0;
     if s.len() > 1 && s[0] == b'0' {
@@ -122,7 +124,7 @@ pub fn parse_int_literal(s: &[u8]) -> Result<Obj, u32> {
         p += 1;
     }
     if p == start || p != s.len() {
-        return Err(if base == 1 { 0 } else { base });
+        return Err((if base == 1 { 0 } else { base }, &s[start..]));
     }
     Ok(limbs_to_obj(&limbs, false))
 }
@@ -223,22 +225,68 @@ pub fn fold_binary(op: u8, a: &Obj, b: &Obj) -> Option<Obj> {
         | (Obj::Float(_), Obj::Float(_)) => {
             let x = as_f64(a)?;
             let y = as_f64(b)?;
-            let r = match op {
-                binary::ADD => x + y,
-                binary::SUBTRACT => x - y,
-                binary::MULTIPLY => x * y,
-                binary::TRUE_DIVIDE => {
-                    if y == 0.0 {
-                        return None;
-                    }
-                    x / y
-                }
-                _ => return None,
-            };
-            Some(Obj::Float(r))
+            fold_float(op, x, y)
         }
         _ => None,
     }
+}
+
+/// MicroPython's float semantics for the foldable operators.
+fn fold_float(op: u8, x: f64, y: f64) -> Option<Obj> {
+    let r = match op {
+        binary::ADD => x + y,
+        binary::SUBTRACT => x - y,
+        binary::MULTIPLY => x * y,
+        binary::TRUE_DIVIDE => {
+            if y == 0.0 {
+                return None;
+            }
+            x / y
+        }
+        binary::FLOOR_DIVIDE => {
+            if y == 0.0 {
+                return None;
+            }
+            let m = libm::fmod(x, y);
+            let mut div = (x - m) / y;
+            if m != 0.0 && ((m < 0.0) != (y < 0.0)) {
+                div -= 1.0;
+            }
+            if div == 0.0 {
+                libm::copysign(0.0, x / y)
+            } else {
+                let mut f = libm::floor(div);
+                if div - f > 0.5 {
+                    f += 1.0;
+                }
+                f
+            }
+        }
+        binary::MODULO => {
+            if y == 0.0 {
+                return None;
+            }
+            let mut m = libm::fmod(x, y);
+            if m == 0.0 {
+                m = libm::copysign(0.0, y);
+            } else if (m < 0.0) != (y < 0.0) {
+                m += y;
+            }
+            m
+        }
+        binary::POWER => {
+            if x == 0.0 && y < 0.0 && !y.is_infinite() {
+                return None;
+            }
+            if x < 0.0 && y != libm::floor(y) && !y.is_nan() {
+                // complex result: not folded
+                return None;
+            }
+            libm::pow(x, y)
+        }
+        _ => return None,
+    };
+    Some(Obj::Float(r))
 }
 
 fn fold_int(op: u8, x: i128, y: i128) -> Option<Obj> {
@@ -316,7 +364,11 @@ fn fold_int(op: u8, x: i128, y: i128) -> Option<Obj> {
         }
         binary::POWER => {
             if y < 0 {
-                return None;
+                let fx = x as f64;
+                if fx as i128 != x {
+                    return None;
+                }
+                return fold_float(binary::POWER, fx, y as f64);
             }
             let mut acc: i128 = 1;
             let mut base = x;
@@ -370,6 +422,9 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
         out.push_str(if always_decimal { "0.0" } else { "0" });
         return out;
     }
+    // 16 significant digits if they round-trip, else 17: this matches MicroPython's repr far
+    // more often than the shortest round-trip text does (MicroPython's own digit generation is
+    // not exact, so a few values still print differently; both texts denote the same double).
     let mut e_txt = format!("{:.15e}", ax);
     if e_txt.parse::<f64>().ok() != Some(ax) {
         e_txt = format!("{:.16e}", ax);

@@ -1487,8 +1487,12 @@ impl<'a> Parser<'a> {
                         self.advance();
                         Ok(self.const_node(line, o))
                     }
-                    Err(base) => {
-                        let m = alloc::format!("invalid syntax for integer with base {}", base);
+                    Err((base, digits)) => {
+                        let m = alloc::format!(
+                            "invalid syntax for integer with base {}: '{}'",
+                            base,
+                            alloc::string::String::from_utf8_lossy(digits)
+                        );
                         self.err_msg(&m, line)
                     }
                 }
@@ -1714,7 +1718,12 @@ impl<'a> Parser<'a> {
             for (k, v, il) in items {
                 match v {
                     Some(v) => d.push((k, v, il)),
-                    None => return self.err_msg("expecting key:value for dict", line),
+                    None => {
+                        return Ok(Expr::new(
+                            line,
+                            ExprKind::Bad("expecting key:value for dict"),
+                        ))
+                    }
                 }
             }
             Ok(Expr::new(line, ExprKind::Dict(d)))
@@ -1722,7 +1731,10 @@ impl<'a> Parser<'a> {
             let mut s = Vec::new();
             for (k, v, _) in items {
                 if v.is_some() {
-                    return self.err_msg("expecting just a value for set", line);
+                    return Ok(Expr::new(
+                        line,
+                        ExprKind::Bad("expecting just a value for set"),
+                    ));
                 }
                 s.push(k);
             }

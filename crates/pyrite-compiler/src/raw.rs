@@ -122,4 +122,7 @@ pub struct CompileError {
     pub msg: Box<str>,
     pub file: Box<str>,
     pub line: u32,
+    /// The code block (scope) name for errors found by the compiler, which MicroPython prints
+    /// as `File "f.py", line 3, in <block>`; None for errors found by the lexer/parser.
+    pub block: Option<Box<str>>,
 }

@@ -35,6 +35,25 @@ fn main() -> ExitCode {
             dump = true;
         } else if a == "--dump-mpy" {
             dump_mpy = args.next();
+        } else if a == "--roundtrip" {
+            // read a .mpy and write it back (tests the reader/writer)
+            let (Some(i), Some(o)) = (args.next(), args.next()) else {
+                return usage();
+            };
+            let data = std::fs::read(&i).unwrap_or_default();
+            return match read_mpy(&data) {
+                Ok(m) => {
+                    let bits = data.get(3).copied().unwrap_or(31);
+                    if std::fs::write(&o, write_mpy(&m, bits)).is_err() {
+                        return ExitCode::from(1);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("ValueError: {}", e);
+                    ExitCode::from(1)
+                }
+            };
         } else if let Some(n) = a.strip_prefix("-msmall-int-bits=") {
             match n.parse() {
                 Ok(v) => opts.small_int_bits = v,
@@ -90,7 +109,10 @@ fn main() -> ExitCode {
         Ok(m) => m,
         Err(e) => {
             eprintln!("Traceback (most recent call last):");
-            eprintln!("  File \"{}\", line {}", e.file, e.line);
+            match &e.block {
+                Some(b) => eprintln!("  File \"{}\", line {}, in {}", e.file, e.line, b),
+                None => eprintln!("  File \"{}\", line {}", e.file, e.line),
+            }
             eprintln!("{:?}: {}", e.kind, e.msg);
             return ExitCode::from(1);
         }
