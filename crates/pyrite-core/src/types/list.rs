@@ -114,7 +114,7 @@ pub fn list_obj(v: Value) -> Option<Gc<ListObj>> {
 
 /// The list handle of `self` for a method (TypeError if not a list).
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<ListObj>> {
-    match list_obj(v) {
+    match crate::types::class::native_self(v, &LIST_TYPE).and_then(list_obj) {
         Some(l) => Ok(l),
         None => {
             let m = format!(
