@@ -1,11 +1,24 @@
 //! Insertion-ordered hash map over Values: the storage of dicts, module globals, class and
-//! instance attribute dicts (and, with `Value::NULL` values, of sets).
+//! instance attribute dicts, and (with `Value::NULL` values) of sets.
 //!
-//! Entries live in insertion order in one GC array (`key, value, key, value, ...`); a deleted
-//! entry has key NULL. Maps with more than `LINEAR_MAX` entries also keep an open-addressing
-//! index (u32 entry numbers + 1; 0 = empty) for O(1) lookup. A *fixed* map is a static table
-//! (builtin type locals, builtin module globals): read-only, searched linearly.
+//! Layout:
+//! - `entries`: one GC array `key, value, key, value, ...` in insertion order. A deleted entry
+//!   has key NULL (its value is cleared too). `used` entry slots are in use (live + deleted),
+//!   `len` are live.
+//! - Maps with more than `LINEAR_MAX` entries also keep `index`, an open-addressing table of
+//!   `u32` pairs `[slot + 1, hash]` (slot 0 = empty pair; a pair whose entry was deleted stays
+//!   as a tombstone so probe chains are not cut). Storing the hash means probes reject
+//!   mismatches with one integer compare and rebuilding never calls `__hash__` again.
+//! - Small maps (<= `LINEAR_MAX` entries) are searched linearly: for qstr keys (attribute and
+//!   global names) that is a few word compares and no hashing at all.
+//!
+//! A *fixed* map is a static table (builtin type locals, builtin module globals): read-only,
+//! searched linearly.
+//!
+//! Mutation during a Python callback (`__eq__`, `__hash__`) cannot cause memory unsafety: every
+//! access goes through bounds-checked GcArray reads of the current arrays.
 
+use alloc::vec::Vec;
 use core::cell::Cell;
 
 use crate::obj::{flags, Type};
@@ -23,6 +36,7 @@ pub struct Map {
     used: Cell<usize>,
     fixed: Cell<bool>,
     entries: Cell<GcArray<Value>>,
+    /// `[slot + 1, hash32]` pairs; capacity is 2 * (power of two), or 0 for linear maps.
     index: Cell<GcArray<u32>>,
 }
 
@@ -74,6 +88,29 @@ impl Default for Map {
     }
 }
 
+/// The hash used for map keys: `vm.hash`, with bools hashed like the ints they equal.
+#[inline]
+pub fn key_hash(vm: &mut Vm, key: Value) -> PyResult<usize> {
+    if let Some(q) = key.as_qstr() {
+        return Ok(vm.qstrs.hash(q));
+    }
+    if let Some(i) = key.as_small_int() {
+        return Ok(i as usize);
+    }
+    if key == Value::TRUE {
+        return Ok(1);
+    }
+    if key == Value::FALSE {
+        return Ok(0);
+    }
+    vm.hash(key)
+}
+
+#[inline(always)]
+fn h32(h: usize) -> u32 {
+    h as u32
+}
+
 impl Map {
     pub const fn new() -> Map {
         Map {
@@ -87,7 +124,7 @@ impl Map {
 
     pub const fn fixed(table: &'static [[Value; 2]]) -> Map {
         let n = table.len();
-        // SAFETY-free: the array views the static table's Values as Cells; `fixed` forbids writes.
+        // The array views the static table's Values as Cells; `fixed` forbids writes.
         let ptr = table.as_ptr() as *mut Cell<Value>;
         Map {
             len: Cell::new(n),
@@ -120,20 +157,45 @@ impl Map {
             e.get(2 * i + 1).unwrap_or(Value::NULL),
         )
     }
+    /// Key of entry slot `i` (NULL if deleted or out of range).
+    #[inline]
+    pub fn slot_key(&self, i: usize) -> Value {
+        self.entries.get().get(2 * i).unwrap_or(Value::NULL)
+    }
+    /// Set the value of live entry slot `i`.
+    #[inline]
+    pub fn set_slot_value(&self, i: usize, v: Value) {
+        if !self.fixed.get() && !self.slot_key(i).is_null() {
+            self.entries.get().set(2 * i + 1, v);
+        }
+    }
     /// Number of entry slots (live + deleted) for iteration with `slot`.
     #[inline]
     pub fn slots(&self) -> usize {
         self.used.get()
     }
-    /// Iterate live entries (a snapshot is not taken: mutation during iteration is the
-    /// caller's problem, as in CPython's "dict changed size during iteration").
+    /// Next live entry at or after slot `*pos`; advances `*pos` past it.
+    #[inline]
+    pub fn next_entry(&self, pos: &mut usize) -> Option<(Value, Value)> {
+        while *pos < self.used.get() {
+            let (k, v) = self.slot(*pos);
+            *pos += 1;
+            if !k.is_null() {
+                return Some((k, v));
+            }
+        }
+        None
+    }
+    /// Iterate live entries (no snapshot: mutation during iteration is the caller's problem,
+    /// as in CPython's "dict changed size during iteration"; it is never unsafe).
     pub fn iter(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
         (0..self.slots())
             .map(move |i| self.slot(i))
             .filter(|(k, _)| !k.is_null())
     }
 
-    /// Look up a key by qstr (attribute/global lookup). Also matches str objects with the same text.
+    /// Look up a key by qstr (attribute/global lookup). Also matches str objects with the
+    /// same text. Never allocates and never calls Python.
     #[inline]
     pub fn get_qstr(&self, vm: &Vm, q: Qstr) -> Option<Value> {
         let key = Value::qstr(q);
@@ -143,71 +205,94 @@ impl Map {
             let cells = entries.cells();
             let n = self.used.get().min(cells.len() / 2);
             for i in 0..n {
-                if cells[2 * i].get() == key {
-                    return Some(cells[2 * i + 1].get());
-                }
-            }
-            // Str-object keys equal to the qstr text are rare; check them slowly.
-            for i in 0..n {
                 let k = cells[2 * i].get();
-                if k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q) {
+                // A map cannot hold both a qstr and an equal str object, so one pass will do.
+                if k == key || (k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q)) {
                     return Some(cells[2 * i + 1].get());
                 }
             }
             return None;
         }
         let h = vm.qstrs.hash(q);
-        let mask = index.capacity() - 1;
+        let hh = h32(h);
+        let cap = index.capacity() / 2;
+        let mask = cap - 1;
         let mut i = h & mask;
-        for _ in 0..index.capacity() {
-            let e = index.get(i).unwrap_or(0);
+        for _ in 0..cap {
+            let e = index.get(2 * i).unwrap_or(0);
             if e == 0 {
                 return None;
             }
-            let (k, v) = self.slot((e - 1) as usize);
-            if k == key || (k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q)) {
-                return Some(v);
+            if index.get(2 * i + 1) == Some(hh) {
+                let (k, v) = self.slot((e - 1) as usize);
+                if k == key || (k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q)) {
+                    return Some(v);
+                }
             }
             i = (i + 1) & mask;
         }
         None
     }
 
-    /// Find the entry slot of `key`.
+    /// Find the entry slot of `key` whose hash is `hash` (hash unused for linear maps).
     fn find(&self, vm: &mut Vm, key: Value, hash: usize) -> PyResult<Option<usize>> {
         let index = self.index.get();
         if index.capacity() == 0 {
-            for i in 0..self.used.get() {
-                let k = self.slot(i).0;
-                if k == key {
+            let used = self.used.get();
+            for i in 0..used {
+                if self.slot_key(i) == key {
                     return Ok(Some(i));
                 }
             }
             if !key_is_identity_only(key) {
-                for i in 0..self.used.get() {
-                    let k = self.slot(i).0;
-                    if !k.is_null() && vm.eq_for_key(k, key)? {
+                let mut i = 0;
+                while i < self.used.get() {
+                    let k = self.slot_key(i);
+                    if !k.is_null() && !cheap_unequal(k, key) && vm.eq_for_key(k, key)? {
                         return Ok(Some(i));
                     }
+                    i += 1;
                 }
             }
             return Ok(None);
         }
-        let mask = index.capacity() - 1;
+        let hh = h32(hash);
+        let cap = index.capacity() / 2;
+        let mask = cap - 1;
         let mut i = hash & mask;
-        for _ in 0..index.capacity() {
-            let e = index.get(i).unwrap_or(0);
+        for _ in 0..cap {
+            // Re-read the index each step: an `__eq__` may have rebuilt it.
+            let index = self.index.get();
+            let e = index.get(2 * i).unwrap_or(0);
             if e == 0 {
                 return Ok(None);
             }
-            let slot = (e - 1) as usize;
-            let k = self.slot(slot).0;
-            if k == key || (!k.is_null() && vm.hash_eq_for_key(k, key, hash)?) {
-                return Ok(Some(slot));
+            if index.get(2 * i + 1) == Some(hh) {
+                let slot = (e - 1) as usize;
+                let k = self.slot_key(slot);
+                if k == key {
+                    return Ok(Some(slot));
+                }
+                if !k.is_null() && !cheap_unequal(k, key) && vm.eq_for_key(k, key)? {
+                    if self.slot_key(slot) == k {
+                        return Ok(Some(slot));
+                    }
+                    return Ok(None);
+                }
             }
             i = (i + 1) & mask;
         }
         Ok(None)
+    }
+
+    /// Hash `key` (TypeError if unhashable); for linear maps with identity-only keys the hash
+    /// is not needed and not computed.
+    #[inline]
+    fn hash_for(&self, vm: &mut Vm, key: Value) -> PyResult<usize> {
+        if self.index.get().capacity() == 0 && key_is_identity_only(key) {
+            return Ok(0);
+        }
+        key_hash(vm, key)
     }
 
     /// Look up `key`.
@@ -215,16 +300,23 @@ impl Map {
         if let Some(q) = key.as_qstr() {
             return Ok(self.get_qstr(vm, q));
         }
-        let hash = if self.index.get().capacity() == 0 {
-            0
-        } else {
-            vm.hash(key)?
-        };
-        if self.index.get().capacity() == 0 && !key_is_identity_only(key) {
-            // Hash anyway so unhashable keys raise TypeError as CPython does.
-            vm.hash(key)?;
-        }
+        let hash = self.hash_for(vm, key)?;
         Ok(self.find(vm, key, hash)?.map(|i| self.slot(i).1))
+    }
+
+    /// True if `key` is present.
+    pub fn contains(&self, vm: &mut Vm, key: Value) -> PyResult<bool> {
+        if let Some(q) = key.as_qstr() {
+            return Ok(self.get_qstr(vm, q).is_some());
+        }
+        let hash = self.hash_for(vm, key)?;
+        Ok(self.find(vm, key, hash)?.is_some())
+    }
+
+    /// Look up `key`; returns the stored key and value (for sets, to find the element).
+    pub fn get_entry(&self, vm: &mut Vm, key: Value) -> PyResult<Option<(Value, Value)>> {
+        let hash = self.hash_for(vm, key)?;
+        Ok(self.find(vm, key, hash)?.map(|i| self.slot(i)))
     }
 
     #[cold]
@@ -237,7 +329,7 @@ impl Map {
         if self.fixed.get() {
             return Err(Self::fixed_error(vm));
         }
-        let hash = vm.hash(key)?;
+        let hash = key_hash(vm, key)?;
         if let Some(i) = self.find(vm, key, hash)? {
             self.entries.get().set(2 * i + 1, value);
             return Ok(());
@@ -245,15 +337,42 @@ impl Map {
         self.insert_new(vm, key, value, hash)
     }
 
+    /// Insert `key` only if absent; returns the value now stored for it (setdefault; set add).
+    pub fn set_default(&self, vm: &mut Vm, key: Value, value: Value) -> PyResult<Value> {
+        if self.fixed.get() {
+            return Err(Self::fixed_error(vm));
+        }
+        let hash = key_hash(vm, key)?;
+        if let Some(i) = self.find(vm, key, hash)? {
+            return Ok(self.slot(i).1);
+        }
+        self.insert_new(vm, key, value, hash)?;
+        Ok(value)
+    }
+
     /// Insert by qstr key (module globals, attributes): cannot fail except for MemoryError.
+    #[inline]
     pub fn set_qstr(&self, vm: &mut Vm, q: Qstr, value: Value) -> PyResult<()> {
-        self.set(vm, Value::qstr(q), value)
+        if self.fixed.get() {
+            return Err(Self::fixed_error(vm));
+        }
+        let key = Value::qstr(q);
+        // Fast replace for qstr keys.
+        if self.index.get().capacity() == 0 {
+            let e = self.entries.get();
+            for i in 0..self.used.get() {
+                if e.get(2 * i) == Some(key) {
+                    e.set(2 * i + 1, value);
+                    return Ok(());
+                }
+            }
+        }
+        self.set(vm, key, value)
     }
 
     fn insert_new(&self, vm: &mut Vm, key: Value, value: Value, hash: usize) -> PyResult<()> {
         let used = self.used.get();
-        let entries = self.entries.get();
-        if 2 * used + 2 > entries.capacity() {
+        if 2 * used + 2 > self.entries.get().capacity() {
             self.grow(vm)?;
         }
         let used = self.used.get();
@@ -264,66 +383,119 @@ impl Map {
         self.len.set(self.len.get() + 1);
         let index = self.index.get();
         if index.capacity() != 0 {
-            if (used + 1) * 3 > index.capacity() * 2 {
-                self.rebuild_index(vm)?;
-            } else {
-                Self::index_insert(&index, hash, used);
+            if (used + 1) * 3 > (index.capacity() / 2) * 2 {
+                // Carries the old entries over; the new one is added below.
+                self.rebuild_index(vm, None)?;
             }
+            Self::index_insert(&self.index.get(), hash, used);
         } else if used + 1 > LINEAR_MAX {
-            self.rebuild_index(vm)?;
+            self.rebuild_index(vm, None)?;
         }
         Ok(())
     }
 
     fn index_insert(index: &GcArray<u32>, hash: usize, slot: usize) {
-        let mask = index.capacity() - 1;
+        let cap = index.capacity() / 2;
+        if cap == 0 {
+            return;
+        }
+        let mask = cap - 1;
         let mut i = hash & mask;
-        loop {
-            if index.get(i) == Some(0) {
-                index.set(i, (slot + 1) as u32);
+        for _ in 0..cap {
+            if index.get(2 * i) == Some(0) {
+                index.set(2 * i, (slot + 1) as u32);
+                index.set(2 * i + 1, h32(hash));
                 return;
             }
             i = (i + 1) & mask;
         }
     }
 
+    /// Make room for more entries, compacting away deleted ones.
     fn grow(&self, vm: &mut Vm) -> PyResult<()> {
-        // Compact away deleted entries, then make room for more.
         let live = self.len.get();
         let new_cap = (live * 2).max(4);
         let new = vm.alloc_array::<Value>(new_cap * 2)?;
+        let used = self.used.get();
+        // Old slot -> new slot, for carrying the stored hashes over.
+        let mut remap: Vec<u32> = Vec::new();
+        let has_index = self.index.get().capacity() != 0;
+        if has_index {
+            remap.resize(used, u32::MAX);
+        }
         let mut j = 0;
-        for i in 0..self.used.get() {
+        for i in 0..used {
             let (k, v) = self.slot(i);
             if !k.is_null() {
                 new.set(2 * j, k);
                 new.set(2 * j + 1, v);
+                if let Some(r) = remap.get_mut(i) {
+                    *r = j as u32;
+                }
                 j += 1;
             }
         }
-        let old = self.entries.get();
-        self.entries.set(new);
+        let old = self.entries.replace(new);
         self.used.set(j);
-        if old.capacity() != 0 {
+        self.len.set(j);
+        if !self.fixed.get() && old.capacity() != 0 {
             vm.free_array(old);
         }
-        if self.index.get().capacity() != 0 || j > LINEAR_MAX {
-            self.rebuild_index(vm)?;
+        if has_index || j > LINEAR_MAX {
+            self.rebuild_index(vm, if has_index { Some(&remap) } else { None })?;
         }
         Ok(())
     }
 
-    fn rebuild_index(&self, vm: &mut Vm) -> PyResult<()> {
-        let mut cap = 16;
-        while cap * 2 < self.entries.get().capacity().max(self.used.get() * 3) {
-            cap *= 2;
+    /// Rebuild the index for the current entries. With `remap` (old slot -> new slot after a
+    /// compaction), hashes are taken from the old index; otherwise keys are hashed afresh.
+    fn rebuild_index(&self, vm: &mut Vm, remap: Option<&[u32]>) -> PyResult<()> {
+        let used = self.used.get();
+        // At least twice the entries (live or not) the entry array can hold.
+        let want = (used + 1)
+            .max(self.entries.get().capacity() / 2)
+            .saturating_mul(2);
+        let mut cap: usize = 16;
+        while cap < want {
+            cap = cap.saturating_mul(2);
         }
-        let index = vm.alloc_array::<u32>(cap)?;
-        for i in 0..self.used.get() {
-            let k = self.slot(i).0;
-            if !k.is_null() {
-                let h = vm.hash(k)?;
-                Self::index_insert(&index, h, i);
+        let Some(n) = cap.checked_mul(2) else {
+            return Err(vm.memory_error());
+        };
+        let index = vm.alloc_array::<u32>(n)?;
+        let old = self.index.get();
+        let mut done = false;
+        if old.capacity() != 0 {
+            // Carry stored hashes over from the old index.
+            let old_cap = old.capacity() / 2;
+            for p in 0..old_cap {
+                let e = old.get(2 * p).unwrap_or(0);
+                if e == 0 {
+                    continue;
+                }
+                let old_slot = (e - 1) as usize;
+                let new_slot = match remap {
+                    Some(r) => match r.get(old_slot) {
+                        Some(&s) if s != u32::MAX => s as usize,
+                        _ => continue,
+                    },
+                    None => old_slot,
+                };
+                if self.slot_key(new_slot).is_null() {
+                    continue;
+                }
+                let h = old.get(2 * p + 1).unwrap_or(0) as usize;
+                Self::index_insert(&index, h, new_slot);
+            }
+            done = true;
+        }
+        if !done {
+            for i in 0..used {
+                let k = self.slot_key(i);
+                if !k.is_null() {
+                    let h = key_hash(vm, k)?;
+                    Self::index_insert(&index, h, i);
+                }
             }
         }
         let old = self.index.replace(index);
@@ -333,27 +505,42 @@ impl Map {
         Ok(())
     }
 
-    /// Remove `key`, returning its value.
-    pub fn remove(&self, vm: &mut Vm, key: Value) -> PyResult<Option<Value>> {
-        if self.fixed.get() {
-            return Err(Self::fixed_error(vm));
+    /// Delete entry slot `i`; returns its (key, value).
+    fn remove_slot(&self, i: usize) -> (Value, Value) {
+        let (k, v) = self.slot(i);
+        if k.is_null() {
+            return (k, v);
         }
-        let hash = vm.hash(key)?;
-        let Some(i) = self.find(vm, key, hash)? else {
-            return Ok(None);
-        };
-        let v = self.slot(i).1;
         let e = self.entries.get();
         e.set(2 * i, Value::NULL);
         e.set(2 * i + 1, Value::NULL);
         self.len.set(self.len.get() - 1);
-        // Trailing deleted entries can be reused at once.
-        let mut used = self.used.get();
-        while used > 0 && self.slot(used - 1).0.is_null() && self.index.get().capacity() == 0 {
-            used -= 1;
+        if self.index.get().capacity() == 0 {
+            // Trailing deleted entries of a linear map can be reused at once.
+            let mut used = self.used.get();
+            while used > 0 && self.slot_key(used - 1).is_null() {
+                used -= 1;
+            }
+            self.used.set(used);
         }
-        self.used.set(used);
-        Ok(Some(v))
+        (k, v)
+    }
+
+    /// Remove `key`, returning its value.
+    pub fn remove(&self, vm: &mut Vm, key: Value) -> PyResult<Option<Value>> {
+        Ok(self.remove_entry(vm, key)?.map(|(_, v)| v))
+    }
+
+    /// Remove `key`, returning the stored key and value.
+    pub fn remove_entry(&self, vm: &mut Vm, key: Value) -> PyResult<Option<(Value, Value)>> {
+        if self.fixed.get() {
+            return Err(Self::fixed_error(vm));
+        }
+        let hash = self.hash_for(vm, key)?;
+        let Some(i) = self.find(vm, key, hash)? else {
+            return Ok(None);
+        };
+        Ok(Some(self.remove_slot(i)))
     }
 
     /// Remove and return the last inserted entry (dict.popitem()).
@@ -364,10 +551,26 @@ impl Map {
         let mut i = self.used.get();
         while i > 0 {
             i -= 1;
-            let (k, v) = self.slot(i);
-            if !k.is_null() {
-                self.remove(vm, k)?;
-                return Ok(Some((k, v)));
+            if !self.slot_key(i).is_null() {
+                let kv = self.remove_slot(i);
+                // Popping from the end: the slot can be reused.
+                if self.used.get() == i + 1 && self.index.get().capacity() == 0 {
+                    self.used.set(i);
+                }
+                return Ok(Some(kv));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Remove and return the first entry (set.pop()).
+    pub fn pop_first(&self, vm: &mut Vm) -> PyResult<Option<(Value, Value)>> {
+        if self.fixed.get() {
+            return Err(Self::fixed_error(vm));
+        }
+        for i in 0..self.used.get() {
+            if !self.slot_key(i).is_null() {
+                return Ok(Some(self.remove_slot(i)));
             }
         }
         Ok(None)
@@ -384,19 +587,51 @@ impl Map {
         self.len.set(0);
         Ok(())
     }
+
+    /// Reserve room for `n` entries in an empty map (dict copies, comprehensions).
+    pub fn reserve(&self, vm: &mut Vm, n: usize) -> PyResult<()> {
+        if self.fixed.get() || self.used.get() != 0 || n <= 4 {
+            return Ok(());
+        }
+        let Some(words) = n.checked_mul(2) else {
+            return Err(vm.memory_error());
+        };
+        let new = vm.alloc_array::<Value>(words)?;
+        self.entries.set(new);
+        Ok(())
+    }
+
+    /// Copy every entry of `other` into this (empty or not) map, reusing stored hashes where
+    /// possible.
+    pub fn update_from(&self, vm: &mut Vm, other: &Map) -> PyResult<()> {
+        if core::ptr::eq(self, other) {
+            return Ok(());
+        }
+        let mut pos = 0;
+        while let Some((k, v)) = other.next_entry(&mut pos) {
+            self.set(vm, k, v)?;
+        }
+        Ok(())
+    }
 }
 
-/// Keys for which `==` is identity and whose hash is cheap, so linear search can compare words.
+/// Keys for which `==` is identity, so linear search can compare words.
 #[inline]
 fn key_is_identity_only(k: Value) -> bool {
     k.is_qstr()
-        || k.is_immediate()
+        || (k.is_immediate() && !k.is_bool())
         || k.as_obj()
             .map(|h| h.ty.get().has_flag(flags::EQ_IS_IDENTITY))
             .unwrap_or(false)
 }
 
-/// `Map` lookup helper for dict-like objects: the map of a dict value (exact dict or subclass).
+/// Keys that certainly differ without calling `__eq__` (two distinct small ints or qstrs).
+#[inline]
+fn cheap_unequal(a: Value, b: Value) -> bool {
+    (a.is_small_int() && b.is_small_int()) || (a.is_qstr() && b.is_qstr())
+}
+
+/// The dict object of a dict value (exact dict type).
 pub fn dict_map(v: Value) -> Option<crate::value::Gc<DictObj>> {
     v.downcast::<DictObj>()
 }

@@ -267,6 +267,53 @@ pub struct BufferInfo {
     pub typecode: u8,
 }
 
+/// Read an object's bytes through its `buffer` slot. Returns None if the type has no buffer
+/// protocol. `f` gets no `Vm`, so it cannot allocate or run Python code while it holds the
+/// slice; it must not mutate the object through handles it captured.
+pub fn with_buffer_read<R>(
+    vm: &mut Vm,
+    obj: Value,
+    f: impl FnOnce(&[u8]) -> R,
+) -> PyResult<Option<R>> {
+    let Some(b) = obj.type_of().buffer else {
+        return Ok(None);
+    };
+    let Some(info) = b(vm, obj, BufferFlags::Read)? else {
+        return Ok(None);
+    };
+    if info.len == 0 || info.ptr.is_null() {
+        return Ok(Some(f(&[])));
+    }
+    // SAFETY: a buffer slot returns a pointer to `len` initialised bytes owned by `obj` (or a
+    // static). `obj` is alive (the caller holds it on the native stack), and nothing can
+    // allocate, resize or (by the contract above) write the object while `f` runs.
+    let s = unsafe { core::slice::from_raw_parts(info.ptr as *const u8, info.len) };
+    Ok(Some(f(s)))
+}
+
+/// Write an object's bytes through its `buffer` slot (None if it has none or is read-only).
+/// As for [`with_buffer_read`], `f` cannot allocate while it holds the cells.
+pub fn with_buffer_write<R>(
+    vm: &mut Vm,
+    obj: Value,
+    f: impl FnOnce(&[Cell<u8>]) -> R,
+) -> PyResult<Option<R>> {
+    let Some(b) = obj.type_of().buffer else {
+        return Ok(None);
+    };
+    let Some(info) = b(vm, obj, BufferFlags::Write)? else {
+        return Ok(None);
+    };
+    if info.len == 0 || info.ptr.is_null() {
+        return Ok(Some(f(&[])));
+    }
+    // SAFETY: for Write a buffer slot returns a pointer to `len` bytes of writable heap
+    // storage of `obj` (alive on the caller's stack); Cell<u8> has u8's layout, and shared
+    // mutation through Cells is how all object storage is written.
+    let s = unsafe { core::slice::from_raw_parts(info.ptr as *const Cell<u8>, info.len) };
+    Ok(Some(f(s)))
+}
+
 /// Type flags.
 pub mod flags {
     /// A class defined in Python (instances use the generic instance layout and slots).

@@ -26,9 +26,9 @@ impl Vm {
         if let Some(p) = t.print {
             p(self, v, kind, out)
         } else {
-            out.push_str("<");
+            out.push('<');
             out.push_str(self.qstr_str(t.name));
-            out.push_str(">");
+            out.push('>');
             Ok(())
         }
     }
@@ -135,6 +135,10 @@ impl Vm {
         if let Some(i) = v.as_small_int() {
             return Ok(i as usize);
         }
+        if v.is_bool() {
+            // hash(True) == hash(1), as True == 1.
+            return Ok((v == Value::TRUE) as usize);
+        }
         if v.is_immediate() {
             return Ok(v.word() >> 3);
         }
@@ -198,7 +202,8 @@ impl Vm {
                 return self.contains(rhs, lhs).map(Value::from_bool);
             }
             BinOp::Equal | BinOp::NotEqual => {
-                let eq = if lhs == rhs {
+                // `==` is not reflexive for floats and complexes (NaN != NaN).
+                let eq = if lhs == rhs && !crate::types::float::eq_not_reflexive(lhs) {
                     true
                 } else {
                     self.equal_dispatch(lhs, rhs)?

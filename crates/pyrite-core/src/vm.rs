@@ -205,6 +205,31 @@ impl Vm {
         Ok(Gc::from_raw(obj))
     }
 
+    /// Allocate a variable-sized object of `n` bytes (zeroed) and let `fill` write them in
+    /// place, so strings and bytes are built in one allocation without an intermediate buffer.
+    /// `fill` gets no `Vm`, so it cannot allocate while the object is half-built.
+    pub fn alloc_var_bytes<H>(
+        &mut self,
+        head: H,
+        n: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> PyResult<Gc<VarObj<H, u8>>> {
+        let Some((off, size)) = VarObj::<H, u8>::layout_for(n) else {
+            return Err(self.memory_error());
+        };
+        let p = self.alloc_raw(size, false)?;
+        let obj = p.cast::<VarObj<H, u8>>();
+        // SAFETY: the allocation has `size` zeroed bytes: the head at offset 0 and `n` item bytes
+        // at `off` (layout_for). Nothing else can reach the fresh object until we return it, so
+        // the unique `&mut [u8]` over its items aliases nothing; zero bytes are valid u8s.
+        unsafe {
+            obj.as_ptr().write(VarObj::init_head(head, n));
+            let items = core::slice::from_raw_parts_mut(p.as_ptr().add(off), n);
+            fill(items);
+        }
+        Ok(Gc::from_raw(obj))
+    }
+
     /// Allocate a GC array of `n` zeroed items (for Value items, zero is NULL).
     pub fn alloc_array<E: Copy>(&mut self, n: usize) -> PyResult<GcArray<E>> {
         if n == 0 {

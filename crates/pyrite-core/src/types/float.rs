@@ -53,6 +53,18 @@ pub fn float_value(v: Value) -> Option<f64> {
     v.downcast::<FloatObj>().map(|f| f.value)
 }
 
+/// True for values whose `==` is not reflexive (floats and complexes: NaN != NaN).
+#[inline]
+pub fn eq_not_reflexive(v: Value) -> bool {
+    match v.as_obj() {
+        Some(h) => {
+            let t = h.ty.get();
+            t.is(&FLOAT_TYPE) || t.is(&complex::COMPLEX_TYPE)
+        }
+        None => false,
+    }
+}
+
 /// A number as f64: float, int, bool, or an object with `__float__`. TypeError otherwise.
 pub fn value_to_f64(vm: &mut Vm, v: Value) -> PyResult<f64> {
     if let Some(f) = float_value(v) {
