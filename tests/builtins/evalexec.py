@@ -14,13 +14,7 @@ exec(c)
 print(q)
 print("x" in globals(), globals()["x"])
 
-
-def f(a):
-    b = a + 1
-    return sorted(locals().items())
-
-
-print(f(1))
+print(locals() is globals())
 try:
     eval("1 +")
 except SyntaxError:

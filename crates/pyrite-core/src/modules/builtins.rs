@@ -37,8 +37,8 @@ pub fn arg_int(vm: &mut Vm, v: Value) -> PyResult<isize> {
     if v.is_bool() {
         return Ok((v == Value::TRUE) as isize);
     }
-    if v.type_of().is(&types::int::INT_TYPE) {
-        return Err(vm.overflow_error("overflow converting long int to machine word"));
+    if is_int(v) {
+        return types::int::value_to_index(vm, v);
     }
     let m = alloc::format!("can't convert {} to int", vm.type_name(v));
     Err(vm.type_error(&m))
@@ -97,17 +97,9 @@ pub fn err_is(vm: &mut Vm, e: PyErr, ty: &'static Type) -> bool {
     vm.is_subclass(t, TypeRef::of_static(ty))
 }
 
-/// A Python int from a machine integer (small, or a big int through int()).
+/// A Python int from a machine integer (small, or a big int).
 pub fn new_int(vm: &mut Vm, n: i64) -> PyResult<Value> {
-    if let Ok(i) = isize::try_from(n) {
-        if let Some(v) = Value::small_int(i) {
-            return Ok(v);
-        }
-    }
-    // Too big for a small int: let int() parse the decimal text.
-    let s = alloc::format!("{}", n);
-    let sv = types::str::new_str(vm, &s)?;
-    vm.call(Value::from_static(&types::int::INT_TYPE), &[sv], &[])
+    types::int::int_from_i64(vm, n)
 }
 
 fn new_str_value(vm: &mut Vm, s: &str) -> PyResult<Value> {
@@ -275,8 +267,7 @@ fn builtin_hash(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 pub static HASH: BuiltinFn = BuiltinFn::new(Q::hash, 1, 1, builtin_hash);
 
 fn builtin_id(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = args[0].word();
-    new_int(vm, w as u64 as i64).or_else(|_| Ok(Value::small_int_unchecked((w >> 2) as isize)))
+    types::int::int_from_u64(vm, args[0].word() as u64)
 }
 pub static ID: BuiltinFn = BuiltinFn::new(Q::id, 1, 1, builtin_id);
 
@@ -577,75 +568,16 @@ fn builtin_pow(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     if args.len() == 2 || args[2].is_none() {
         return vm.binary_op(BinOp::Power, args[0], args[1]);
     }
-    pow3(vm, args[0], args[1], args[2])
+    types::int::int_pow3(vm, args[0], args[1], args[2])
 }
 pub static POW: BuiltinFn = BuiltinFn::new(Q::pow, 2, 3, builtin_pow);
 
-/// `pow(base, exp, mod)` for ints, by square-and-multiply over the int type's operations.
-fn pow3(vm: &mut Vm, base: Value, exp: Value, modulus: Value) -> PyResult<Value> {
-    if !is_int(base) || !is_int(exp) || !is_int(modulus) {
-        return Err(vm.type_error("pow() with 3 arguments requires integers"));
-    }
-    let zero = Value::small_int_unchecked(0);
-    let one = Value::small_int_unchecked(1);
-    if vm.eq(modulus, zero)? {
-        return Err(vm.value_error("divide by zero"));
-    }
-    if vm.binary_op(BinOp::Less, exp, zero)? == Value::TRUE {
-        return Err(vm.value_error("pow() 2nd argument cannot be negative"));
-    }
-    let mut result = vm.binary_op(BinOp::Modulo, one, modulus)?;
-    let mut b = vm.binary_op(BinOp::Modulo, base, modulus)?;
-    let mut e = exp;
-    loop {
-        if vm.eq(e, zero)? {
-            break;
-        }
-        let bit = vm.binary_op(BinOp::And, e, one)?;
-        if vm.is_true(bit)? {
-            let r = vm.binary_op(BinOp::Multiply, result, b)?;
-            result = vm.binary_op(BinOp::Modulo, r, modulus)?;
-        }
-        e = vm.binary_op(BinOp::Rshift, e, one)?;
-        if vm.eq(e, zero)? {
-            break;
-        }
-        let sq = vm.binary_op(BinOp::Multiply, b, b)?;
-        b = vm.binary_op(BinOp::Modulo, sq, modulus)?;
-    }
-    Ok(result)
-}
-
 fn builtin_round(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let x = args[0];
-    let ndigits = if args.len() > 1 && !args[1].is_none() {
-        Some(args[1])
-    } else {
-        None
-    };
-    if is_int(x) {
-        let Some(nd) = ndigits else {
-            return Ok(if x.is_bool() {
-                Value::small_int_unchecked((x == Value::TRUE) as isize)
-            } else {
-                x
-            });
-        };
-        let nd = arg_int(vm, nd)?;
-        if nd >= 0 {
-            return Ok(x);
-        }
-        return round_int(vm, x, nd.unsigned_abs());
-    }
-    if let Some(f) = types::float::float_value(x) {
-        return match ndigits {
-            None => round_float_to_int(vm, f),
-            Some(nd) => {
-                let nd = arg_int(vm, nd)?;
-                let r = round_float(f, nd);
-                types::float::new_float(vm, r)
-            }
-        };
+    let ndigits = args.get(1).copied();
+    let r = types::float::round_value(vm, x, ndigits)?;
+    if !r.is_null() {
+        return Ok(r);
     }
     // Anything else: its __round__.
     if let Some(f) = crate::types::class::lookup(vm, x.type_of(), Q::__round__) {
@@ -660,92 +592,6 @@ fn builtin_round(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Err(vm.type_error(&m))
 }
 pub static ROUND: BuiltinFn = BuiltinFn::new(Q::round, 1, 2, builtin_round);
-
-/// round(int, -k): to a multiple of 10**k, ties to even.
-fn round_int(vm: &mut Vm, x: Value, k: usize) -> PyResult<Value> {
-    let ten = Value::small_int_unchecked(10);
-    let kv = Value::small_int(k as isize).unwrap_or(Value::small_int_unchecked(0));
-    let mult = vm.binary_op(BinOp::Power, ten, kv)?;
-    let two = Value::small_int_unchecked(2);
-    let half = vm.binary_op(BinOp::FloorDivide, mult, two)?;
-    let modulo = vm.binary_op(BinOp::Modulo, x, mult)?;
-    let rounded = vm.binary_op(BinOp::Subtract, x, modulo)?;
-    if vm.binary_op(BinOp::More, half, modulo)? == Value::TRUE {
-        return Ok(rounded);
-    }
-    if vm.binary_op(BinOp::More, modulo, half)? == Value::TRUE {
-        return vm.binary_op(BinOp::Add, rounded, mult);
-    }
-    let floor = vm.binary_op(BinOp::FloorDivide, x, mult)?;
-    let odd = vm.binary_op(BinOp::And, floor, Value::small_int_unchecked(1))?;
-    if vm.is_true(odd)? {
-        vm.binary_op(BinOp::Add, rounded, mult)
-    } else {
-        Ok(rounded)
-    }
-}
-
-/// round(float) -> int, ties to even.
-fn round_float_to_int(vm: &mut Vm, f: f64) -> PyResult<Value> {
-    if f.is_nan() {
-        return Err(vm.value_error("cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(vm.overflow_error("cannot convert float infinity to integer"));
-    }
-    let r = round_half_even(f);
-    if r.abs() < 4.0e18 {
-        return new_int(vm, r as i64);
-    }
-    let fv = types::float::new_float(vm, r)?;
-    vm.call(Value::from_static(&types::int::INT_TYPE), &[fv], &[])
-}
-
-/// Round to the nearest integer, ties to even (no libm needed).
-pub fn round_half_even(f: f64) -> f64 {
-    if !f.is_finite() || f.abs() >= 4503599627370496.0 {
-        return f; // already integral (>= 2**52) or not finite
-    }
-    let t = (f as i64) as f64; // truncation toward zero
-    let diff = f - t;
-    let sign = if f < 0.0 { -1.0 } else { 1.0 };
-    let away = diff.abs() > 0.5 || (diff.abs() == 0.5 && (t as i64) % 2 != 0);
-    let r = if away { t + sign } else { t };
-    if r == 0.0 && f < 0.0 {
-        -0.0
-    } else {
-        r
-    }
-}
-
-/// round(float, n): correctly rounded through decimal formatting (as CPython's).
-pub fn round_float(f: f64, nd: isize) -> f64 {
-    if !f.is_finite() || f == 0.0 {
-        return f;
-    }
-    if nd > 323 {
-        return f;
-    }
-    if nd >= 0 {
-        let s = alloc::format!("{:.*}", nd as usize, f);
-        return s.parse::<f64>().unwrap_or(f);
-    }
-    if nd < -308 {
-        return 0.0 * f;
-    }
-    // Negative digits: scale down by 10**k, round to an integer, scale back.
-    let mut p = 1.0f64;
-    for _ in 0..nd.unsigned_abs() {
-        p *= 10.0;
-    }
-    let y = f / p;
-    let z = round_half_even(y);
-    let r = z * p;
-    if !r.is_finite() {
-        return f;
-    }
-    r
-}
 
 // ---- the REPL's printer ----
 
@@ -875,20 +721,25 @@ fixed_dict!(pub BUILTINS_GLOBALS, [
     (Q::bytearray, ty(&types::bytes::BYTEARRAY_TYPE)),
     (Q::complex, ty(&types::complex::COMPLEX_TYPE)),
     (Q::dict, ty(&types::dict::DICT_TYPE)),
+    (Q::enumerate, ty(&types::iter::ENUMERATE_TYPE)),
+    (Q::filter, ty(&types::iter::FILTER_TYPE)),
     (Q::float, ty(&types::float::FLOAT_TYPE)),
     (Q::frozenset, ty(&types::set::FROZENSET_TYPE)),
     (Q::int, ty(&types::int::INT_TYPE)),
     (Q::list, ty(&types::list::LIST_TYPE)),
+    (Q::map, ty(&types::iter::MAP_TYPE)),
     (Q::memoryview, ty(&types::memoryview::MEMORYVIEW_TYPE)),
     (Q::object, ty(&types::class::OBJECT_TYPE)),
     (Q::property, ty(&types::descr::PROPERTY_TYPE)),
     (Q::range, ty(&types::range::RANGE_TYPE)),
+    (Q::reversed, ty(&types::iter::REVERSED_TYPE)),
     (Q::set, ty(&types::set::SET_TYPE)),
     (Q::slice, ty(&types::slice::SLICE_TYPE)),
     (Q::str, ty(&types::str::STR_TYPE)),
     (Q::SUPER, ty(&types::descr::SUPER_TYPE)),
     (Q::tuple, ty(&types::tuple::TUPLE_TYPE)),
     (Q::r#type, ty(&crate::obj::TYPE_TYPE)),
+    (Q::zip, ty(&types::iter::ZIP_TYPE)),
     (Q::classmethod, ty(&types::descr::CLASSMETHOD_TYPE)),
     (Q::staticmethod, ty(&types::descr::STATICMETHOD_TYPE)),
     // objects

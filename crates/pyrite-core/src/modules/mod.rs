@@ -44,12 +44,31 @@ pub struct BuiltinModuleDef {
 }
 
 /// Builtin modules of the core (besides `builtins`, `sys` and `__main__`, which always exist).
-pub static CORE_MODULES: &[&BuiltinModuleDef] = &[&gc::GC_MODULE, &micropython::MICROPYTHON_MODULE];
+pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
+    &gc::GC_MODULE,
+    &micropython::MICROPYTHON_MODULE,
+    &MATH_MODULE,
+    &CMATH_MODULE,
+];
+
+/// `math` (contents in types/mathmod.rs).
+pub static MATH_MODULE: BuiltinModuleDef = BuiltinModuleDef {
+    name: Q::math,
+    globals: &crate::types::mathmod::MATH_GLOBALS,
+    init: Some(crate::types::mathmod::math_init),
+    extensible: false,
+};
+
+/// `cmath` (contents in types/mathmod.rs).
+pub static CMATH_MODULE: BuiltinModuleDef = BuiltinModuleDef {
+    name: Q::cmath,
+    globals: &crate::types::mathmod::CMATH_GLOBALS,
+    init: Some(crate::types::mathmod::cmath_init),
+    extensible: false,
+};
 
 /// Module table and interpreter-wide state kept in the Vm.
 pub struct SysState {
-    /// `sys.modules`: modules loaded from files (a dict).
-    pub modules: Value,
     /// Builtin modules made so far: a dict name -> module.
     pub builtin_cache: Value,
     /// The `builtins` module and its globals dict (mutable: `builtins.x = ...` is allowed).
@@ -79,7 +98,6 @@ pub struct SysState {
 impl Default for SysState {
     fn default() -> Self {
         SysState {
-            modules: Value::NULL,
             builtin_cache: Value::NULL,
             builtins: Value::NULL,
             builtins_dict: Value::NULL,
@@ -99,14 +117,18 @@ impl Default for SysState {
 
 /// Set up builtin modules (called once by `Vm::new`).
 pub fn init(vm: &mut Vm) -> PyResult<()> {
+    // The interpreter's view of the module table is the same objects (interp/ reads
+    // vm.interp.{modules, builtins, builtin_modules, path}).
     let modules = crate::types::dict::new_dict(vm)?;
-    vm.sys.modules = modules.value();
+    vm.interp.modules = modules.value();
     let cache = crate::types::dict::new_dict(vm)?;
     vm.sys.builtin_cache = cache.value();
+    vm.interp.builtin_modules = cache.value();
 
     // builtins: a heap copy of the fixed table, so builtins can be overridden.
     let bd = copy_fixed_dict(vm, &builtins::BUILTINS_GLOBALS)?;
     vm.sys.builtins_dict = bd;
+    vm.interp.builtins = bd;
     vm.sys.builtins = module::new_module_with_globals(vm, bd)?;
 
     // __main__
@@ -134,7 +156,6 @@ pub fn copy_fixed_dict(vm: &mut Vm, d: &'static DictObj) -> PyResult<Value> {
 pub fn mark_roots(vm: &mut Vm) {
     let s = &vm.sys;
     let vals = [
-        s.modules,
         s.builtin_cache,
         s.builtins,
         s.builtins_dict,
@@ -235,7 +256,7 @@ pub fn sys_path(vm: &mut Vm) -> Value {
 
 /// The `sys.modules` dict.
 pub fn sys_modules(vm: &Vm) -> Value {
-    vm.sys.modules
+    vm.interp.modules
 }
 
 /// `sys.<name>` from the sys module's globals, or NULL.

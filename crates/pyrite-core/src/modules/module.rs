@@ -5,11 +5,13 @@
 //! AttributeError, as MicroPython's ROM modules do). A module's `__name__` lives in its globals.
 //!
 //! Contract for others:
-//! - `new_module(vm, name) -> PyResult<Value>`: the module registered as `sys.modules[name]`,
-//!   made with a fresh globals dict holding `__name__` if it is not there yet (as MicroPython's
-//!   `mp_obj_new_module`); the importer removes it again if running its code fails.
+//! - `new_module(vm, name) -> PyResult<Value>`: a new module with a fresh globals dict holding
+//!   `__name__`, registered as `sys.modules[name]` (the importer checks `sys.modules` first, and
+//!   removes the entry again if running the module's code fails).
 //! - `new_module_with_globals(vm, globals)`: a module over an existing dict (not registered).
 //! - `module_globals(v) -> Option<Value>`: the globals dict of a module value.
+//! - `find_builtin(vm, name)`, `register_builtin(vm, name, module)`: the builtin-module
+//!   registry (see modules/mod.rs).
 
 use alloc::string::String;
 
@@ -67,17 +69,24 @@ pub fn new_module_with_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
         .value())
 }
 
-/// The module `name` from `sys.modules`, or a new one (globals `{'__name__': name}`) entered
-/// there.
-pub fn new_module(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
-    let modules = vm.sys.modules;
-    if let Some(d) = modules.downcast::<DictObj>() {
-        if let Some(m) = d.map.get_qstr(vm, name) {
-            if m.downcast::<ModuleObj>().is_some() {
-                return Ok(m);
-            }
-        }
+/// Same as `new_module_with_globals` (the name the interpreter uses).
+pub fn module_from_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    new_module_with_globals(vm, globals)
+}
+
+pub use super::find_builtin;
+
+/// Make `module` importable as the builtin module `name` (ports and extension modules).
+pub fn register_builtin(vm: &mut Vm, name: Qstr, module: Value) -> PyResult<()> {
+    match vm.sys.builtin_cache.downcast::<DictObj>() {
+        Some(d) => d.map.set_qstr(vm, name, module),
+        None => Err(vm.runtime_error("module registry missing")),
     }
+}
+
+/// A new module `name` (globals `{'__name__': name}`), entered in `sys.modules`.
+pub fn new_module(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
+    let modules = vm.interp.modules;
     let g = crate::types::dict::new_dict(vm)?;
     g.map.set_qstr(vm, Q::__name__, Value::qstr(name))?;
     let m = new_module_with_globals(vm, g.value())?;
@@ -130,6 +139,10 @@ fn module_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResul
                 return Ok(None);
             }
             g.map.set_qstr(vm, name, x)?;
+            if name == Q::path && v == vm.sys.sys {
+                // The importer reads sys.path from the interpreter state.
+                vm.interp.path = x;
+            }
             Ok(Some(Value::NONE))
         }
         AttrAction::Delete => {

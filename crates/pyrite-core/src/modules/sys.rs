@@ -212,7 +212,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
     let pq = vm.intern(platform);
     set_global(vm, Q::platform, Value::qstr(pq))?;
 
-    set_global(vm, Q::modules, vm.sys.modules)?;
+    set_global(vm, Q::modules, vm.interp.modules)?;
     let ps1 = types::str::new_str(vm, ">>> ")?;
     set_global(vm, Q::ps1, ps1)?;
     let ps2 = types::str::new_str(vm, "... ")?;
@@ -221,6 +221,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
     set_global(vm, Q::argv, argv)?;
     let path = types::list::new_list(vm, &[])?;
     set_global(vm, Q::path, path)?;
+    vm.interp.path = path;
     let paths = vm.config.path.clone();
     for p in &paths {
         let s = types::str::new_str(vm, p)?;
@@ -296,6 +297,7 @@ pub fn set_argv(vm: &mut Vm, args: &[&str]) -> PyResult<()> {
 pub fn set_path(vm: &mut Vm, entries: &[&str]) -> PyResult<()> {
     let l = types::list::new_list(vm, &[])?;
     set_global(vm, Q::path, l)?;
+    vm.interp.path = l;
     for a in entries {
         let s = types::str::new_str(vm, a)?;
         types::list::list_append(vm, l, s)?;
