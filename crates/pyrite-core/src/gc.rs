@@ -210,7 +210,7 @@ impl Heap {
         let mut first_seen_free = None;
         while i < self.n_blocks {
             // Skip four used blocks at a time.
-            if run == 0 && i % BLOCKS_PER_ATB == 0 {
+            if run == 0 && i.is_multiple_of(BLOCKS_PER_ATB) {
                 // SAFETY: i < n_blocks, so the byte index is inside the ATB.
                 let byte = unsafe { *self.atb.as_ptr().add(i / BLOCKS_PER_ATB) };
                 if byte & 0x03 != 0 && byte & 0x0c != 0 && byte & 0x30 != 0 && byte & 0xc0 != 0 {
@@ -258,7 +258,7 @@ impl Heap {
 
     /// Number of bytes in the allocation starting at `addr` (0 if `addr` is not a head).
     pub fn alloc_size(&self, addr: usize) -> usize {
-        if !self.contains(addr) || (addr - self.pool) % BLOCK_BYTES != 0 {
+        if !self.contains(addr) || !(addr - self.pool).is_multiple_of(BLOCK_BYTES) {
             return 0;
         }
         let b = self.block_of(addr);
@@ -317,7 +317,7 @@ impl Heap {
 
     /// Free an allocation explicitly (e.g. a buffer the owner replaced). Ignores non-heads.
     pub fn free(&mut self, addr: usize) {
-        if !self.contains(addr) || (addr - self.pool) % BLOCK_BYTES != 0 {
+        if !self.contains(addr) || !(addr - self.pool).is_multiple_of(BLOCK_BYTES) {
             return;
         }
         let b = self.block_of(addr);
@@ -348,7 +348,7 @@ impl Heap {
     /// Mark one candidate word (exact pointer to a head block).
     #[inline]
     pub fn mark_word(&mut self, w: usize) {
-        if self.contains(w) && (w - self.pool) % BLOCK_BYTES == 0 {
+        if self.contains(w) && (w - self.pool).is_multiple_of(BLOCK_BYTES) {
             let b = self.block_of(w);
             if self.atb_get(b) == AT_HEAD {
                 self.atb_set(b, AT_MARK);
@@ -402,7 +402,7 @@ impl Heap {
         for k in 0..words {
             // SAFETY: the words lie inside blocks b..e of the pool, which belong to a live allocation.
             let w = unsafe { *((start + k * WORD) as *const usize) };
-            if self.contains(w) && (w - self.pool) % BLOCK_BYTES == 0 {
+            if self.contains(w) && (w - self.pool).is_multiple_of(BLOCK_BYTES) {
                 let c = self.block_of(w);
                 if self.atb_get(c) == AT_HEAD {
                     self.atb_set(c, AT_MARK);

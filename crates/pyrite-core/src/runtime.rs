@@ -26,9 +26,9 @@ impl Vm {
         if let Some(p) = t.print {
             p(self, v, kind, out)
         } else {
-            out.push_str("<");
+            out.push('<');
             out.push_str(self.qstr_str(t.name));
-            out.push_str(">");
+            out.push('>');
             Ok(())
         }
     }

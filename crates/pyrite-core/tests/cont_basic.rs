@@ -401,6 +401,13 @@ fn dict_basics() {
     let _ = e;
     let e = vm.call_method(u, Q::popitem, &[]);
     assert_eq!(err(vm, e), "KeyError('popitem(): dictionary is empty')");
+    // fromkeys is a classmethod.
+    let dt = Value::from_static(&dict::DICT_TYPE);
+    let ks = ints(vm, &[1, 2]);
+    let fk = meth(vm, dt, Q::fromkeys, &[ks, int(0)]);
+    assert_eq!(rp!(vm, fk), "{1: 0, 2: 0}");
+    let fk = meth(vm, fk, Q::fromkeys, &[ks]);
+    assert_eq!(rp!(vm, fk), "{1: None, 2: None}");
     // Iteration notices size changes.
     let it = vm.get_iter(d2).unwrap();
     vm.iter_next(it).unwrap();

@@ -36,7 +36,7 @@ crate::fixed_dict!(
     [
         (Q::clear, crate::fnv!(DICT_CLEAR)),
         (Q::copy, crate::fnv!(DICT_COPY)),
-        (Q::fromkeys, crate::fnv!(DICT_FROMKEYS)),
+        (Q::fromkeys, Value::from_static(&DICT_FROMKEYS_CM)),
         (Q::get, crate::fnv!(DICT_GET)),
         (Q::items, crate::fnv!(DICT_ITEMS)),
         (Q::keys, crate::fnv!(DICT_KEYS)),
@@ -53,8 +53,9 @@ crate::fixed_dict!(
 
 static DICT_CLEAR: BuiltinFn = BuiltinFn::new(Q::clear, 1, 1, dict_clear_meth);
 static DICT_COPY: BuiltinFn = BuiltinFn::new(Q::copy, 1, 1, dict_copy_meth);
-/// `dict.fromkeys(keys, value=None)`: called as a classmethod (`args[0]` is the class) or,
-/// until classmethod wrappers exist for builtins, with `args[0]` a dict instance.
+/// `dict.fromkeys(keys, value=None)`, a classmethod (`args[0]` is the class).
+static DICT_FROMKEYS_CM: crate::types::descr::ClassMethodObj =
+    crate::types::descr::ClassMethodObj::fixed(&DICT_FROMKEYS);
 pub static DICT_FROMKEYS: BuiltinFn = BuiltinFn::new(Q::fromkeys, 2, 3, dict_fromkeys_meth);
 static DICT_GET: BuiltinFn = BuiltinFn::new(Q::get, 2, 3, dict_get_meth);
 static DICT_ITEMS: BuiltinFn = BuiltinFn::new(Q::items, 1, 1, dict_items_meth);
@@ -79,11 +80,25 @@ pub fn new_dict(vm: &mut Vm) -> PyResult<Gc<DictObj>> {
 /// The dict object if `v` is a dict (exact dict type).
 #[inline]
 pub fn dict_obj(v: Value) -> Option<Gc<DictObj>> {
-    v.downcast::<DictObj>()
+    if let Some(d) = v.downcast::<DictObj>() {
+        return Some(d);
+    }
+    // Builtin (non-user) subtypes of dict share its layout (e.g. OrderedDict).
+    let h = v.as_obj()?;
+    let t = h.ty.get();
+    if !t.has_flag(flags::USER_CLASS)
+        && !t.is(&crate::obj::TYPE_TYPE)
+        && crate::types::class::is_subclass(t, TypeRef::of_static(&DICT_TYPE))
+    {
+        return Some(Gc::from_raw(core::ptr::NonNull::new(
+            h.as_ptr() as *mut DictObj
+        )?));
+    }
+    None
 }
 
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<DictObj>> {
-    match dict_obj(v) {
+    match crate::types::class::native_self(v, &DICT_TYPE).and_then(dict_obj) {
         Some(d) => Ok(d),
         None => {
             let m = format!(
@@ -191,6 +206,12 @@ fn dict_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
         return Ok(());
     };
     check_stack(vm)?;
+    let t = v.type_of();
+    let named = !t.is(&DICT_TYPE);
+    if named {
+        out.push_str(vm.qstr_str(t.name));
+        out.push('(');
+    }
     out.push('{');
     let mut pos = 0;
     let mut first = true;
@@ -204,6 +225,9 @@ fn dict_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
         vm.print_to(val, PrintKind::Repr, out)?;
     }
     out.push('}');
+    if named {
+        out.push(')');
+    }
     Ok(())
 }
 

@@ -114,7 +114,7 @@ pub fn list_obj(v: Value) -> Option<Gc<ListObj>> {
 
 /// The list handle of `self` for a method (TypeError if not a list).
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<ListObj>> {
-    match list_obj(v) {
+    match crate::types::class::native_self(v, &LIST_TYPE).and_then(list_obj) {
         Some(l) => Ok(l),
         None => {
             let m = format!(
@@ -247,7 +247,7 @@ pub fn check_stack(vm: &mut Vm) -> PyResult<()> {
     let here = 0u8;
     let addr = &here as *const u8 as usize;
     let top = vm.stack_top;
-    if top != 0 && top > addr && top - addr > vm.config.stack_limit.saturating_mul(4) {
+    if top != 0 && top > addr && top - addr > vm.config.stack_limit {
         return Err(vm.runtime_error("maximum recursion depth exceeded"));
     }
     Ok(())

@@ -12,6 +12,7 @@ pub mod float;
 pub mod int;
 pub mod iter;
 pub mod list;
+pub mod mathmod;
 pub mod memoryview;
 pub mod numfmt;
 pub mod range;

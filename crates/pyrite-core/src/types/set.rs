@@ -236,7 +236,9 @@ fn set_make_new(vm: &mut Vm, ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Va
 }
 
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<SetObj>> {
-    match set_obj(v) {
+    let n = crate::types::class::native_self(v, &SET_TYPE)
+        .or_else(|| crate::types::class::native_self(v, &FROZENSET_TYPE));
+    match n.and_then(set_obj) {
         Some(s) => Ok(s),
         None => {
             let m = format!(

@@ -215,7 +215,8 @@ fn tuple_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyResult
 }
 
 fn tuple_count_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(t) = tuple_items(args[0]) else {
+    let Some(t) = crate::types::class::native_self(args[0], &TUPLE_TYPE).and_then(tuple_items)
+    else {
         return Err(vm.type_error("expected a tuple"));
     };
     let mut n = 0isize;
@@ -228,7 +229,8 @@ fn tuple_count_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn tuple_index_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(t) = tuple_items(args[0]) else {
+    let Some(t) = crate::types::class::native_self(args[0], &TUPLE_TYPE).and_then(tuple_items)
+    else {
         return Err(vm.type_error("expected a tuple"));
     };
     list::seq_index_of(vm, args, t.len(), |i| t.items().get(i).copied())
