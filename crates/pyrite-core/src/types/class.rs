@@ -1212,6 +1212,15 @@ fn instance_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResul
             let n = native_or_err(vm, lhs)?;
             match op {
                 BinOp::Contains => vm.contains(n, rhs).map(Value::from_bool),
+                _ if op >= BinOp::ReverseOr => {
+                    // `other OP self` reached through our reflected slot: do the forward op
+                    // with the native part (native slots don't implement reflected ops).
+                    let fwd = BinOp::from_u8(op as u8 - BinOp::ReverseOr as u8 + BinOp::Or as u8);
+                    match fwd {
+                        Some(f) => vm.binary_op(f, rhs, n),
+                        None => Ok(Value::NULL),
+                    }
+                }
                 _ => {
                     let t = n.type_of();
                     let r = match t.binary_op {
