@@ -27,13 +27,13 @@ fn mutate_raw(r: &mut RawCode, rng: &mut Rng) {
             let i = (rng.next() as usize) % r.bytecode.len();
             r.bytecode[i] = rng.next() as u8;
         }
-        if rng.next() % 8 == 0 {
+        if rng.next().is_multiple_of(8) {
             let n = (rng.next() as usize) % r.bytecode.len();
             r.bytecode.truncate(n);
         }
     }
     for c in &mut r.children {
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             mutate_raw(c, rng);
         }
     }
@@ -80,7 +80,7 @@ fn corrupted_mpy_does_not_panic() {
                     let i = (rng.next() as usize) % b.len();
                     b[i] = rng.next() as u8;
                 }
-                if rng.next() % 4 == 0 {
+                if rng.next().is_multiple_of(4) {
                     let n = (rng.next() as usize) % b.len();
                     b.truncate(n);
                 }
