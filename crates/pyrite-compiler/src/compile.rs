@@ -2858,7 +2858,7 @@ fn lossy(b: &[u8]) -> String {
 pub fn obj_to_const(o: &Obj) -> Const {
     match o {
         Obj::Int(v) => Const::Int(alloc::format!("{}", v)),
-        Obj::BigInt(s) => Const::Int(s.clone()),
+        Obj::Mpz(b) => Const::Int(b.to_decimal()),
         Obj::Float(f) => Const::Float(num::float_repr(*f, true)),
         Obj::Complex(f) => Const::Complex(num::float_repr(*f, true)),
         Obj::Str(s) => Const::Str(lossy(s)),

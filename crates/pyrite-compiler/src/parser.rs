@@ -15,7 +15,7 @@ use crate::num::{self, Obj};
 use crate::raw::ErrorKind;
 
 /// Maximum nesting of expressions/blocks before the parser gives up (bounds native recursion).
-pub const MAX_DEPTH: u32 = 120;
+pub const MAX_DEPTH: u32 = 100;
 
 /// Strings of at most this many bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN).
 const INTERN_STRING_LEN: usize = 10;
@@ -111,6 +111,31 @@ pub fn is_const_bool(e: &Expr, value: bool) -> bool {
 /// The interner always assigns this symbol to the empty string.
 pub const EMPTY_STR_SYM: Sym = 0;
 
+/// Build an `or`/`and` chain with MicroPython's constant folding: drop constants that cannot
+/// decide the result, stop at one that does.
+fn fold_bool_chain(is_or: bool, line: u32, items: Vec<Expr>) -> Expr {
+    if items.len() == 1 {
+        return items
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Expr::leaf(ExprKind::None));
+    }
+    let n = items.len();
+    let mut kept: Vec<Expr> = Vec::with_capacity(n);
+    for (i, e) in items.into_iter().enumerate() {
+        if i + 1 == n || is_const_bool(&e, is_or) {
+            kept.push(e);
+            break;
+        } else if !is_const_bool(&e, !is_or) {
+            kept.push(e);
+        }
+    }
+    if kept.len() == 1 {
+        return kept.pop().unwrap_or_else(|| Expr::leaf(ExprKind::None));
+    }
+    Expr::new(line, ExprKind::BoolOp(is_or, kept))
+}
+
 fn number_of(e: &Expr) -> Option<Obj> {
     match &e.kind {
         ExprKind::SmallInt(v) => Some(Obj::Int(*v as i128)),
@@ -148,6 +173,8 @@ impl<'a> Parser<'a> {
 
     // ---- helpers ---------------------------------------------------------------------------
 
+    #[cold]
+    #[inline(never)]
     fn err<T>(&self) -> PResult<T> {
         let (kind, msg) = match self.lex.tok {
             Tok::Indent => (ErrorKind::IndentationError, "unexpected indent"),
@@ -165,6 +192,8 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[cold]
+    #[inline(never)]
     fn err_msg<T>(&self, msg: &str, line: u32) -> PResult<T> {
         Err(ParseError {
             kind: ErrorKind::SyntaxError,
@@ -1065,6 +1094,7 @@ impl<'a> Parser<'a> {
         self.parse_or_test()
     }
 
+    #[inline(never)]
     fn parse_lambda(&mut self, nocond: bool) -> PResult<Expr> {
         let line = self.tline();
         self.expect(Tok::KwLambda)?;
@@ -1090,69 +1120,52 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    /// or_test / and_test (flat chains, with MicroPython's constant folding), iteratively.
     fn parse_or_test(&mut self) -> PResult<Expr> {
-        self.parse_bool_chain(true)
-    }
-
-    fn parse_bool_chain(&mut self, is_or: bool) -> PResult<Expr> {
-        let line = self.tline();
-        let first = if is_or {
-            self.parse_bool_chain(false)?
-        } else {
-            self.parse_not_test()?
-        };
-        let kw = if is_or { Tok::KwOr } else { Tok::KwAnd };
-        if self.tok() != kw {
-            return Ok(first);
-        }
-        let mut items = alloc::vec![first];
-        while self.accept(kw) {
-            items.push(if is_or {
-                self.parse_bool_chain(false)?
-            } else {
-                self.parse_not_test()?
-            });
-        }
-        // fold constants: drop short-circuited / neutral constants
-        let n = items.len();
-        let mut kept: Vec<Expr> = Vec::with_capacity(n);
-        for (i, e) in items.into_iter().enumerate() {
-            if i + 1 == n {
-                kept.push(e);
+        let or_line = self.tline();
+        let mut or_items: Vec<Expr> = Vec::new();
+        loop {
+            let and_line = self.tline();
+            let mut and_items: Vec<Expr> = Vec::new();
+            loop {
+                and_items.push(self.parse_not_test()?);
+                if !self.accept(Tok::KwAnd) {
+                    break;
+                }
+            }
+            or_items.push(fold_bool_chain(false, and_line, and_items));
+            if !self.accept(Tok::KwOr) {
                 break;
             }
-            if is_const_bool(&e, is_or) {
-                kept.push(e);
-                break;
-            } else if !is_const_bool(&e, !is_or) {
-                kept.push(e);
-            }
         }
-        if kept.len() == 1 {
-            return Ok(kept.pop().unwrap_or_else(|| Expr::leaf(ExprKind::None)));
-        }
-        Ok(Expr::new(line, ExprKind::BoolOp(is_or, kept)))
+        Ok(fold_bool_chain(true, or_line, or_items))
     }
 
+    #[inline(never)]
     fn parse_not_test(&mut self) -> PResult<Expr> {
-        if self.tok() == Tok::KwNot {
-            let line = self.tline();
+        // `not not x`: collect the prefix lines, parse the operand, apply inside out
+        let mut nots: Vec<u32> = Vec::new();
+        while self.tok() == Tok::KwNot {
+            nots.push(self.tline());
             self.advance();
-            self.enter()?;
-            let e = self.parse_not_test();
-            self.leave();
-            let e = e?;
-            if is_const_bool(&e, false) {
-                return Ok(Expr::leaf(ExprKind::True));
+            if nots.len() as u32 > MAX_DEPTH {
+                return self.err_msg("too deeply nested", self.tline());
             }
-            if is_const_bool(&e, true) {
-                return Ok(Expr::leaf(ExprKind::False));
-            }
-            return Ok(Expr::new(line, ExprKind::Not(Box::new(e))));
         }
-        self.parse_comparison()
+        let mut e = self.parse_comparison()?;
+        while let Some(line) = nots.pop() {
+            e = if is_const_bool(&e, false) {
+                Expr::leaf(ExprKind::True)
+            } else if is_const_bool(&e, true) {
+                Expr::leaf(ExprKind::False)
+            } else {
+                Expr::new(line, ExprKind::Not(Box::new(e)))
+            };
+        }
+        Ok(e)
     }
 
+    #[inline(never)]
     fn parse_comparison(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let first = self.parse_expr()?;
@@ -1193,45 +1206,65 @@ impl<'a> Parser<'a> {
         Ok(Expr::new(line, ExprKind::Compare(Box::new(first), rest)))
     }
 
-    /// expr: bitwise or/xor/and, shifts, arithmetic, terms (precedence climbing).
+    /// expr: `| ^ & << >> + - * @ / % //` by operator precedence, building flat same-level chains
+    /// (as MicroPython's list rules do, so folding is all-or-nothing per chain).
     pub fn parse_expr(&mut self) -> PResult<Expr> {
-        self.parse_binary(0)
-    }
-
-    fn parse_binary(&mut self, level: u8) -> PResult<Expr> {
-        // levels: 0 |, 1 ^, 2 &, 3 shifts, 4 arith, 5 term
-        if level > 5 {
-            return self.parse_factor();
-        }
-        let line = self.tline();
-        let first = self.parse_binary(level + 1)?;
-        let mut rest: Vec<(u8, Expr)> = Vec::new();
+        // operand stack: (expression, line of its first token); operator stack: (level, op)
+        let mut operands: Vec<(Expr, u32)> = Vec::new();
+        let mut ops: Vec<(u8, u8)> = Vec::new();
+        let l0 = self.tline();
+        operands.push((self.parse_factor()?, l0));
         loop {
-            let op = match (level, self.tok()) {
-                (0, Tok::Pipe) => binary::OR,
-                (1, Tok::Caret) => binary::XOR,
-                (2, Tok::Amp) => binary::AND,
-                (3, Tok::Shl) => binary::LSHIFT,
-                (3, Tok::Shr) => binary::RSHIFT,
-                (4, Tok::Plus) => binary::ADD,
-                (4, Tok::Minus) => binary::SUBTRACT,
-                (5, Tok::Star) => binary::MULTIPLY,
-                (5, Tok::At) => binary::MAT_MULTIPLY,
-                (5, Tok::Slash) => binary::TRUE_DIVIDE,
-                (5, Tok::Percent) => binary::MODULO,
-                (5, Tok::DblSlash) => binary::FLOOR_DIVIDE,
+            let (level, op) = match self.tok() {
+                Tok::Pipe => (0, binary::OR),
+                Tok::Caret => (1, binary::XOR),
+                Tok::Amp => (2, binary::AND),
+                Tok::Shl => (3, binary::LSHIFT),
+                Tok::Shr => (3, binary::RSHIFT),
+                Tok::Plus => (4, binary::ADD),
+                Tok::Minus => (4, binary::SUBTRACT),
+                Tok::Star => (5, binary::MULTIPLY),
+                Tok::At => (5, binary::MAT_MULTIPLY),
+                Tok::Slash => (5, binary::TRUE_DIVIDE),
+                Tok::Percent => (5, binary::MODULO),
+                Tok::DblSlash => (5, binary::FLOOR_DIVIDE),
                 _ => break,
             };
+            while ops.last().map(|t| t.0 > level).unwrap_or(false) {
+                self.reduce_chain(&mut operands, &mut ops);
+            }
             self.advance();
-            rest.push((op, self.parse_binary(level + 1)?));
+            ops.push((level, op));
+            let l = self.tline();
+            operands.push((self.parse_factor()?, l));
         }
-        if rest.is_empty() {
-            return Ok(first);
+        while !ops.is_empty() {
+            self.reduce_chain(&mut operands, &mut ops);
         }
+        Ok(operands
+            .pop()
+            .map(|x| x.0)
+            .unwrap_or_else(|| Expr::leaf(ExprKind::None)))
+    }
+
+    /// Pop the run of same-level operators at the top and their operands into one chain.
+    #[inline(never)]
+    fn reduce_chain(&self, operands: &mut Vec<(Expr, u32)>, ops: &mut Vec<(u8, u8)>) {
+        let level = match ops.last() {
+            Some(t) => t.0,
+            None => return,
+        };
+        let mut n = 0;
+        while n < ops.len() && ops[ops.len() - 1 - n].0 == level {
+            n += 1;
+        }
+        let chain_ops: Vec<u8> = ops.drain(ops.len() - n..).map(|t| t.1).collect();
+        let mut items: Vec<(Expr, u32)> = operands.drain(operands.len() - (n + 1)..).collect();
+        let line = items[0].1;
         // all-or-nothing folding, left to right
-        if let Some(mut acc) = number_of(&first) {
+        if let Some(mut acc) = number_of(&items[0].0) {
             let mut ok = true;
-            for (op, e) in &rest {
+            for (op, (e, _)) in chain_ops.iter().zip(items[1..].iter()) {
                 match number_of(e).and_then(|b| num::fold_binary(*op, &acc, &b)) {
                     Some(r) => acc = r,
                     None => {
@@ -1241,10 +1274,43 @@ impl<'a> Parser<'a> {
                 }
             }
             if ok {
-                return Ok(self.const_node(0, acc));
+                operands.push((self.const_node(0, acc), line));
+                return;
             }
         }
-        Ok(Expr::new(line, ExprKind::BinChain(Box::new(first), rest)))
+        let rest: Vec<(u8, Expr)> = chain_ops
+            .into_iter()
+            .zip(items.drain(1..).map(|x| x.0))
+            .collect();
+        let first = items
+            .pop()
+            .map(|x| x.0)
+            .unwrap_or_else(|| Expr::leaf(ExprKind::None));
+        operands.push((
+            Expr::new(line, ExprKind::BinChain(Box::new(first), rest)),
+            line,
+        ));
+    }
+
+    /// `math.pi` etc. are replaced by their values, as MicroPython's parser does.
+    #[inline(never)]
+    fn fold_module_const(&self, atom: &Expr, trailer: &Trailer) -> Option<Expr> {
+        if let (ExprKind::Name(base), Trailer::Attr(_, attr)) = (&atom.kind, trailer) {
+            if self.names.get(*base) == b"math" {
+                let v = match self.names.get(*attr) {
+                    b"pi" => Some(core::f64::consts::PI),
+                    b"e" => Some(core::f64::consts::E),
+                    b"tau" => Some(core::f64::consts::TAU),
+                    b"inf" => Some(f64::INFINITY),
+                    b"nan" => Some(f64::NAN),
+                    _ => None,
+                };
+                if let Some(v) = v {
+                    return Some(Expr::new(0, ExprKind::Const(Obj::Float(v))));
+                }
+            }
+        }
+        None
     }
 
     /// A folded/loaded constant: small ints become leaves, other objects const nodes.
@@ -1258,26 +1324,32 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_factor(&mut self) -> PResult<Expr> {
-        let op = match self.tok() {
-            Tok::Plus => unary::POSITIVE,
-            Tok::Minus => unary::NEGATIVE,
-            Tok::Tilde => unary::INVERT,
-            _ => return self.parse_power(),
-        };
-        let line = self.tline();
-        self.advance();
-        self.enter()?;
-        let e = self.parse_factor();
-        self.leave();
-        let e = e?;
-        if let Some(n) = number_of(&e) {
-            if let Some(r) = num::fold_unary(op, &n) {
-                return Ok(self.const_node(0, r));
+        // prefix + - ~ : collect, parse the operand, apply inside out (with folding)
+        let mut prefix: Vec<(u8, u32)> = Vec::new();
+        loop {
+            let op = match self.tok() {
+                Tok::Plus => unary::POSITIVE,
+                Tok::Minus => unary::NEGATIVE,
+                Tok::Tilde => unary::INVERT,
+                _ => break,
+            };
+            prefix.push((op, self.tline()));
+            self.advance();
+            if prefix.len() as u32 > MAX_DEPTH {
+                return self.err_msg("too deeply nested", self.tline());
             }
         }
-        Ok(Expr::new(line, ExprKind::Unary(op, Box::new(e))))
+        let mut e = self.parse_power()?;
+        while let Some((op, line)) = prefix.pop() {
+            e = match number_of(&e).and_then(|n| num::fold_unary(op, &n)) {
+                Some(r) => self.const_node(0, r),
+                None => Expr::new(line, ExprKind::Unary(op, Box::new(e))),
+            };
+        }
+        Ok(e)
     }
 
+    #[inline(never)]
     fn parse_power(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let base = self.parse_atom_expr()?;
@@ -1329,22 +1401,9 @@ impl<'a> Parser<'a> {
         if trailers.is_empty() && !await_ {
             return Ok(atom);
         }
-        // math.<const> folding
         if !await_ && trailers.len() == 1 {
-            if let (ExprKind::Name(base), Trailer::Attr(_, attr)) = (&atom.kind, &trailers[0]) {
-                if self.names.get(*base) == b"math" {
-                    let v = match self.names.get(*attr) {
-                        b"pi" => Some(core::f64::consts::PI),
-                        b"e" => Some(core::f64::consts::E),
-                        b"tau" => Some(core::f64::consts::TAU),
-                        b"inf" => Some(f64::INFINITY),
-                        b"nan" => Some(f64::NAN),
-                        _ => None,
-                    };
-                    if let Some(v) = v {
-                        return Ok(Expr::new(0, ExprKind::Const(Obj::Float(v))));
-                    }
-                }
+            if let Some(e) = self.fold_module_const(&atom, &trailers[0]) {
+                return Ok(e);
             }
         }
         Ok(Expr::new(
@@ -1357,6 +1416,7 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    #[inline(never)]
     fn parse_subscriptlist(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let first = self.parse_subscript()?;
@@ -1373,6 +1433,7 @@ impl<'a> Parser<'a> {
         Ok(self.make_tuple(line, items, true, false))
     }
 
+    #[inline(never)]
     fn parse_subscript(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let lower = if self.tok() != Tok::Colon {
@@ -1412,6 +1473,7 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    #[inline(never)]
     fn parse_arglist(&mut self, end: Tok) -> PResult<Vec<Arg>> {
         let mut args = Vec::new();
         while self.tok() != end {
@@ -1449,6 +1511,7 @@ impl<'a> Parser<'a> {
         Ok(args)
     }
 
+    #[inline(never)]
     fn parse_comp_clauses(&mut self) -> PResult<Vec<CompClause>> {
         let mut clauses = Vec::new();
         loop {
@@ -1468,6 +1531,7 @@ impl<'a> Parser<'a> {
         Ok(clauses)
     }
 
+    #[inline(never)]
     fn parse_atom(&mut self) -> PResult<Expr> {
         let line = self.tline();
         match self.tok() {
@@ -1480,6 +1544,52 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Expr::leaf(ExprKind::Name(q)))
             }
+            Tok::Integer | Tok::FloatOrImag | Tok::Str | Tok::Bytes => self.parse_literal(line),
+            Tok::Ellipsis => {
+                self.advance();
+                Ok(Expr::leaf(ExprKind::Ellipsis))
+            }
+            Tok::KwNone => {
+                self.advance();
+                Ok(Expr::leaf(ExprKind::None))
+            }
+            Tok::KwTrue => {
+                self.advance();
+                Ok(Expr::leaf(ExprKind::True))
+            }
+            Tok::KwFalse => {
+                self.advance();
+                Ok(Expr::leaf(ExprKind::False))
+            }
+            Tok::LParen => {
+                self.advance();
+                self.enter()?;
+                let r = self.parse_paren(line);
+                self.leave();
+                r
+            }
+            Tok::LBracket => {
+                self.advance();
+                self.enter()?;
+                let r = self.parse_bracket(line);
+                self.leave();
+                r
+            }
+            Tok::LBrace => {
+                self.advance();
+                self.enter()?;
+                let r = self.parse_brace(line);
+                self.leave();
+                r
+            }
+            _ => self.err(),
+        }
+    }
+
+    /// Number, string and bytes literals (kept out of `parse_atom` to keep its frame small).
+    #[inline(never)]
+    fn parse_literal(&mut self, line: u32) -> PResult<Expr> {
+        match self.tok() {
             Tok::Integer => {
                 let r = num::parse_int_literal(&self.lex.text);
                 match r {
@@ -1531,43 +1641,6 @@ impl<'a> Parser<'a> {
                 self.advance();
                 Ok(Expr::new(line, ExprKind::Const(Obj::Bytes(text))))
             }
-            Tok::Ellipsis => {
-                self.advance();
-                Ok(Expr::leaf(ExprKind::Ellipsis))
-            }
-            Tok::KwNone => {
-                self.advance();
-                Ok(Expr::leaf(ExprKind::None))
-            }
-            Tok::KwTrue => {
-                self.advance();
-                Ok(Expr::leaf(ExprKind::True))
-            }
-            Tok::KwFalse => {
-                self.advance();
-                Ok(Expr::leaf(ExprKind::False))
-            }
-            Tok::LParen => {
-                self.advance();
-                self.enter()?;
-                let r = self.parse_paren(line);
-                self.leave();
-                r
-            }
-            Tok::LBracket => {
-                self.advance();
-                self.enter()?;
-                let r = self.parse_bracket(line);
-                self.leave();
-                r
-            }
-            Tok::LBrace => {
-                self.advance();
-                self.enter()?;
-                let r = self.parse_brace(line);
-                self.leave();
-                r
-            }
             _ => self.err(),
         }
     }
@@ -1582,6 +1655,7 @@ impl<'a> Parser<'a> {
         self.parse_namedexpr_test()
     }
 
+    #[inline(never)]
     fn parse_paren(&mut self, line: u32) -> PResult<Expr> {
         if self.accept(Tok::RParen) {
             return Ok(Expr::new(line, ExprKind::EmptyTuple));
@@ -1635,6 +1709,7 @@ impl<'a> Parser<'a> {
         Ok(Expr::new(line, ExprKind::Tuple(items, false)))
     }
 
+    #[inline(never)]
     fn parse_bracket(&mut self, line: u32) -> PResult<Expr> {
         if self.accept(Tok::RBracket) {
             return Ok(Expr::new(line, ExprKind::List(Vec::new())));
@@ -1664,6 +1739,7 @@ impl<'a> Parser<'a> {
         Ok(Expr::new(line, ExprKind::List(items)))
     }
 
+    #[inline(never)]
     fn parse_brace(&mut self, line: u32) -> PResult<Expr> {
         if self.accept(Tok::RBrace) {
             return Ok(Expr::new(line, ExprKind::Dict(Vec::new())));

@@ -1,15 +1,271 @@
-//! The bytecode interpreter: loading compiled code into function objects, frames, the dispatch
-//! loop, calls and argument binding, generators, exception unwinding and tracebacks.
+//! The bytecode interpreter: loading compiled code into function objects ([`code`]), frames
+//! and the dispatch loop ([`exec`]), calls and argument binding ([`call`]), generators
+//! ([`gen`]), imports ([`import`]).
+//!
+//! # Entry points for the rest of the runtime
+//! - [`compile_source`]: source text -> a function object for its module body (compile errors
+//!   become SyntaxError/IndentationError with a traceback entry naming file and line).
+//! - [`load_compiled`]: an in-memory [`CompiledModule`] -> function object.
+//! - [`load_mpy`]: .mpy bytes -> function object (needs `pyrite_compiler::mpy`).
+//! - [`run_code`]: run a module-body function with given globals/locals dicts.
+//! - [`exec_source`]: compile and run in one go (`exec`, `eval`, the REPL, running a script).
+//! - [`import_module`]: `import a.b.c` / `from . import x` machinery.
+//! - [`call_function_with_locals`]: run a function body with a dict as its locals (class bodies).
+//! - [`is_function`], [`FUNCTION_TYPE`], [`GENERATOR_TYPE`], [`CELL_TYPE`]: the types defined here.
+//!
+//! # State in the Vm (`vm.interp`)
+//! `builtins` (the dict LOAD_GLOBAL/LOAD_NAME fall back to; the builtins module's globals),
+//! `modules` (`sys.modules`), `path` (`sys.path`, a list of str), `builtin_modules` (registry of
+//! builtin modules, see `modules::module::register_builtin`), `cur_exception` (the exception
+//! being handled, for `sys.exc_info()`), the value stack and frame records.
 
+pub mod call;
+pub mod code;
+pub mod exec;
+pub mod fast;
+pub mod gen;
+pub mod import;
+pub mod stack;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use pyrite_compiler::{CompileError, CompiledModule, ErrorKind, Mode};
+
+pub use call::{call_fun, call_function_with_locals};
+pub use code::{
+    is_function, load_module, make_function, CodeObj, FunObj, CELL_TYPE, FUNCTION_TYPE,
+};
+pub use gen::{GenObj, GENERATOR_TYPE};
+pub use import::import_module;
+
+use crate::map::DictObj;
+use crate::qstr::Q;
+use crate::types::exception as exc;
 use crate::value::Value;
 use crate::vm::Vm;
+use crate::PyResult;
+
+/// Value-stack words (locals + operand stacks of all active frames). 32K words = 256 KiB on
+/// 64-bit hosts; deep recursion past it raises RuntimeError.
+pub const STACK_WORDS: usize = 32 * 1024;
+/// Upper bound on active frames.
+pub const MAX_FRAMES: usize = 8000;
 
 /// Interpreter state kept in the Vm.
-#[derive(Default)]
-pub struct InterpState {}
+pub struct InterpState {
+    pub stack: stack::ValueStack,
+    pub frames: Vec<exec::Frame>,
+    /// The exception being handled (`sys.exc_info()`), or NULL.
+    pub cur_exception: Value,
+    /// The builtins namespace (a dict), or NULL before the builtins module exists.
+    pub builtins: Value,
+    /// `sys.modules` (a dict).
+    pub modules: Value,
+    /// `sys.path` (a list of str).
+    pub path: Value,
+    /// Builtin modules by name (a dict).
+    pub builtin_modules: Value,
+    /// Nesting of native (Rust -> Python) entries into the dispatch loop.
+    pub native_depth: usize,
+    pub poll_counter: u32,
+    initialised: bool,
+}
+
+impl Default for InterpState {
+    fn default() -> Self {
+        InterpState {
+            stack: stack::ValueStack::empty(),
+            frames: Vec::new(),
+            cur_exception: Value::NULL,
+            builtins: Value::NULL,
+            modules: Value::NULL,
+            path: Value::NULL,
+            builtin_modules: Value::NULL,
+            native_depth: 0,
+            poll_counter: 0,
+            initialised: false,
+        }
+    }
+}
+
+/// Set up the interpreter state (value stack, `sys.modules`, `sys.path`, module registry).
+/// Idempotent; every entry point calls it.
+pub fn init(vm: &mut Vm) -> PyResult<()> {
+    if vm.interp.initialised {
+        return Ok(());
+    }
+    if vm.interp.stack.capacity() == 0 && !vm.interp.stack.ensure(STACK_WORDS) {
+        return Err(vm.memory_error());
+    }
+    if vm.interp.modules.is_null() {
+        vm.interp.modules = crate::types::dict::new_dict(vm)?.value();
+    }
+    if vm.interp.builtin_modules.is_null() {
+        vm.interp.builtin_modules = crate::types::dict::new_dict(vm)?.value();
+    }
+    if vm.interp.path.is_null() {
+        let l = crate::types::list::new_list(vm, &[])?;
+        vm.interp.path = l;
+        let entries: Vec<String> = vm.config.path.clone();
+        for p in entries {
+            let s = crate::types::str::new_str(vm, &p)?;
+            crate::types::list::list_append(vm, l, s)?;
+        }
+    }
+    vm.interp.initialised = true;
+    Ok(())
+}
 
 /// Mark everything the interpreter state refers to.
-pub fn mark_roots(_vm: &mut Vm) {}
+pub fn mark_roots(vm: &mut Vm) {
+    let end = vm.interp.frames.last().map(|f| f.end()).unwrap_or(0);
+    let end = end.min(vm.interp.stack.capacity());
+    let vals = vm.interp.stack.slice(0, end);
+    vm.heap.mark_values(vals);
+    let n = vm.interp.frames.len();
+    for i in 0..n {
+        let f = vm.interp.frames[i];
+        for v in [f.fun, f.globals, f.locals, f.gen, f.code.value()] {
+            vm.heap.mark_word(v.word());
+        }
+    }
+    for v in [
+        vm.interp.cur_exception,
+        vm.interp.builtins,
+        vm.interp.modules,
+        vm.interp.path,
+        vm.interp.builtin_modules,
+    ] {
+        vm.heap.mark_word(v.word());
+    }
+}
+
+/// `sys.path` entries as Rust strings.
+pub(crate) fn sys_path_strings(vm: &mut Vm) -> Vec<String> {
+    let mut out = Vec::new();
+    let p = vm.interp.path;
+    if let Some(l) = crate::types::list::list_obj(p) {
+        let mut i = 0;
+        while let Some(v) = l.get(i) {
+            if let Some(d) = crate::types::str::str_data(vm, v) {
+                out.push(String::from(d.as_str()));
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A SyntaxError/IndentationError for a compile error, with a traceback entry
+/// `File "<file>", line N` (block name empty: printed without ", in ...", as MicroPython does).
+pub fn compile_error_to_exception(vm: &mut Vm, e: &CompileError) -> crate::PyErr {
+    let ty = match e.kind {
+        ErrorKind::SyntaxError => &exc::SYNTAX_ERROR,
+        ErrorKind::IndentationError => &exc::INDENTATION_ERROR,
+    };
+    let err = vm.new_exception(ty, &e.msg);
+    let file = vm.intern(&e.file);
+    exc::traceback_add(vm, err.0, file, e.line as usize, Q::EMPTY);
+    err
+}
+
+/// Load an in-memory compiled module as a function (its module body) over `globals`.
+pub fn load_compiled(vm: &mut Vm, m: &CompiledModule, globals: Value) -> PyResult<Value> {
+    init(vm)?;
+    let code = code::load_module(vm, m)?;
+    make_function(vm, code, globals, Value::NULL, Value::NULL, Value::NULL)
+}
+
+/// Compile `src` (no globals bound yet: `run_code` supplies them).
+pub fn compile_source(vm: &mut Vm, src: &str, filename: &str, mode: Mode) -> PyResult<Value> {
+    compile_fun(vm, src, filename, mode, Value::NULL)
+}
+
+pub(crate) fn compile_fun(
+    vm: &mut Vm,
+    src: &str,
+    filename: &str,
+    mode: Mode,
+    globals: Value,
+) -> PyResult<Value> {
+    init(vm)?;
+    let opts = pyrite_compiler::Options {
+        opt_level: vm.config.opt_level,
+        small_int_bits: (crate::value::SMALL_INT_BITS).min(63) as u8,
+    };
+    match pyrite_compiler::compile(src, filename, mode, &opts) {
+        Ok(m) => load_compiled(vm, &m, globals),
+        Err(e) => Err(compile_error_to_exception(vm, &e)),
+    }
+}
+
+/// Load .mpy file contents as a function (module body).
+pub fn load_mpy(vm: &mut Vm, bytes: &[u8]) -> PyResult<Value> {
+    load_mpy_fun(vm, bytes, Value::NULL)
+}
+
+pub(crate) fn load_mpy_fun(vm: &mut Vm, bytes: &[u8], globals: Value) -> PyResult<Value> {
+    init(vm)?;
+    match pyrite_compiler::read_mpy(bytes) {
+        Ok(m) => load_compiled(vm, &m, globals),
+        Err(e) => Err(vm.value_error(e.message())),
+    }
+}
+
+/// Run a module-body function with `globals` (and `locals`; NULL or the same dict for module
+/// level). Returns the body's return value (the expression's value for `Mode::Eval`).
+pub fn run_code(vm: &mut Vm, fun: Value, globals: Value, locals: Value) -> PyResult<Value> {
+    init(vm)?;
+    let Some(fo) = fun.downcast::<FunObj>() else {
+        return Err(vm.type_error("run_code needs a function"));
+    };
+    let fo = if !globals.is_null() && fo.globals != globals {
+        let f = make_function(vm, fo.code, globals, fo.defaults, fo.kwdefaults, fo.closure)?;
+        match f.downcast::<FunObj>() {
+            Some(f) => f,
+            None => return Err(vm.type_error("run_code")),
+        }
+    } else {
+        fo
+    };
+    if fo.globals.downcast::<DictObj>().is_none() {
+        return Err(vm.type_error("globals must be a dict"));
+    }
+    let locals = if locals.is_null() { fo.globals } else { locals };
+    call::call_fun(vm, fo, Value::NULL, &[], &[], locals)
+}
+
+/// Compile and run source text with `globals` (a dict; `__name__` etc. are the caller's
+/// business). Returns the value for `Mode::Eval`, None otherwise.
+pub fn exec_source(
+    vm: &mut Vm,
+    src: &str,
+    filename: &str,
+    mode: Mode,
+    globals: Value,
+) -> PyResult<Value> {
+    let f = compile_fun(vm, src, filename, mode, globals)?;
+    vm.roots.push(f);
+    let r = run_code(vm, f, globals, globals);
+    vm.roots.pop();
+    r
+}
+
+/// The exception currently being handled (`sys.exc_info()[1]`), or None.
+pub fn current_exception(vm: &Vm) -> Value {
+    let e = vm.interp.cur_exception;
+    if e.is_null() {
+        Value::NONE
+    } else {
+        e
+    }
+}
+
+/// True if `v` is an instance of exception class `t` (or a subclass).
+pub fn exception_is(v: Value, t: &'static crate::obj::Type) -> bool {
+    exec::exc_is(v, t)
+}
 
 /// A small argument buffer on the native stack (scanned conservatively by the collector).
 pub struct ArgBuf {

@@ -1,5 +1,9 @@
 //! Builtin modules and the module table (`builtins`, `sys`, `gc`, `micropython`, ...).
 
+pub mod module;
+
+pub use module::find_builtin;
+
 use crate::vm::Vm;
 use crate::PyResult;
 

@@ -941,17 +941,21 @@ fn init_subclass(vm: &mut Vm, t: TypeRef, kw: Kw) -> PyResult<()> {
 
 /// Run a class body with `locals` as its local namespace; returns the `__class__` cell or None.
 fn call_class_body(vm: &mut Vm, fun: Value, locals: Value) -> PyResult<Value> {
-    let _ = (fun, locals);
-    Err(vm.not_implemented("class bodies need interp::call_function_with_locals"))
+    crate::interp::call_function_with_locals(vm, fun, locals)
 }
 
 /// Store the new class into the `__class__` cell the class body returned.
 fn set_class_cell(vm: &mut Vm, cell: Value, cls: Value) -> PyResult<()> {
-    let _ = cls;
     if cell.is_none() || cell.is_null() {
         return Ok(());
     }
-    Err(vm.not_implemented("__class__ cell"))
+    match cell.downcast::<crate::interp::code::CellObj>() {
+        Some(c) => {
+            c.value.set(cls);
+            Ok(())
+        }
+        None => Err(vm.type_error("__class__ must be a cell")),
+    }
 }
 
 /// `__build_class__(body, name, *bases, metaclass=None, **kw)`.
@@ -1208,6 +1212,15 @@ fn instance_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResul
             let n = native_or_err(vm, lhs)?;
             match op {
                 BinOp::Contains => vm.contains(n, rhs).map(Value::from_bool),
+                _ if op >= BinOp::ReverseOr => {
+                    // `other OP self` reached through our reflected slot: do the forward op
+                    // with the native part (native slots don't implement reflected ops).
+                    let fwd = BinOp::from_u8(op as u8 - BinOp::ReverseOr as u8 + BinOp::Or as u8);
+                    match fwd {
+                        Some(f) => vm.binary_op(f, rhs, n),
+                        None => Ok(Value::NULL),
+                    }
+                }
                 _ => {
                     let t = n.type_of();
                     let r = match t.binary_op {

@@ -247,7 +247,7 @@ pub fn check_stack(vm: &mut Vm) -> PyResult<()> {
     let here = 0u8;
     let addr = &here as *const u8 as usize;
     let top = vm.stack_top;
-    if top != 0 && top > addr && top - addr > vm.config.stack_limit.saturating_mul(4) {
+    if top != 0 && top > addr && top - addr > vm.config.stack_limit {
         return Err(vm.runtime_error("maximum recursion depth exceeded"));
     }
     Ok(())

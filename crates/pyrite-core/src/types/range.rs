@@ -113,10 +113,11 @@ fn range_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyRes
     Ok(())
 }
 
+#[inline]
 fn small_or_big(vm: &mut Vm, i: isize) -> PyResult<Value> {
     match Value::small_int(i) {
         Some(v) => Ok(v),
-        None => Err(vm.overflow_error("small int overflow")),
+        None => crate::types::int::int_from_i64(vm, i as i64),
     }
 }
 
@@ -172,11 +173,13 @@ fn range_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<V
             if let Some(x) = rhs.as_small_int() {
                 return Ok(Value::from_bool(range_contains_int(&r, x)));
             }
-            if rhs.is_bool() {
-                return Ok(Value::from_bool(range_contains_int(
-                    &r,
-                    (rhs == Value::TRUE) as isize,
-                )));
+            if crate::types::int::is_int(rhs) {
+                return Ok(Value::from_bool(
+                    match crate::types::slice::int_value_maybe(vm, rhs) {
+                        Ok(Some(x)) => range_contains_int(&r, x),
+                        _ => false,
+                    },
+                ));
             }
             // Other values (floats, big ints, objects with __eq__): compare item by item.
             for i in 0..r.len() {

@@ -155,16 +155,17 @@ pub fn int_value_maybe(vm: &mut Vm, v: Value) -> PyResult<Option<isize>> {
     if v.is_bool() {
         return Ok(Some((v == Value::TRUE) as isize));
     }
-    let t = v.type_of();
-    if !vm.is_subclass(t, TypeRef::of_static(&INT_TYPE)) {
+    // A big int, or the native part of an int subclass instance.
+    let Some(n) = crate::types::class::native_self(v, &INT_TYPE) else {
         return Ok(None);
+    };
+    let Some(a) = crate::types::int::IntArg::of(n) else {
+        return Ok(None);
+    };
+    match a.r().to_i128() {
+        Some(x) if x >= isize::MIN as i128 && x <= isize::MAX as i128 => Ok(Some(x as isize)),
+        _ => Err(vm.overflow_error("overflow converting long int to machine word")),
     }
-    // A big int (or an int subclass instance): ask the int type for a small value.
-    let r = vm.unary_op(UnaryOp::IntMaybe, v)?;
-    if let Some(i) = r.as_small_int() {
-        return Ok(Some(i));
-    }
-    Err(vm.overflow_error("overflow converting long int to machine word"))
 }
 
 /// Sign of an int that may be big: true if negative.
