@@ -26,7 +26,7 @@ fn i(n: isize) -> Value {
 }
 
 fn pidigits(vm: &mut Vm, n: usize) -> Vec<u8> {
-    let mut op = |vm: &mut Vm, o: BinOp, a: Value, b: Value| vm.binary_op(o, a, b).unwrap();
+    let op = |vm: &mut Vm, o: BinOp, a: Value, b: Value| vm.binary_op(o, a, b).unwrap();
     let (mut q, mut r, mut t, mut k, mut m, mut x) = (i(1), i(0), i(1), i(1), i(3), i(3));
     let mut out = Vec::new();
     while out.len() < n {
