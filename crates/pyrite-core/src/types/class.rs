@@ -1726,6 +1726,11 @@ pub fn load_method(vm: &mut Vm, obj: Value, name: Qstr) -> PyResult<(Value, Valu
 
 /// Store or delete an attribute.
 pub fn store_attr(vm: &mut Vm, obj: Value, name: Qstr, action: AttrAction) -> PyResult<()> {
+    // Storing NULL means delete (MicroPython's convention, used by the VM's DELETE_ATTR).
+    let action = match action {
+        AttrAction::Store(v) if v.is_null() => AttrAction::Delete,
+        a => a,
+    };
     let t = obj.type_of();
     if let Some(a) = t.attr {
         if a(vm, obj, name, action)?.is_some() {
