@@ -43,6 +43,7 @@ def main():
     ap.add_argument("--tests", default="/work/ref/micropython/tests")
     ap.add_argument("-v", action="store_true", help="print every non-identical file")
     ap.add_argument("--list", default="", help="comma list of categories to print: different,we-fail,they-fail,both-fail-msg")
+    ap.add_argument("--flags", default="", help="extra flags for both compilers, e.g. '-O3 -msmall-int-bits=63'")
     ap.add_argument("dirs", nargs="*", default=DEFAULT_DIRS)
     a = ap.parse_args()
     show = set(a.list.split(",")) if a.list else set()
@@ -61,8 +62,9 @@ def main():
                     for o in (o1, o2):
                         if os.path.exists(o):
                             os.unlink(o)
-                    r1, out1 = run([a.ours, "-s", rel, "-o", o1, path])
-                    r2, out2 = run([a.theirs, "-s", rel, "-o", o2, path])
+                    fl = a.flags.split()
+                    r1, out1 = run([a.ours] + fl + ["-s", rel, "-o", o1, path])
+                    r2, out2 = run([a.theirs] + fl + ["-s", rel, "-o", o2, path])
                     if r1 == 0 and r2 == 0:
                         same = open(o1, "rb").read() == open(o2, "rb").read()
                         k = "identical" if same else "different"

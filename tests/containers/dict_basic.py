@@ -5,7 +5,7 @@ print(dict(), dict(a=1, b=2), dict([(1, 2), [3, 4]]), dict({1: 2}, x=3), dict(zi
 try:
     d['zz']
 except KeyError as e:
-    print("KeyError", e)
+    print("KeyError", repr(e.args[0]))
 try:
     dict([(1, 2, 3)])
 except ValueError:
@@ -93,7 +93,9 @@ for i in range(1000):
 for i in range(0, 1000, 3):
     del m[i]
 print(len(m), m[1], m[998], 999 in m, 3 in m, sum(m))
-m2 = {str(i): i for i in range(500)}
+m2 = {}
+for i in range(500):
+    m2[str(i)] = i
 print(m2['123'], len(m2), sum(m2.values()))
 
 # modifying during iteration

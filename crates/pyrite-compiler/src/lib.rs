@@ -8,6 +8,7 @@ extern crate alloc;
 
 pub mod ast;
 pub mod bc;
+pub mod bigint;
 pub mod compile;
 pub mod lexer;
 pub mod mpy;

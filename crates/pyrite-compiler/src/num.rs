@@ -6,14 +6,17 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::bc::{binary, unary};
+use crate::bigint::Big;
 
 /// A compile-time constant.
 #[derive(Clone, Debug)]
 pub enum Obj {
-    /// An integer that fits in i128.
+    /// An integer that is a small int on the compiling host (63-bit, as mpy-cross on a 64-bit
+    /// machine); folding results are normalised to this form when they fit.
     Int(i128),
-    /// An integer too big for i128, as decimal text (with optional leading '-').
-    BigInt(String),
+    /// A multi-precision int object. MicroPython normalises big-int binary-op results that fit
+    /// back to small ints, but not unary-op results, so e.g. `-(2**62)` stays an object.
+    Mpz(Big),
     Float(f64),
     /// Pure imaginary number (imaginary part).
     Complex(f64),
@@ -31,7 +34,8 @@ impl Obj {
     pub fn strictly_equal(&self, o: &Obj) -> bool {
         match (self, o) {
             (Obj::Int(a), Obj::Int(b)) => a == b,
-            (Obj::BigInt(a), Obj::BigInt(b)) => a == b,
+            (Obj::Mpz(a), Obj::Mpz(b)) => a == b,
+            (Obj::Int(a), Obj::Mpz(b)) | (Obj::Mpz(b), Obj::Int(a)) => b.to_i128() == Some(*a),
             // NaN: MicroPython dedups the same object (math.nan used twice); compare bits
             (Obj::Float(a), Obj::Float(b)) => {
                 (a == b && (*a != 0.0 || a.is_sign_negative() == b.is_sign_negative()))
@@ -53,7 +57,7 @@ impl Obj {
     pub fn is_true(&self) -> bool {
         match self {
             Obj::Int(v) => *v != 0,
-            Obj::BigInt(_) => true,
+            Obj::Mpz(b) => !b.is_zero(),
             Obj::Float(f) => *f != 0.0,
             Obj::Complex(f) => *f != 0.0,
             Obj::Str(s) | Obj::Bytes(s) => !s.is_empty(),
@@ -64,7 +68,35 @@ impl Obj {
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(self, Obj::Int(_) | Obj::BigInt(_) | Obj::Float(_))
+        matches!(self, Obj::Int(_) | Obj::Mpz(_) | Obj::Float(_))
+    }
+}
+
+/// Bits in a small int on the compiling host whose behaviour we reproduce (mpy-cross, 64-bit).
+pub const HOST_SMALL_INT_BITS: u8 = 63;
+
+/// An integer result of small-int arithmetic: a host small int if it fits, else an mpz.
+pub fn host_int(v: i128) -> Obj {
+    if fits_small_int(v, HOST_SMALL_INT_BITS) {
+        Obj::Int(v)
+    } else {
+        Obj::Mpz(Big::from_i128(v))
+    }
+}
+
+/// A normalised integer result: a host small int if it fits, else an mpz.
+pub fn host_big(b: Big) -> Obj {
+    match b.to_i128() {
+        Some(v) if fits_small_int(v, HOST_SMALL_INT_BITS) => Obj::Int(v),
+        _ => Obj::Mpz(b),
+    }
+}
+
+fn to_big(o: &Obj) -> Option<Big> {
+    match o {
+        Obj::Int(v) => Some(Big::from_i128(*v)),
+        Obj::Mpz(b) => Some(b.clone()),
+        _ => None,
     }
 }
 
@@ -142,47 +174,7 @@ fn mul_add(limbs: &mut Vec<u32>, m: u32, a: u32) {
 }
 
 fn limbs_to_obj(limbs: &[u32], neg: bool) -> Obj {
-    let n = limbs
-        .iter()
-        .rposition(|&l| l != 0)
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    if n <= 3 {
-        let mut v: i128 = 0;
-        for i in (0..n).rev() {
-            v = (v << 32) | limbs[i] as i128;
-        }
-        return Obj::Int(if neg { -v } else { v });
-    }
-    // decimal conversion by repeated division by 1e9
-    let mut mag: Vec<u32> = limbs[..n].to_vec();
-    let mut chunks: Vec<u32> = Vec::new();
-    while !mag.is_empty() {
-        let mut rem: u64 = 0;
-        for l in mag.iter_mut().rev() {
-            let cur = (rem << 32) | *l as u64;
-            *l = (cur / 1_000_000_000) as u32;
-            rem = cur % 1_000_000_000;
-        }
-        chunks.push(rem as u32);
-        while mag.last() == Some(&0) {
-            mag.pop();
-        }
-    }
-    let mut s = String::new();
-    if neg {
-        s.push('-');
-    }
-    let mut first = true;
-    for c in chunks.iter().rev() {
-        if first {
-            s.push_str(&format!("{}", c));
-            first = false;
-        } else {
-            s.push_str(&format!("{:09}", c));
-        }
-    }
-    Obj::BigInt(s)
+    host_big(Big::from_mag(neg, limbs.to_vec()))
 }
 
 /// Parse a float or imaginary literal. None: invalid syntax for number.
@@ -210,6 +202,7 @@ pub fn parse_float_literal(s: &[u8]) -> Option<Obj> {
 fn as_f64(o: &Obj) -> Option<f64> {
     match o {
         Obj::Int(v) => Some(*v as f64),
+        Obj::Mpz(b) => b.to_f64_exact(),
         Obj::Float(f) => Some(*f),
         _ => None,
     }
@@ -219,9 +212,11 @@ fn as_f64(o: &Obj) -> Option<f64> {
 /// not fold (exception, complex result) or when we cannot compute it exactly.
 pub fn fold_binary(op: u8, a: &Obj, b: &Obj) -> Option<Obj> {
     match (a, b) {
-        (Obj::Int(x), Obj::Int(y)) => fold_int(op, *x, *y),
-        (Obj::Int(_), Obj::Float(_))
-        | (Obj::Float(_), Obj::Int(_))
+        (Obj::Int(_) | Obj::Mpz(_), Obj::Int(_) | Obj::Mpz(_)) => {
+            fold_big(op, &to_big(a)?, &to_big(b)?)
+        }
+        (Obj::Int(_) | Obj::Mpz(_), Obj::Float(_))
+        | (Obj::Float(_), Obj::Int(_) | Obj::Mpz(_))
         | (Obj::Float(_), Obj::Float(_)) => {
             let x = as_f64(a)?;
             let y = as_f64(b)?;
@@ -289,113 +284,70 @@ fn fold_float(op: u8, x: f64, y: f64) -> Option<Obj> {
     Some(Obj::Float(r))
 }
 
-fn fold_int(op: u8, x: i128, y: i128) -> Option<Obj> {
+/// Integer binary operators with MicroPython's semantics; results are normalised.
+fn fold_big(op: u8, x: &Big, y: &Big) -> Option<Obj> {
     let r = match op {
-        binary::OR => x | y,
-        binary::XOR => x ^ y,
-        binary::AND => x & y,
+        binary::OR => x.bitop(y, |p, q| p | q),
+        binary::XOR => x.bitop(y, |p, q| p ^ q),
+        binary::AND => x.bitop(y, |p, q| p & q),
         binary::LSHIFT => {
-            if y < 0 {
+            if y.is_neg() {
                 return None;
             }
-            if x == 0 {
-                0
+            if x.is_zero() {
+                Big::zero()
             } else {
-                if y >= 126 {
-                    return None;
-                }
-                let r = x.checked_shl(y as u32)?;
-                if (r >> y) != x {
-                    return None;
-                }
-                r
+                let n = y
+                    .to_i128()
+                    .filter(|&n| n <= crate::bigint::MAX_BITS as i128)?;
+                x.shl(n as usize)?
             }
         }
         binary::RSHIFT => {
-            if y < 0 {
+            if y.is_neg() {
                 return None;
             }
-            if y >= 127 {
-                if x < 0 {
-                    -1
-                } else {
-                    0
-                }
-            } else {
-                x >> y
-            }
+            let n = y
+                .to_i128()
+                .unwrap_or(i128::MAX)
+                .min(crate::bigint::MAX_BITS as i128 * 2);
+            x.shr(n as usize)
         }
-        binary::ADD => x.checked_add(y)?,
-        binary::SUBTRACT => x.checked_sub(y)?,
-        binary::MULTIPLY => x.checked_mul(y)?,
-        binary::FLOOR_DIVIDE => {
-            if y == 0 {
+        binary::ADD => x.add(y),
+        binary::SUBTRACT => x.sub(y),
+        binary::MULTIPLY => {
+            if x.bits() + y.bits() > crate::bigint::MAX_BITS {
                 return None;
             }
-            let q = x.checked_div(y)?;
-            if (x % y != 0) && ((x < 0) != (y < 0)) {
-                q - 1
-            } else {
-                q
-            }
+            x.mul(y)
         }
-        binary::MODULO => {
-            if y == 0 {
-                return None;
-            }
-            let m = x.checked_rem(y)?;
-            if m != 0 && ((m < 0) != (y < 0)) {
-                m + y
-            } else {
-                m
-            }
-        }
+        binary::FLOOR_DIVIDE => x.divmod(y)?.0,
+        binary::MODULO => x.divmod(y)?.1,
         binary::TRUE_DIVIDE => {
-            if y == 0 {
+            if y.is_zero() {
                 return None;
             }
-            // both must convert exactly for the result to match C's double division
-            let fx = x as f64;
-            let fy = y as f64;
-            if fx as i128 != x || fy as i128 != y {
-                return None;
-            }
-            return Some(Obj::Float(fx / fy));
+            return Some(Obj::Float(x.to_f64_exact()? / y.to_f64_exact()?));
         }
         binary::POWER => {
-            if y < 0 {
-                let fx = x as f64;
-                if fx as i128 != x {
-                    return None;
-                }
-                return fold_float(binary::POWER, fx, y as f64);
+            if y.is_neg() {
+                return fold_float(binary::POWER, x.to_f64_exact()?, y.to_f64_exact()?);
             }
-            let mut acc: i128 = 1;
-            let mut base = x;
-            let mut e = y;
-            while e > 0 {
-                if e & 1 == 1 {
-                    acc = acc.checked_mul(base)?;
-                }
-                e >>= 1;
-                if e > 0 {
-                    base = base.checked_mul(base)?;
-                }
-            }
-            acc
+            let e = y.to_i128().filter(|&e| e <= u32::MAX as i128)?;
+            x.pow(e as u64)?
         }
         _ => return None,
     };
-    // keep results inside i64-ish range the host mp_int would hold exactly? MicroPython uses
-    // arbitrary precision, so any exact result is fine.
-    Some(Obj::Int(r))
+    Some(host_big(r))
 }
 
 /// Fold a unary + - ~ on a number.
 pub fn fold_unary(op: u8, a: &Obj) -> Option<Obj> {
     match (op, a) {
-        (unary::POSITIVE, Obj::Int(_)) | (unary::POSITIVE, Obj::Float(_)) => Some(a.clone()),
-        (unary::NEGATIVE, Obj::Int(v)) => Some(Obj::Int(v.checked_neg()?)),
+        (unary::POSITIVE, Obj::Int(_) | Obj::Mpz(_) | Obj::Float(_)) => Some(a.clone()),
+        (unary::NEGATIVE, Obj::Int(v)) => Some(host_int(v.checked_neg()?)),
+        (unary::NEGATIVE, Obj::Mpz(b)) => Some(Obj::Mpz(b.neg())),
+        (unary::INVERT, Obj::Mpz(b)) => Some(Obj::Mpz(b.invert())),
         (unary::NEGATIVE, Obj::Float(f)) => Some(Obj::Float(-f)),
         (unary::INVERT, Obj::Int(v)) => Some(Obj::Int(!v)),
         _ => None,
@@ -509,13 +461,29 @@ mod tests {
         assert!(matches!(parse_int_literal(b"00"), Ok(Obj::Int(0))));
         assert!(parse_int_literal(b"01").is_err());
         match parse_int_literal(b"123456789012345678901234567890123456789012345") {
-            Ok(Obj::BigInt(s)) => assert_eq!(s, "123456789012345678901234567890123456789012345"),
+            Ok(Obj::Mpz(b)) => assert_eq!(
+                b.to_decimal(),
+                "123456789012345678901234567890123456789012345"
+            ),
             _ => panic!(),
         }
         assert!(matches!(
-            fold_int(binary::FLOOR_DIVIDE, -7, 2),
+            fold_binary(binary::FLOOR_DIVIDE, &Obj::Int(-7), &Obj::Int(2)),
             Some(Obj::Int(-4))
         ));
-        assert!(matches!(fold_int(binary::MODULO, -7, 2), Some(Obj::Int(1))));
+        assert!(matches!(
+            fold_binary(binary::MODULO, &Obj::Int(-7), &Obj::Int(2)),
+            Some(Obj::Int(1))
+        ));
+        // -(2**62) stays a big-int object (unary results are not normalised)
+        let big = fold_binary(binary::POWER, &Obj::Int(2), &Obj::Int(62)).unwrap();
+        assert!(matches!(big, Obj::Mpz(_)));
+        assert!(matches!(
+            fold_unary(unary::NEGATIVE, &big),
+            Some(Obj::Mpz(_))
+        ));
+        // binary results are normalised
+        let r = fold_binary(binary::RSHIFT, &big, &Obj::Int(60)).unwrap();
+        assert!(matches!(r, Obj::Int(4)));
     }
 }

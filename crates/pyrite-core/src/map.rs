@@ -244,7 +244,15 @@ impl Map {
                     return Ok(Some(i));
                 }
             }
-            if !key_is_identity_only(key) {
+            if let Some(q) = key.as_qstr() {
+                // A str object with the same text is the same key as the qstr.
+                for i in 0..used {
+                    let k = self.slot_key(i);
+                    if k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q) {
+                        return Ok(Some(i));
+                    }
+                }
+            } else if !key_is_identity_only(key) {
                 let mut i = 0;
                 while i < self.used.get() {
                     let k = self.slot_key(i);

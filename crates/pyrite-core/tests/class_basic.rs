@@ -822,3 +822,114 @@ fn descriptors_and_hooks() {
         .unwrap()
         .is_some());
 }
+
+fn m_total(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let mut t = Value::small_int(0).unwrap();
+    let it = vm.get_iter(args[0])?;
+    while let Some(x) = vm.iter_next(it)? {
+        t = vm.binary_op(BinOp::Add, t, x)?;
+    }
+    Ok(t)
+}
+
+#[test]
+fn native_subclasses() {
+    use pyrite_core::types::{dict::DICT_TYPE, int::INT_TYPE, list::LIST_TYPE, str::STR_TYPE};
+    let mut vm = make_vm(512 * 1024);
+    let total = func(&mut vm, m_total);
+    let l = make_class(
+        &mut vm,
+        "L",
+        &[Value::from_static(&LIST_TYPE)],
+        &[("total", total)],
+    );
+    let one = Value::small_int(1).unwrap();
+    let two = Value::small_int(2).unwrap();
+    let src = pyrite_core::types::list::new_list(&mut vm, &[one, two]).unwrap();
+    let li = vm.call(l, &[src], &[]).unwrap();
+    vm.roots.push(li);
+    assert_eq!(repr(&mut vm, li), "[1, 2]");
+    let append = q(&mut vm, "append");
+    let m = vm.load_method(li, append).unwrap();
+    class::call_method_pair(&mut vm, m, &[Value::small_int(3).unwrap()], &[]).unwrap();
+    assert_eq!(repr(&mut vm, li), "[1, 2, 3]");
+    assert_eq!(vm.len(li).unwrap(), 3);
+    assert_eq!(vm.subscr(li, one).unwrap(), two);
+    let tq = q(&mut vm, "total");
+    let m = vm.load_method(li, tq).unwrap();
+    assert_eq!(
+        class::call_method_pair(&mut vm, m, &[], &[]).unwrap(),
+        Value::small_int(6).unwrap()
+    );
+    assert!(vm.contains(li, two).unwrap());
+    let sum = vm.binary_op(BinOp::Add, li, src).unwrap();
+    assert_eq!(repr(&mut vm, sum), "[1, 2, 3, 1, 2]");
+    let same = vm.binary_op(BinOp::InplaceAdd, li, src).unwrap();
+    assert_eq!(same, li);
+    assert_eq!(vm.len(li).unwrap(), 5);
+    assert!(vm.is_instance(li, TypeRef::of_static(&LIST_TYPE)));
+    assert!(class::native_self(li, &LIST_TYPE).is_some());
+    assert!(class::native_self(li, &DICT_TYPE).is_none());
+    // int subclass
+    let i = make_class(&mut vm, "I", &[Value::from_static(&INT_TYPE)], &[]);
+    let ii = vm.call(i, &[Value::small_int(21).unwrap()], &[]).unwrap();
+    vm.roots.push(ii);
+    assert_eq!(repr(&mut vm, ii), "21");
+    assert_eq!(
+        vm.binary_op(BinOp::Add, ii, one).unwrap(),
+        Value::small_int(22).unwrap()
+    );
+    let r = vm
+        .binary_op(BinOp::Add, one, ii)
+        .map_err(|e| err_text(&mut vm, e));
+    assert_eq!(r, Ok(Value::small_int(22).unwrap()));
+    assert!(vm.eq(ii, Value::small_int(21).unwrap()).unwrap());
+    assert_eq!(vm.hash(ii).unwrap(), 21);
+    assert_eq!(
+        vm.unary_op(UnaryOp::Negative, ii).unwrap(),
+        Value::small_int(-21).unwrap()
+    );
+    // str subclass
+    let sc = make_class(&mut vm, "S", &[Value::from_static(&STR_TYPE)], &[]);
+    let hi = s(&mut vm, "hi");
+    let si = vm.call(sc, &[hi], &[]).unwrap();
+    vm.roots.push(si);
+    assert_eq!(str_of(&mut vm, si), "hi");
+    assert_eq!(repr(&mut vm, si), "'hi'");
+    assert_eq!(vm.len(si).unwrap(), 2);
+    assert!(vm.eq(si, hi).unwrap());
+    assert_eq!(vm.hash(si).unwrap(), vm.hash(hi).unwrap());
+    let upper = q(&mut vm, "upper");
+    let m = vm.load_method(si, upper).unwrap();
+    let u = class::call_method_pair(&mut vm, m, &[], &[]).unwrap();
+    assert_eq!(str_of(&mut vm, u), "HI");
+    // dict subclass
+    let dc = make_class(&mut vm, "D", &[Value::from_static(&DICT_TYPE)], &[]);
+    let di = vm.call(dc, &[], &[]).unwrap();
+    vm.roots.push(di);
+    vm.store_subscr(di, hi, one).unwrap();
+    assert_eq!(vm.subscr(di, hi).unwrap(), one);
+    assert_eq!(repr(&mut vm, di), "{'hi': 1}");
+    // Two native bases conflict.
+    let n = s(&mut vm, "X");
+    let bt = new_tuple(
+        &mut vm,
+        &[
+            Value::from_static(&LIST_TYPE),
+            Value::from_static(&DICT_TYPE),
+        ],
+    )
+    .unwrap();
+    let dd = pyrite_core::types::dict::new_dict(&mut vm).unwrap();
+    let e = vm
+        .call(
+            Value::from_static(&pyrite_core::obj::TYPE_TYPE),
+            &[n, bt, dd.value()],
+            &[],
+        )
+        .unwrap_err();
+    assert_eq!(
+        err_text(&mut vm, e),
+        "TypeError: multiple bases have instance lay-out conflict"
+    );
+}

@@ -469,15 +469,6 @@ const KNOWN: &[&str] = &[
     "format(None, '>6')",
     // MicroPython's bytes % prints str(obj) for %s.
     "b'%s' % 'str'",
-    // Need list/dict iteration, printing and subscripts (containers helper, not landed yet).
-    "'%s' % {'a': 1}",
-    "'%s' % [1, 2]",
-    "'{0[1]}'.format(['a', 'b'])",
-    "'{0[k]}'.format({'k': 'v'})",
-    "bytes([1, 2, 255])",
-    "bytes([256])",
-    "bytes(range(3))",
-    "bytearray([1, 2, 3])",
 ];
 
 #[test]
@@ -491,6 +482,11 @@ fn str_cases() {
         .collect();
     for f in &real {
         eprintln!("FAIL {}", f);
+    }
+    for k in KNOWN {
+        if !failures.iter().any(|f| f.starts_with(&format!("{}\n", k))) {
+            eprintln!("known case now passes: {}", k);
+        }
     }
     eprintln!("{} cases, {} failures", data.lines().count(), real.len());
     assert!(real.is_empty());

@@ -1212,6 +1212,15 @@ fn instance_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResul
             let n = native_or_err(vm, lhs)?;
             match op {
                 BinOp::Contains => vm.contains(n, rhs).map(Value::from_bool),
+                _ if op >= BinOp::ReverseOr => {
+                    // `other OP self` reached through our reflected slot: do the forward op
+                    // with the native part (native slots don't implement reflected ops).
+                    let fwd = BinOp::from_u8(op as u8 - BinOp::ReverseOr as u8 + BinOp::Or as u8);
+                    match fwd {
+                        Some(f) => vm.binary_op(f, rhs, n),
+                        None => Ok(Value::NULL),
+                    }
+                }
                 _ => {
                     let t = n.type_of();
                     let r = match t.binary_op {
@@ -1717,6 +1726,11 @@ pub fn load_method(vm: &mut Vm, obj: Value, name: Qstr) -> PyResult<(Value, Valu
 
 /// Store or delete an attribute.
 pub fn store_attr(vm: &mut Vm, obj: Value, name: Qstr, action: AttrAction) -> PyResult<()> {
+    // Storing NULL means delete (MicroPython's convention, used by the VM's DELETE_ATTR).
+    let action = match action {
+        AttrAction::Store(v) if v.is_null() => AttrAction::Delete,
+        a => a,
+    };
     let t = obj.type_of();
     if let Some(a) = t.attr {
         if a(vm, obj, name, action)?.is_some() {

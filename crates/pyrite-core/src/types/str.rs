@@ -216,6 +216,16 @@ fn one_ascii(vm: &mut Vm, c: u8) -> Value {
 
 /// A str (or bytes/bytearray, per `kind`) made of `parts` concatenated, in one allocation.
 pub(crate) fn new_from_parts(vm: &mut Vm, kind: Kind, parts: &[&[u8]]) -> PyResult<Value> {
+    new_from_parts_n(vm, kind, parts, None)
+}
+
+/// As [`new_from_parts`], with the number of characters if the caller knows it.
+pub(crate) fn new_from_parts_n(
+    vm: &mut Vm,
+    kind: Kind,
+    parts: &[&[u8]],
+    chars: Option<usize>,
+) -> PyResult<Value> {
     let mut total: usize = 0;
     for p in parts {
         total = match total.checked_add(p.len()) {
@@ -239,7 +249,10 @@ pub(crate) fn new_from_parts(vm: &mut Vm, kind: Kind, parts: &[&[u8]]) -> PyResu
                 fill(&mut one[..total]);
                 return new_str_unchecked(vm, &one[..total], None);
             }
-            let chars = parts.iter().map(|p| char_count(p)).sum();
+            let chars = match chars {
+                Some(n) => n,
+                None => parts.iter().map(|p| char_count(p)).sum(),
+            };
             Ok(vm.alloc_var_bytes(str_head(chars), total, fill)?.value())
         }
         Kind::Bytes => Ok(vm
@@ -357,9 +370,18 @@ pub fn sdata(vm: &Vm, v: Value) -> Option<SData> {
     None
 }
 
-/// The data of `v` or a TypeError naming the method's expectations.
+/// The data of `v` or a TypeError naming the method's expectations. Instances of user
+/// subclasses of str/bytes/bytearray give their native part.
 fn self_data(vm: &mut Vm, v: Value) -> PyResult<SData> {
-    match sdata(vm, v) {
+    if let Some(d) = sdata(vm, v) {
+        return Ok(d);
+    }
+    let native = if v.type_of().has_flag(flags::USER_CLASS) {
+        crate::types::class::native_part(v)
+    } else {
+        Value::NULL
+    };
+    match sdata(vm, native) {
         Some(d) => Ok(d),
         None => {
             let m = format!(
@@ -374,6 +396,16 @@ fn self_data(vm: &mut Vm, v: Value) -> PyResult<SData> {
 /// An argument that must be of a kind compatible with `self_kind` (str with str; bytes-like
 /// with bytes/bytearray/any buffer).
 pub(crate) fn arg_data(vm: &mut Vm, self_kind: Kind, v: Value) -> PyResult<SData> {
+    let v = if v.type_of().has_flag(flags::USER_CLASS) {
+        let n = crate::types::class::native_part(v);
+        if n.is_null() {
+            v
+        } else {
+            n
+        }
+    } else {
+        v
+    };
     if let Some(d) = sdata(vm, v) {
         if (d.kind == Kind::Str) == (self_kind == Kind::Str) {
             return Ok(d);
@@ -891,7 +923,8 @@ fn str_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Val
             if x.is_empty() {
                 return Ok(rhs);
             }
-            new_from_parts(vm, Kind::Str, &[x, y])?
+            let n = a.char_len() + b.char_len();
+            new_from_parts_n(vm, Kind::Str, &[x, y], Some(n))?
         }
         BinOp::Less => Value::from_bool(x < y),
         BinOp::More => Value::from_bool(x > y),
@@ -1441,7 +1474,8 @@ fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         }
         parts.push(x.bytes());
     }
-    new_from_parts(vm, d.kind, &parts)
+    let chars = datas.iter().map(|x| x.chars).sum::<usize>() + d.chars * n.saturating_sub(1);
+    new_from_parts_n(vm, d.kind, &parts, Some(chars))
 }
 
 /// Parse (sep, maxsplit) positional/keyword arguments of split/rsplit.
@@ -1497,13 +1531,8 @@ fn split_impl(vm: &mut Vm, args: &[Value], kw: Kw, rev: bool) -> PyResult<Value>
                     break;
                 }
                 if pieces.len() == max {
-                    let mut end = cs.len();
-                    while end > i && ws(cs[end - 1].1) {
-                        end -= 1;
-                    }
-                    let _ = end;
+                    // The remainder keeps its trailing whitespace (as CPython).
                     pieces.push((cs[i].0, b.len()));
-                    // CPython keeps trailing whitespace of the remainder for split().
                     break;
                 }
                 let st = i;
@@ -1527,11 +1556,9 @@ fn split_impl(vm: &mut Vm, args: &[Value], kw: Kw, rev: bool) -> PyResult<Value>
                     pieces.push((0, en));
                     break;
                 }
-                let e = i;
                 while i > 0 && !ws(cs[i - 1].1) {
                     i -= 1;
                 }
-                let _ = e;
                 pieces.push((cs[i].0, en));
             }
             pieces.reverse();
@@ -1821,15 +1848,22 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // CPython puts the extra space on the left when the text length is odd.
     let left = pad / 2 + (pad & (width as usize) & 1);
     let right = pad - left;
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(pad + 1);
+    let total = pad
+        .checked_mul(fill.len())
+        .and_then(|n| n.checked_add(d.bytes().len()));
+    let mut out: Vec<u8> = Vec::new();
+    match total {
+        Some(n) if n <= vm.heap.total_bytes() && out.try_reserve_exact(n).is_ok() => {}
+        _ => return Err(vm.memory_error()),
+    }
     for _ in 0..left {
-        parts.push(&fill);
+        out.extend_from_slice(&fill);
     }
-    parts.push(d.bytes());
+    out.extend_from_slice(d.bytes());
     for _ in 0..right {
-        parts.push(&fill);
+        out.extend_from_slice(&fill);
     }
-    new_from_parts(vm, d.kind, &parts)
+    new_kind(vm, d.kind, &out)
 }
 
 fn case_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {

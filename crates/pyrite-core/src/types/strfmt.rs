@@ -172,6 +172,8 @@ fn float_body(f: f64, fmt: u8, prec: usize, alt: bool) -> String {
 #[derive(Clone, Copy, Debug)]
 struct Spec {
     fill: char,
+    /// The fill character was given explicitly.
+    fill_set: bool,
     align: u8,
     sign: u8,
     alt: bool,
@@ -188,6 +190,7 @@ fn parse_spec(vm: &mut Vm, spec: &str) -> PyResult<Spec> {
     let cs: Vec<char> = spec.chars().collect();
     let mut sp = Spec {
         fill: ' ',
+        fill_set: false,
         align: 0,
         sign: 0,
         alt: false,
@@ -202,6 +205,7 @@ fn parse_spec(vm: &mut Vm, spec: &str) -> PyResult<Spec> {
     let mut i = 0;
     if cs.len() >= 2 && is_align(cs[1]) {
         sp.fill = cs[0];
+        sp.fill_set = true;
         sp.align = cs[1] as u8;
         i = 2;
     } else if !cs.is_empty() && is_align(cs[0]) {
@@ -302,8 +306,8 @@ fn group(digits: &str, sep: char, every: usize) -> String {
 /// Append a number: `prefix` (sign and 0x...), `body` (digits...), padded per the spec with
 /// '=' (fill after the sign) as zero-padding does.
 fn pad_number(out: &mut String, prefix: &str, body: &str, sp: &Spec) {
-    let (fill, align) = if sp.align == 0 && sp.zero {
-        ('0', b'=')
+    let (fill, align) = if sp.zero && !sp.fill_set {
+        ('0', if sp.align == 0 { b'=' } else { sp.align })
     } else {
         (sp.fill, if sp.align == 0 { b'>' } else { sp.align })
     };
@@ -377,10 +381,13 @@ fn format_int_spec(vm: &mut Vm, v: Value, sp: &Spec, out: &mut String) -> PyResu
             if sp.sign != 0 {
                 return Err(vm.value_error("Sign not allowed with integer format specifier 'c'"));
             }
-            let ch = s::builtin_chr(vm, v)?;
-            let t = vm.str_string(ch)?;
+            let n = s::int_arg(vm, v)?;
+            let Some(c) = u32::try_from(n).ok().and_then(char::from_u32) else {
+                return Err(vm.overflow_error("%c arg not in range(0x110000)"));
+            };
+            let t = String::from(c);
             let mut sp2 = *sp;
-            if sp2.zero && sp2.align == 0 {
+            if sp2.zero && !sp2.fill_set {
                 sp2.fill = '0';
             }
             pad_text(out, &t, &sp2, b'>');
@@ -413,7 +420,7 @@ fn format_int_spec(vm: &mut Vm, v: Value, sp: &Spec, out: &mut String) -> PyResu
         let sep = sp.grouping as char;
         let every = if base == 10 { 3 } else { 4 };
         let mut g = group(&digits, sep, every);
-        if sp.zero && sp.align == 0 {
+        if sp.zero && !sp.fill_set && sp.align == 0 {
             // Zero padding is grouped too.
             while p.len() + g.len() < sp.width {
                 digits.insert(0, '0');
@@ -554,7 +561,7 @@ pub fn format_into(vm: &mut Vm, v: Value, spec: &str, out: &mut String) -> PyRes
         None => &text,
     };
     let mut sp2 = sp;
-    if sp2.zero && sp2.align == 0 {
+    if sp2.zero && !sp2.fill_set {
         sp2.fill = '0';
     }
     pad_text(out, text, &sp2, b'<');
@@ -694,14 +701,18 @@ fn format_field(
     let mut conv = 0u8;
     let mut rest = &field[k..];
     if let Some(r) = rest.strip_prefix('!') {
-        let rb = r.as_bytes();
-        match rb.first() {
+        let mut it = r.chars();
+        match it.next() {
             None => {
                 return Err(vm.value_error("end of format while looking for conversion specifier"))
             }
-            Some(&c) => conv = c,
+            Some(c) if c.is_ascii() => conv = c as u8,
+            Some(c) => {
+                let m = format!("unknown conversion specifier {}", c);
+                return Err(vm.value_error(&m));
+            }
         }
-        rest = &r[1..];
+        rest = it.as_str();
         if !rest.is_empty() && !rest.starts_with(':') {
             return Err(vm.value_error("expected ':' after format specifier"));
         }
@@ -1032,6 +1043,20 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
                 } else if base == 10 && is_float_value(vm, arg) {
                     let fv = float_of(vm, arg)?.unwrap_or(0.0);
                     float_to_int(vm, arg, fv)?
+                } else if base == 10 && !s::is_str(arg) {
+                    // Objects with __int__ (MicroPython calls int() on them).
+                    let it = Value::from_static(&crate::types::int::INT_TYPE);
+                    match vm.call(it, &[arg], &[]) {
+                        Ok(v) => v,
+                        Err(_) => {
+                            let m = format!(
+                                "%{} format: a number is required, not {}",
+                                conv as char,
+                                vm.type_name(arg)
+                            );
+                            return Err(vm.type_error(&m));
+                        }
+                    }
                 } else if base == 10 {
                     let m = format!(
                         "%{} format: a number is required, not {}",

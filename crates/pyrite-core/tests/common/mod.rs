@@ -220,6 +220,13 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         (Q::AttributeError, &e::ATTRIBUTE_ERROR),
         (Q::KeyboardInterrupt, &e::KEYBOARD_INTERRUPT),
         (Q::object, &pyrite_core::types::class::OBJECT_TYPE),
+        (Q::SUPER, &pyrite_core::types::descr::SUPER_TYPE),
+        (
+            Q::staticmethod,
+            &pyrite_core::types::descr::STATICMETHOD_TYPE,
+        ),
+        (Q::classmethod, &pyrite_core::types::descr::CLASSMETHOD_TYPE),
+        (Q::property, &pyrite_core::types::descr::PROPERTY_TYPE),
         (Q::r#type, &pyrite_core::obj::TYPE_TYPE),
     ] {
         b.map
