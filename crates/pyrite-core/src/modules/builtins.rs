@@ -276,6 +276,15 @@ fn builtin_len(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 pub static LEN: BuiltinFn = BuiltinFn::new(Q::len, 1, 1, builtin_len);
 
+fn builtin_format(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let spec = match args.get(1) {
+        Some(&s) => arg_string(vm, s)?,
+        None => String::new(),
+    };
+    types::strfmt::format_value(vm, args[0], &spec)
+}
+pub static FORMAT: BuiltinFn = BuiltinFn::new(Q::format, 1, 2, builtin_format);
+
 fn builtin_repr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = vm.repr_string(args[0])?;
     new_str_value(vm, &s)
@@ -759,6 +768,7 @@ fixed_dict!(pub BUILTINS_GLOBALS, [
     (Q::eval, fnv!(evalexec::EVAL)),
     (Q::exec, fnv!(evalexec::EXEC)),
     (Q::execfile, fnv!(evalexec::EXECFILE)),
+    (Q::format, fnv!(FORMAT)),
     (Q::getattr, fnv!(GETATTR)),
     (Q::setattr, fnv!(SETATTR)),
     (Q::globals, fnv!(evalexec::GLOBALS)),
