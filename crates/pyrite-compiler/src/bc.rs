@@ -732,7 +732,14 @@ pub fn decode_prelude(bc: &[u8]) -> Result<Prelude, BcError> {
             break;
         }
     }
-    if f > 0x0f || n_state > 0xffff || a > 255 || k > 255 || d > a || n_cell > 255 {
+    if f > 0x0f
+        || n_state > 0xffff
+        || a > 0xffff
+        || k > 0xffff
+        || d > a
+        || n_cell > 0xffff
+        || e > 0xffff
+    {
         return Err(BcError::BadPrelude);
     }
     let info_start = pos;

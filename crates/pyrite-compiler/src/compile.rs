@@ -73,7 +73,7 @@ enum IdKind {
 struct IdInfo {
     kind: IdKind,
     flags: u8,
-    local_num: u16,
+    local_num: u32,
     qst: Sym,
 }
 
@@ -93,12 +93,12 @@ struct Scope<'a> {
     simple_name: Sym,
     line: u32,
     scope_flags: u16,
-    num_pos_args: u16,
-    num_kwonly_args: u16,
-    num_def_pos_args: u16,
-    num_locals: u16,
-    stack_size: u16,
-    exc_stack_size: u16,
+    num_pos_args: u32,
+    num_kwonly_args: u32,
+    num_def_pos_args: u32,
+    num_locals: u32,
+    stack_size: u32,
+    exc_stack_size: u32,
     ids: Vec<IdInfo>,
     /// final bytecode and children (scope indices), once emitted
     bytecode: Vec<u8>,
@@ -188,11 +188,11 @@ pub struct Compiler<'a> {
     next_label: u32,
     break_label: u32,
     continue_label: u32,
-    cur_except_level: u16,
-    break_continue_except_level: u16,
+    cur_except_level: u32,
+    break_continue_except_level: u32,
     have_star: bool,
-    num_dict_params: u16,
-    num_default_params: u16,
+    num_dict_params: u32,
+    num_default_params: u32,
     emit: Emitter,
     qstr_map: BTreeMap<Sym, u32>,
     qstr_list: Vec<Sym>,
@@ -392,7 +392,7 @@ impl<'a> Compiler<'a> {
         if let Some(pi) = self.scopes[si].parent {
             let parent_ids: Vec<IdInfo> = self.scopes[pi].ids.clone();
             let scope = &mut self.scopes[si];
-            let mut num_free: u16 = 0;
+            let mut num_free: u32 = 0;
             for pid in parent_ids.iter() {
                 if pid.kind == IdKind::Cell || pid.kind == IdKind::Free {
                     for id2 in scope.ids.iter_mut() {
@@ -445,7 +445,7 @@ impl<'a> Compiler<'a> {
         }
         self.emit.stack_size += delta;
         if self.emit.stack_size > self.sc().stack_size as i32 {
-            let v = self.emit.stack_size.clamp(0, u16::MAX as i32) as u16;
+            let v = self.emit.stack_size.max(0) as u32;
             self.scm().stack_size = v;
         }
     }
@@ -580,7 +580,7 @@ impl<'a> Compiler<'a> {
         self.op0(1, op::LOAD_NULL);
     }
 
-    fn load_fast(&mut self, n: u16) {
+    fn load_fast(&mut self, n: u32) {
         if n <= 15 {
             self.op0(1, bc::LOAD_FAST_MULTI + n as u8);
         } else {
@@ -629,7 +629,7 @@ impl<'a> Compiler<'a> {
             l,
         );
     }
-    fn unwind_jump(&mut self, label: u32, except_depth: u16) {
+    fn unwind_jump(&mut self, label: u32, except_depth: u32) {
         if except_depth == 0 {
             if label & BREAK_FROM_FOR != 0 {
                 for _ in 0..bc::ITER_BUF_NSLOTS {
@@ -726,7 +726,7 @@ impl<'a> Compiler<'a> {
         self.ct_cur_child += 1;
         i
     }
-    fn make_function(&mut self, scope: usize, n_pos: u16, n_kw: u16) {
+    fn make_function(&mut self, scope: usize, n_pos: u32, n_kw: u32) {
         let ci = self.alloc_child(scope);
         if n_pos == 0 && n_kw == 0 {
             self.op_uint(1, op::MAKE_FUNCTION, ci as u64);
@@ -734,7 +734,7 @@ impl<'a> Compiler<'a> {
             self.op_uint(-1, op::MAKE_FUNCTION_DEFARGS, ci as u64);
         }
     }
-    fn make_closure(&mut self, scope: usize, nfree: usize, n_pos: u16, n_kw: u16) {
+    fn make_closure(&mut self, scope: usize, nfree: usize, n_pos: u32, n_kw: u32) {
         let ci = self.alloc_child(scope);
         if n_pos == 0 && n_kw == 0 {
             self.op_uint(1 - nfree as i32, op::MAKE_CLOSURE, ci as u64);
@@ -1867,7 +1867,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn close_over_variables_etc(&mut self, this: usize, n_pos: u16, n_kw: u16) {
+    fn close_over_variables_etc(&mut self, this: usize, n_pos: u32, n_kw: u32) {
         if n_kw > 0 {
             self.scopes[this].scope_flags |= FLAG_DEFKWARGS;
         }
@@ -1982,6 +1982,8 @@ impl<'a> Compiler<'a> {
         }
         if star.is_none() {
             self.unpack_sequence(items.len());
+        } else if items.len() > 0xff {
+            return serr("too many targets", self.stmt_line);
         }
         for it in items {
             match &it.kind {
@@ -2419,15 +2421,15 @@ impl<'a> Compiler<'a> {
         let mut star_args: u64 = 0;
         for (i, a) in args.iter().enumerate() {
             match a {
-                Arg::Star(x) => {
+                Arg::Star(x, star_line) => {
                     if star_double {
-                        return serr("* arg after **", self.line_or_stmt(x.line));
+                        return serr("* arg after **", *star_line);
                     }
                     if n_keyword > 0 {
-                        return serr("* arg after kwarg", self.line_or_stmt(x.line));
+                        return serr("* arg after kwarg", *star_line);
                     }
                     if i + 1 >= self.opts.small_int_bits as usize {
-                        return serr("too many args", self.line_or_stmt(x.line));
+                        return serr("too many args", *star_line);
                     }
                     star_single = true;
                     star_args |= 1u64 << i;
@@ -2476,6 +2478,9 @@ impl<'a> Compiler<'a> {
                     n_positional += 1;
                 }
             }
+        }
+        if n_positional > 0xff || n_keyword > 0xff {
+            return serr("too many args", self.stmt_line);
         }
         let star = star_single || star_double;
         if star {
@@ -2616,7 +2621,7 @@ impl<'a> Compiler<'a> {
         }
         self.emit.n_info = self.emit.code_info.len() - self.emit.n_info;
         self.emit.n_cell = 0;
-        let cells: Vec<u16> = self.scopes[self.cur]
+        let cells: Vec<u32> = self.scopes[self.cur]
             .ids
             .iter()
             .filter(|id| id.kind == IdKind::Cell)
@@ -2639,6 +2644,18 @@ impl<'a> Compiler<'a> {
             }
             if self.emit.overflow {
                 return serr("bytecode overflow", self.scopes[self.cur].line);
+            }
+            let sc = &self.scopes[self.cur];
+            let too_big = sc.num_locals as usize + sc.stack_size as usize > 0xffff
+                || sc.exc_stack_size > 0xffff
+                || sc.num_pos_args > 0xffff
+                || sc.num_kwonly_args > 0xffff
+                || sc
+                    .ids
+                    .iter()
+                    .any(|id| id.kind == IdKind::Cell && id.local_num > 255);
+            if too_big {
+                return serr("too many locals or arguments", sc.line);
             }
             let mut code = core::mem::take(&mut self.emit.code_info);
             code.extend_from_slice(&self.emit.bytecode);

@@ -307,8 +307,13 @@ impl<'a> Lexer<'a> {
         let q = |c: u32| c == b'\'' as u32 || c == b'"' as u32;
         let ch = |c: u32, x: u8| c == x as u32;
         q(c0)
-            || ((ch(c0, b'r') || ch(c0, b'u') || ch(c0, b'b') || ch(c0, b'f')) && q(c1))
-            || (((ch(c0, b'r') && ch(c1, b'f')) || (ch(c0, b'f') && ch(c1, b'r'))) && q(c2))
+            || ((ch(c0, b'r') || ch(c0, b'u') || ch(c0, b'b') || ch(c0, b'f') || ch(c0, b't'))
+                && q(c1))
+            || (((ch(c0, b'r') && ch(c1, b'f'))
+                || (ch(c0, b'f') && ch(c1, b'r'))
+                || (ch(c0, b'r') && ch(c1, b't'))
+                || (ch(c0, b't') && ch(c1, b'r')))
+                && q(c2))
             || (((ch(c0, b'r') && ch(c1, b'b')) || (ch(c0, b'b') && ch(c1, b'r'))) && q(c2))
     }
 
@@ -329,7 +334,10 @@ impl<'a> Lexer<'a> {
         Some(num)
     }
 
-    fn parse_string_literal(&mut self, is_raw: bool, is_fstring: bool) {
+    /// Parse one string literal (after its prefix) into `self.text`. f-strings collect their
+    /// format arguments in `fstring_args`; t-strings are rewritten into the source text of a
+    /// `__template__(...)` call (as MicroPython's lexer does).
+    fn parse_string_literal(&mut self, is_raw: bool, is_fstring: bool, is_tstring: bool) {
         let quote = if self.is(b'"') { b'"' } else { b'\'' };
         self.next_char();
         let num_quotes = if self.chr0 == quote as u32 && self.chr1 == quote as u32 {
@@ -343,137 +351,88 @@ impl<'a> Lexer<'a> {
         if is_fstring && self.fstring_args.is_empty() {
             self.fstring_args.extend_from_slice(b".format(");
         }
+        if is_tstring && self.fstring_args.is_empty() {
+            self.text.extend_from_slice(b"((");
+            for _ in 0..num_quotes {
+                self.text.push(quote);
+            }
+        }
+        let mut tstring_num_interpolations = 0usize;
+        let mut end_of_format_index = 0usize;
+        let mut nested_formatting = 0usize;
+        let mut nested_needs_fstring = false;
         while !self.is_end() && (num_quotes > 1 || !self.is(b'\n')) && n_closing < num_quotes {
             if self.is(quote) {
                 n_closing += 1;
                 self.text.push(quote);
+            } else if is_tstring && self.is(b'\n') {
+                self.text.extend_from_slice(b"\\n");
             } else {
                 n_closing = 0;
-                let mut continue_outer = false;
-                if is_fstring && self.is(b'{') {
+                if (is_fstring || is_tstring) && self.is(b'{') && nested_formatting == 0 {
                     self.next_char();
                     if self.is(b'{') {
-                        self.text.push(b'{');
+                        if !is_tstring {
+                            self.text.push(b'{');
+                        }
                         self.next_char();
                     } else {
-                        self.fstring_args.push(b'(');
-                        let i = self.fstring_args.len();
-                        let mut level: i32 = 0;
-                        while !self.is_end()
-                            && (level != 0
-                                || !(self.is(b':')
-                                    || self.is(b'}')
-                                    || (self.is(b'!')
-                                        && (self.chr1 == b'r' as u32 || self.chr1 == b's' as u32)
-                                        && (self.chr2 == b':' as u32 || self.chr2 == b'}' as u32))))
-                        {
-                            let c = self.chr0;
-                            if c == b'[' as u32 || c == b'{' as u32 {
-                                level += 1;
-                            } else if c == b']' as u32 || c == b'}' as u32 {
-                                level -= 1;
-                            }
-                            self.fstring_args.push(c as u8);
-                            self.next_char();
+                        self.fstring_interpolation(
+                            is_tstring,
+                            quote,
+                            num_quotes,
+                            &mut end_of_format_index,
+                        );
+                        if is_tstring {
+                            nested_formatting = 1;
                         }
-                        if self.fstring_args.last() == Some(&b'=') {
-                            let arg: Vec<u8> = self.fstring_args[i..].to_vec();
-                            self.text.extend_from_slice(&arg);
-                            self.fstring_args.pop();
-                        }
-                        if self.fstring_args.len() == i {
-                            self.tok = Tok::MalformedFstring;
-                        }
-                        self.fstring_args.push(b')');
-                        self.fstring_args.push(b',');
                     }
                     self.text.push(b'{');
-                    continue_outer = true;
-                }
-                if continue_outer {
                     continue;
                 }
-                if self.is(b'\\') {
-                    self.next_char();
-                    let mut c = self.chr0;
+                if is_tstring && self.is(b'{') {
+                    nested_formatting += 1;
+                }
+                if is_tstring && self.is(b'\\') {
+                    // kept verbatim: the text is lexed again as a string literal
+                    self.text.push(b'\\');
                     if is_raw {
                         self.text.push(b'\\');
                     } else {
-                        let mut skip_add = false;
-                        match c {
-                            0x0a => {
-                                // escaped newline: ignored
-                                self.next_char();
-                                continue;
-                            }
-                            0x5c | 0x27 | 0x22 => {}
-                            0x61 => c = 7,
-                            0x62 => c = 8,
-                            0x74 => c = 9,
-                            0x6e => c = 10,
-                            0x76 => c = 11,
-                            0x66 => c = 12,
-                            0x72 => c = 13,
-                            0x75 | 0x55 | 0x78 => {
-                                if (c == b'u' as u32 || c == b'U' as u32) && self.tok == Tok::Bytes
-                                {
-                                    self.text.push(b'\\');
-                                } else {
-                                    let n = if c == b'x' as u32 {
-                                        2
-                                    } else if c == b'u' as u32 {
-                                        4
-                                    } else {
-                                        8
-                                    };
-                                    match self.get_hex(n) {
-                                        Some(v) => c = v,
-                                        None => {
-                                            self.tok = Tok::Invalid;
-                                            c = 0;
-                                        }
-                                    }
-                                }
-                            }
-                            0x4e => {
-                                // \N{...} is not supported (as in MicroPython)
-                                self.tok = Tok::Invalid;
-                                skip_add = true;
-                            }
-                            _ => {
-                                if (b'0' as u32..=b'7' as u32).contains(&c) {
-                                    let mut digits = 3;
-                                    let mut num = c - b'0' as u32;
-                                    while (b'0' as u32..=b'7' as u32).contains(&self.chr1) {
-                                        digits -= 1;
-                                        if digits == 0 {
-                                            break;
-                                        }
-                                        self.next_char();
-                                        num = num * 8 + (self.chr0 - b'0' as u32);
-                                    }
-                                    c = num;
-                                } else {
-                                    self.text.push(b'\\');
-                                }
-                            }
-                        }
-                        if skip_add {
-                            self.next_char();
-                            continue;
-                        }
+                        self.next_char();
+                        self.text.push(self.chr0 as u8);
                     }
-                    if c < 0x110000 && self.tok == Tok::Str {
-                        push_utf8(&mut self.text, c);
-                    } else if c < 0x100 && self.tok == Tok::Bytes {
-                        self.text.push(c as u8);
-                    } else if self.tok == Tok::Str || self.tok == Tok::Bytes {
-                        self.tok = Tok::Invalid;
-                    } else if c < 0x100 {
-                        self.text.push(c as u8);
+                } else if self.is(b'\\') {
+                    self.next_char();
+                    if !self.escape(is_raw) {
+                        continue;
+                    }
+                } else if is_tstring && nested_formatting > 0 && self.is(b'}') {
+                    nested_formatting -= 1;
+                    if nested_formatting > 0 {
+                        nested_needs_fstring = true;
+                        self.text.push(b'}');
+                    } else {
+                        tstring_num_interpolations += 1;
+                        if nested_needs_fstring {
+                            self.fstring_args.push(b'f');
+                            nested_needs_fstring = false;
+                        }
+                        self.fstring_args.push(quote);
+                        let from = (end_of_format_index + 1).min(self.text.len());
+                        let spec: Vec<u8> = self.text[from..].to_vec();
+                        self.fstring_args.extend_from_slice(&spec);
+                        self.text.truncate(end_of_format_index.min(self.text.len()));
+                        self.fstring_args.push(quote);
+                        self.fstring_args.push(b',');
                     }
                 } else {
                     self.text.push(self.chr0 as u8);
+                    if is_tstring && self.is(b'}') && self.chr1 == b'}' as u32 {
+                        self.next_char();
+                    } else if is_tstring && self.is(b'}') {
+                        self.tok = Tok::MalformedFstring;
+                    }
                 }
             }
             self.next_char();
@@ -481,8 +440,188 @@ impl<'a> Lexer<'a> {
         if n_closing < num_quotes {
             self.tok = Tok::LonelyStringOpen;
         }
-        let l = self.text.len().saturating_sub(n_closing);
-        self.text.truncate(l);
+        if is_tstring {
+            if nested_formatting > 0 {
+                self.tok = Tok::MalformedFstring;
+            }
+            if 1 + tstring_num_interpolations * 4 > 255 {
+                self.fstring_args.insert(0, b'(');
+                self.fstring_args.push(b')');
+            }
+        } else {
+            let l = self.text.len().saturating_sub(n_closing);
+            self.text.truncate(l);
+        }
+    }
+
+    /// `{expr!c:spec}` inside an f/t-string, entered just after the `{`: collect the
+    /// expression into the format arguments (for t-strings also its text, conversion and the
+    /// start of the format spec).
+    fn fstring_interpolation(
+        &mut self,
+        is_tstring: bool,
+        quote: u8,
+        num_quotes: usize,
+        end_of_format_index: &mut usize,
+    ) {
+        self.fstring_args.push(b'(');
+        let i = self.fstring_args.len();
+        let mut level: i32 = 0;
+        while !self.is_end()
+            && (level != 0
+                || !(self.is(b':')
+                    || self.is(b'}')
+                    || (self.is(b'!')
+                        && (self.chr1 == b'r' as u32 || self.chr1 == b's' as u32)
+                        && (self.chr2 == b':' as u32 || self.chr2 == b'}' as u32))))
+        {
+            let c = self.chr0;
+            if c == b'[' as u32 || c == b'{' as u32 {
+                level += 1;
+            } else if c == b']' as u32 || c == b'}' as u32 {
+                level -= 1;
+            }
+            self.fstring_args.push(c as u8);
+            self.next_char();
+        }
+        let mut was_debug = false;
+        if self.fstring_args.last() == Some(&b'=') {
+            let arg: Vec<u8> = self.fstring_args[i..].to_vec();
+            self.text.extend_from_slice(&arg);
+            self.fstring_args.pop();
+            was_debug = true;
+        }
+        if is_tstring {
+            while self
+                .fstring_args
+                .last()
+                .map(|&c| is_space(c as u32))
+                .unwrap_or(false)
+            {
+                self.fstring_args.pop();
+            }
+        }
+        if self.fstring_args.len() == i {
+            self.tok = Tok::MalformedFstring;
+        }
+        self.fstring_args.push(b')');
+        self.fstring_args.push(b',');
+        if is_tstring {
+            // the expression's text, as a string argument
+            self.fstring_args.push(quote);
+            let nn = self.fstring_args.len().saturating_sub(i + 3);
+            for j in 0..nn {
+                let b = self.fstring_args[i + j];
+                if b == quote || b == b'\\' {
+                    self.fstring_args.push(b'\\');
+                }
+                self.fstring_args.push(b);
+            }
+            self.fstring_args.push(quote);
+            self.fstring_args.push(b',');
+            // start the next string part as the next __template__ argument
+            for _ in 0..num_quotes {
+                self.text.push(quote);
+            }
+            self.text.push(b',');
+            for _ in 0..num_quotes {
+                self.text.push(quote);
+            }
+            if self.is(b'!') {
+                self.next_char();
+                self.fstring_args.push(quote);
+                self.fstring_args.push(self.chr0 as u8);
+                self.next_char();
+                self.fstring_args.push(quote);
+                self.fstring_args.push(b',');
+            } else if was_debug && !self.is(b':') {
+                self.fstring_args.extend_from_slice(b"'r',");
+            } else {
+                self.fstring_args.extend_from_slice(b"None,");
+            }
+            if self.is(b':') {
+                self.next_char();
+            }
+            *end_of_format_index = self.text.len();
+        }
+    }
+
+    /// Process the escape after a backslash (current char is the escaped one). Returns false
+    /// when the escape produced nothing and the current char was already consumed.
+    fn escape(&mut self, is_raw: bool) -> bool {
+        let mut c = self.chr0;
+        if is_raw {
+            self.text.push(b'\\');
+        } else {
+            match c {
+                0x0a => {
+                    // escaped newline: ignored
+                    self.next_char();
+                    return false;
+                }
+                0x5c | 0x27 | 0x22 => {}
+                0x61 => c = 7,
+                0x62 => c = 8,
+                0x74 => c = 9,
+                0x6e => c = 10,
+                0x76 => c = 11,
+                0x66 => c = 12,
+                0x72 => c = 13,
+                0x75 | 0x55 | 0x78 => {
+                    if (c == b'u' as u32 || c == b'U' as u32) && self.tok == Tok::Bytes {
+                        self.text.push(b'\\');
+                    } else {
+                        let n = if c == b'x' as u32 {
+                            2
+                        } else if c == b'u' as u32 {
+                            4
+                        } else {
+                            8
+                        };
+                        match self.get_hex(n) {
+                            Some(v) => c = v,
+                            None => {
+                                self.tok = Tok::Invalid;
+                                c = 0;
+                            }
+                        }
+                    }
+                }
+                0x4e => {
+                    // \N{...} is not supported (as in MicroPython)
+                    self.tok = Tok::Invalid;
+                    self.next_char();
+                    return false;
+                }
+                _ => {
+                    if (b'0' as u32..=b'7' as u32).contains(&c) {
+                        let mut digits = 3;
+                        let mut num = c - b'0' as u32;
+                        while (b'0' as u32..=b'7' as u32).contains(&self.chr1) {
+                            digits -= 1;
+                            if digits == 0 {
+                                break;
+                            }
+                            self.next_char();
+                            num = num * 8 + (self.chr0 - b'0' as u32);
+                        }
+                        c = num;
+                    } else {
+                        self.text.push(b'\\');
+                    }
+                }
+            }
+        }
+        if c < 0x110000 && self.tok == Tok::Str {
+            push_utf8(&mut self.text, c);
+        } else if c < 0x100 && self.tok == Tok::Bytes {
+            self.text.push(c as u8);
+        } else if self.tok == Tok::Str || self.tok == Tok::Bytes {
+            self.tok = Tok::Invalid;
+        } else if c < 0x100 {
+            self.text.push(c as u8);
+        }
+        true
     }
 
     /// Skip whitespace/comments; returns whether a newline was crossed (when stopping at one).
@@ -544,9 +683,11 @@ impl<'a> Lexer<'a> {
             self.tok = Tok::End;
         } else if self.is_string_or_bytes() {
             self.tok = Tok::End;
+            let mut had_tstring = false;
             loop {
                 let mut is_raw = false;
                 let mut is_fstring = false;
+                let mut is_tstring = false;
                 let mut kind = Tok::Str;
                 let mut n_char = 0;
                 if self.is(b'u') {
@@ -567,6 +708,9 @@ impl<'a> Lexer<'a> {
                     } else if self.chr1 == b'f' as u32 {
                         is_fstring = true;
                         n_char = 2;
+                    } else if self.chr1 == b't' as u32 {
+                        is_tstring = true;
+                        n_char = 2;
                     }
                 } else if self.is(b'f') {
                     is_fstring = true;
@@ -575,6 +719,16 @@ impl<'a> Lexer<'a> {
                         is_raw = true;
                         n_char = 2;
                     }
+                } else if self.is(b't') {
+                    is_tstring = true;
+                    n_char = 1;
+                    if self.chr1 == b'r' as u32 {
+                        is_raw = true;
+                        n_char = 2;
+                    }
+                }
+                if is_tstring {
+                    had_tstring = true;
                 }
                 if self.tok == Tok::End {
                     self.tok = kind;
@@ -584,10 +738,28 @@ impl<'a> Lexer<'a> {
                 for _ in 0..n_char {
                     self.next_char();
                 }
-                self.parse_string_literal(is_raw, is_fstring);
+                self.parse_string_literal(is_raw, is_fstring, is_tstring);
                 self.skip_whitespace(true);
                 if !self.is_string_or_bytes() {
                     break;
+                }
+            }
+            if had_tstring {
+                self.text.extend_from_slice(b",),");
+                let mut args = core::mem::take(&mut self.text);
+                args.extend_from_slice(&self.fstring_args);
+                self.fstring_args = args;
+                if !matches!(
+                    self.tok,
+                    Tok::End
+                        | Tok::Invalid
+                        | Tok::DedentMismatch
+                        | Tok::LonelyStringOpen
+                        | Tok::MalformedFstring
+                ) {
+                    self.tok = Tok::Name;
+                    self.text.clear();
+                    self.text.extend_from_slice(b"__template__");
                 }
             }
             if !self.fstring_args.is_empty() {

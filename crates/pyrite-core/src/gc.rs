@@ -49,6 +49,8 @@ pub struct Heap {
     n_blocks: usize,
     /// Lowest block index that might be free.
     first_free: usize,
+    /// Where the next allocation starts looking (block after the previous allocation).
+    next_fit: usize,
     used_blocks: usize,
     region_len: usize,
     mark_stack: Vec<usize>,
@@ -111,6 +113,7 @@ impl Heap {
                     pool,
                     n_blocks,
                     first_free: 0,
+                    next_fit: 0,
                     used_blocks: 0,
                     region_len: len,
                     mark_stack: Vec::with_capacity(MARK_STACK_SIZE),
@@ -205,10 +208,49 @@ impl Heap {
             return Err(AllocError::Locked);
         }
         let n = nbytes.max(1).div_ceil(BLOCK_BYTES);
+        // Next fit: continue after the previous allocation, then wrap around to first_free.
+        // (Scanning from first_free every time is quadratic when a small hole stays below a
+        // run of large allocations, e.g. big-int arithmetic.)
+        let hint = self.next_fit.max(self.first_free);
+        let mut found = self.find_run(hint, self.n_blocks, n);
+        if found.is_none() && hint > self.first_free {
+            found = self.find_run(self.first_free, (hint + n).min(self.n_blocks), n);
+        }
+        let Some(start) = found else {
+            return Err(AllocError::NoMemory);
+        };
+        let i = start + n - 1;
+        self.atb_set(start, AT_HEAD);
+        for b in start + 1..=i {
+            self.atb_set(b, AT_TAIL);
+        }
+        if finaliser {
+            self.ftb_set(start, true);
+        }
+        self.next_fit = i + 1;
+        self.used_blocks += n;
+        self.allocated_since_collect += n * BLOCK_BYTES;
+        let used = self.used_bytes();
+        if used > self.peak_used {
+            self.peak_used = used;
+        }
+        let addr = self.block_addr(start);
+        // SAFETY: blocks start..=i are inside the pool and were free, so nothing else
+        // uses them; zeroing keeps stale pointers from being traced.
+        unsafe { core::ptr::write_bytes(addr as *mut u8, 0, n * BLOCK_BYTES) };
+        // SAFETY: pool addresses are non-null.
+        Ok(unsafe { NonNull::new_unchecked(addr as *mut u8) })
+    }
+
+    /// First run of `n` free blocks starting in `from..to` (the run may not extend past the
+    /// pool). When the scan starts at `first_free`, moves `first_free` up to the first free
+    /// block seen (past the run if the run starts there).
+    fn find_run(&mut self, from: usize, to: usize, n: usize) -> Option<usize> {
+        let from_first = from == self.first_free;
         let mut run = 0usize;
-        let mut i = self.first_free;
+        let mut i = from;
         let mut first_seen_free = None;
-        while i < self.n_blocks {
+        while i < self.n_blocks && (run > 0 || i < to) {
             // Skip four used blocks at a time.
             if run == 0 && i.is_multiple_of(BLOCKS_PER_ATB) {
                 // SAFETY: i < n_blocks, so the byte index is inside the ATB.
@@ -225,35 +267,28 @@ impl Heap {
                 run += 1;
                 if run == n {
                     let start = i + 1 - n;
-                    self.atb_set(start, AT_HEAD);
-                    for b in start + 1..=i {
-                        self.atb_set(b, AT_TAIL);
+                    if from_first {
+                        self.first_free = if first_seen_free == Some(start) {
+                            i + 1
+                        } else {
+                            first_seen_free.unwrap_or(start)
+                        };
                     }
-                    if finaliser {
-                        self.ftb_set(start, true);
-                    }
-                    if first_seen_free == Some(start) {
-                        self.first_free = i + 1;
-                    }
-                    self.used_blocks += n;
-                    self.allocated_since_collect += n * BLOCK_BYTES;
-                    let used = self.used_bytes();
-                    if used > self.peak_used {
-                        self.peak_used = used;
-                    }
-                    let addr = self.block_addr(start);
-                    // SAFETY: blocks start..=i are inside the pool and were free, so nothing else
-                    // uses them; zeroing keeps stale pointers from being traced.
-                    unsafe { core::ptr::write_bytes(addr as *mut u8, 0, n * BLOCK_BYTES) };
-                    // SAFETY: pool addresses are non-null.
-                    return Ok(unsafe { NonNull::new_unchecked(addr as *mut u8) });
+                    return Some(start);
                 }
             } else {
                 run = 0;
             }
             i += 1;
         }
-        Err(AllocError::NoMemory)
+        if from_first {
+            if let Some(f) = first_seen_free {
+                self.first_free = f;
+            } else if to >= self.n_blocks {
+                self.first_free = self.n_blocks;
+            }
+        }
+        None
     }
 
     /// Number of bytes in the allocation starting at `addr` (0 if `addr` is not a head).
@@ -511,6 +546,7 @@ impl Heap {
         }
         self.used_blocks -= freed;
         self.first_free = first_free.unwrap_or(self.n_blocks);
+        self.next_fit = 0;
         self.allocated_since_collect = 0;
         self.collections += 1;
     }

@@ -581,3 +581,30 @@ fn gc_survives_heavy_use() {
     let t = vm.subscr(d, k).unwrap();
     assert_eq!(rp!(vm, t), "('k19_199', 199)");
 }
+
+#[test]
+fn deep_nesting_raises_instead_of_overflowing() {
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(|| {
+            let mut vm = make_vm(16 << 20);
+            let vm = &mut *vm;
+            let mut x = list::new_list(vm, &[]).unwrap();
+            vm.roots.push(x);
+            for _ in 0..200_000 {
+                x = list::new_list(vm, &[x]).unwrap();
+                vm.roots.pop();
+                vm.roots.push(x);
+            }
+            let e = vm.repr_string(x);
+            assert!(e.is_err());
+            let y = list::new_list(vm, &[x]).unwrap();
+            let e = vm.eq(x, y);
+            assert!(e.is_err());
+            let t = tuple::new_tuple(vm, &[x]).unwrap();
+            let _ = vm.hash(t);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

@@ -252,6 +252,24 @@ pub fn exec_source(
     r
 }
 
+/// The globals dict of the running Python frame (NULL outside any frame).
+pub fn current_globals(vm: &Vm) -> Value {
+    vm.interp
+        .frames
+        .last()
+        .map(|f| f.globals)
+        .unwrap_or(Value::NULL)
+}
+
+/// The locals dict of the running Python frame for `locals()`: its NAME-op dict at module and
+/// class level; NULL inside functions (whose locals live in fast slots) or outside any frame.
+pub fn current_locals(vm: &Vm) -> Value {
+    match vm.interp.frames.last() {
+        Some(f) if !f.locals.is_null() => f.locals,
+        _ => Value::NULL,
+    }
+}
+
 /// The exception currently being handled (`sys.exc_info()[1]`), or None.
 pub fn current_exception(vm: &Vm) -> Value {
     let e = vm.interp.cur_exception;

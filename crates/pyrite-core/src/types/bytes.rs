@@ -432,13 +432,15 @@ fn bytes_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<V
         // Comparisons only between bytes and bytearray.
         match sdata(vm, rhs) {
             Some(d) if d.kind != Kind::Str => d,
-            _ => {
+            Some(_) => {
                 return Ok(if op == BinOp::Equal {
                     Value::FALSE
                 } else {
                     Value::NULL
                 })
             }
+            // Let the other operand (e.g. a memoryview) decide.
+            None => return Ok(Value::NOT_IMPLEMENTED),
         }
     } else {
         match bytes_like(vm, rhs)? {

@@ -201,7 +201,17 @@ fn dict_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<
     Ok(d.value())
 }
 
-fn dict_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+fn dict_print(vm: &mut Vm, v: Value, k: PrintKind, out: &mut String) -> PyResult<()> {
+    if !crate::types::list::repr_enter(vm, v) {
+        out.push_str("{...}");
+        return Ok(());
+    }
+    let r = dict_print_inner(vm, v, k, out);
+    crate::types::list::repr_leave(vm, v);
+    r
+}
+
+fn dict_print_inner(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let Some(d) = dict_obj(v) else {
         return Ok(());
     };

@@ -275,11 +275,46 @@ pub fn print_seq(
     Ok(())
 }
 
+/// Mark `v` as being printed (CPython's `[...]` guard for self-containing containers). Returns
+/// false if it already is. The marks are `[SENTINEL, v]` pairs on `vm.roots`, so they also keep
+/// `v` alive; every `true` must be followed by [`repr_leave`].
+pub fn repr_enter(vm: &mut Vm, v: Value) -> bool {
+    if vm
+        .roots
+        .windows(2)
+        .any(|w| w[0] == Value::SENTINEL && w[1] == v)
+    {
+        return false;
+    }
+    vm.roots.push(Value::SENTINEL);
+    vm.roots.push(v);
+    true
+}
+
+/// Undo [`repr_enter`].
+pub fn repr_leave(vm: &mut Vm, v: Value) {
+    let n = vm.roots.len();
+    if n >= 2 && vm.roots[n - 1] == v && vm.roots[n - 2] == Value::SENTINEL {
+        vm.roots.truncate(n - 2);
+    } else if let Some(i) = (0..n.saturating_sub(1))
+        .rev()
+        .find(|&i| vm.roots[i] == Value::SENTINEL && vm.roots[i + 1] == v)
+    {
+        vm.roots.drain(i..i + 2);
+    }
+}
+
 fn list_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let Some(l) = list_obj(v) else {
         return Ok(());
     };
-    print_seq(vm, "[", "]", |i| l.get(i), out)
+    if !repr_enter(vm, v) {
+        out.push_str("[...]");
+        return Ok(());
+    }
+    let r = print_seq(vm, "[", "]", |i| l.get(i), out);
+    repr_leave(vm, v);
+    r
 }
 
 // ---- unary / binary ----
@@ -650,6 +685,10 @@ fn list_append_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn list_clear_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let l = this(vm, args[0])?;
+    if l.len() == 0 && l.items.get().capacity() <= MIN_ALLOC {
+        // Nothing to do (and, during a sort, not a modification).
+        return Ok(Value::NONE);
+    }
     let new = vm.alloc_array::<Value>(MIN_ALLOC)?;
     // The old array is simply dropped: iterators refer to the list, never to its array.
     l.items.set(new);

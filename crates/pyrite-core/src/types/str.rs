@@ -1531,13 +1531,8 @@ fn split_impl(vm: &mut Vm, args: &[Value], kw: Kw, rev: bool) -> PyResult<Value>
                     break;
                 }
                 if pieces.len() == max {
-                    let mut end = cs.len();
-                    while end > i && ws(cs[end - 1].1) {
-                        end -= 1;
-                    }
-                    let _ = end;
+                    // The remainder keeps its trailing whitespace (as CPython).
                     pieces.push((cs[i].0, b.len()));
-                    // CPython keeps trailing whitespace of the remainder for split().
                     break;
                 }
                 let st = i;
@@ -1561,11 +1556,9 @@ fn split_impl(vm: &mut Vm, args: &[Value], kw: Kw, rev: bool) -> PyResult<Value>
                     pieces.push((0, en));
                     break;
                 }
-                let e = i;
                 while i > 0 && !ws(cs[i - 1].1) {
                     i -= 1;
                 }
-                let _ = e;
                 pieces.push((cs[i].0, en));
             }
             pieces.reverse();
@@ -1855,15 +1848,22 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // CPython puts the extra space on the left when the text length is odd.
     let left = pad / 2 + (pad & (width as usize) & 1);
     let right = pad - left;
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(pad + 1);
+    let total = pad
+        .checked_mul(fill.len())
+        .and_then(|n| n.checked_add(d.bytes().len()));
+    let mut out: Vec<u8> = Vec::new();
+    match total {
+        Some(n) if n <= vm.heap.total_bytes() && out.try_reserve_exact(n).is_ok() => {}
+        _ => return Err(vm.memory_error()),
+    }
     for _ in 0..left {
-        parts.push(&fill);
+        out.extend_from_slice(&fill);
     }
-    parts.push(d.bytes());
+    out.extend_from_slice(d.bytes());
     for _ in 0..right {
-        parts.push(&fill);
+        out.extend_from_slice(&fill);
     }
-    new_from_parts(vm, d.kind, &parts)
+    new_kind(vm, d.kind, &out)
 }
 
 fn case_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {

@@ -701,14 +701,18 @@ fn format_field(
     let mut conv = 0u8;
     let mut rest = &field[k..];
     if let Some(r) = rest.strip_prefix('!') {
-        let rb = r.as_bytes();
-        match rb.first() {
+        let mut it = r.chars();
+        match it.next() {
             None => {
                 return Err(vm.value_error("end of format while looking for conversion specifier"))
             }
-            Some(&c) => conv = c,
+            Some(c) if c.is_ascii() => conv = c as u8,
+            Some(c) => {
+                let m = format!("unknown conversion specifier {}", c);
+                return Err(vm.value_error(&m));
+            }
         }
-        rest = &r[1..];
+        rest = it.as_str();
         if !rest.is_empty() && !rest.starts_with(':') {
             return Err(vm.value_error("expected ':' after format specifier"));
         }
