@@ -2421,15 +2421,15 @@ impl<'a> Compiler<'a> {
         let mut star_args: u64 = 0;
         for (i, a) in args.iter().enumerate() {
             match a {
-                Arg::Star(x) => {
+                Arg::Star(x, star_line) => {
                     if star_double {
-                        return serr("* arg after **", self.line_or_stmt(x.line));
+                        return serr("* arg after **", *star_line);
                     }
                     if n_keyword > 0 {
-                        return serr("* arg after kwarg", self.line_or_stmt(x.line));
+                        return serr("* arg after kwarg", *star_line);
                     }
                     if i + 1 >= self.opts.small_int_bits as usize {
-                        return serr("too many args", self.line_or_stmt(x.line));
+                        return serr("too many args", *star_line);
                     }
                     star_single = true;
                     star_args |= 1u64 << i;

@@ -212,3 +212,8 @@ fn with_in_loop_and_return() {
 fn async_coroutines() {
     check("async def add(a, b):\n    return a + b\nasync def main():\n    x = await add(1, 2)\n    y = await add(x, 3)\n    return y\nc = main()\ntry:\n    c.send(None)\nexcept StopIteration as e:\n    print('result', e.args[0])\n");
 }
+
+#[test]
+fn range_loops() {
+    check("s = []\nfor i in range(10, 0, -3):\n    s.append(i)\nfor i in range(3):\n    s.append(i)\nfor i in range(5, 5):\n    s.append('never')\nfor i in range(4611686018427387900, 4611686018427387904):\n    s.append(i)\nprint(s)\nr = range(2, 8, 2)\nfor i in r:\n    for j in r:\n        if j > i:\n            break\n        print(i, j, end=';')\nprint()\n");
+}

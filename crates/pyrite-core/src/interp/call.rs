@@ -131,6 +131,25 @@ pub(crate) fn bind_args(
         }
         None => &[],
     };
+    // Fast path: exact positional call, no keywords/defaults/star-args/cells.
+    if kw.is_empty()
+        && cells.is_empty()
+        && flags & (scope_flags::VARARGS | scope_flags::VARKEYWORDS | scope_flags::DEFKWARGS) == 0
+        && n_kwonly == 0
+        && code.n_cell == 0
+        && args.len() + (!self_arg.is_null() as usize) == n_pos
+    {
+        let mut i = 0;
+        if !self_arg.is_null() {
+            vm.interp.stack.set(base + nst - 1, self_arg);
+            i = 1;
+        }
+        for &a in args {
+            vm.interp.stack.set(base + nst - 1 - i, a);
+            i += 1;
+        }
+        return Ok(());
+    }
     let has_self = !self_arg.is_null() as usize;
     let n_pre = cells.len() + has_self;
     let n_args = n_pre + args.len();

@@ -119,6 +119,7 @@ pub(crate) fn store_subscr(vm: &mut Vm, o: Value, idx: Value, v: Value) -> PyRes
 const ITER_GENERIC: isize = 0;
 const ITER_LIST: isize = 1;
 const ITER_TUPLE: isize = 2;
+const ITER_RANGE: isize = 3;
 
 /// GET_ITER_STACK: the four iterator slots for `o`.
 pub(crate) fn iter_stack_init(vm: &mut Vm, o: Value) -> PyResult<(Value, Value, Value, Value)> {
@@ -128,6 +129,17 @@ pub(crate) fn iter_stack_init(vm: &mut Vm, o: Value) -> PyResult<(Value, Value, 
     }
     if tuple_items(o).is_some() {
         return Ok((Value::small_int_unchecked(ITER_TUPLE), o, z, z));
+    }
+    if let Some(r) = o.downcast::<crate::types::range::RangeObj>() {
+        if let (Some(a), Some(b), Some(c)) = (
+            Value::small_int(r.start),
+            Value::small_int(r.stop),
+            Value::small_int(r.step),
+        ) {
+            if r.step != 0 {
+                return Ok((Value::small_int_unchecked(ITER_RANGE), a, b, c));
+            }
+        }
     }
     let it = vm.get_iter(o)?;
     Ok((Value::small_int_unchecked(ITER_GENERIC), it, z, z))
@@ -161,6 +173,27 @@ pub(crate) fn iter_stack_next(vm: &mut Vm, st: *mut Value, s0: usize) -> PyResul
                 }
             }
             Ok(Value::STOP)
+        }
+        Some(ITER_RANGE) => {
+            let cur = obj.small_int_value();
+            // SAFETY: as above.
+            let (stop, step) = unsafe {
+                (
+                    (*st.add(s0 + 2)).small_int_value(),
+                    (*st.add(s0 + 3)).small_int_value(),
+                )
+            };
+            if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
+                let next = match cur.checked_add(step).and_then(Value::small_int) {
+                    Some(n) => n,
+                    None => Value::small_int_unchecked(stop),
+                };
+                // SAFETY: as above.
+                unsafe { *st.add(s0 + 1) = next };
+                Ok(obj)
+            } else {
+                Ok(Value::STOP)
+            }
         }
         _ => match vm.iter_next(obj)? {
             Some(v) => Ok(v),

@@ -1095,6 +1095,9 @@ fn bool_binary_op(vm: &mut Vm, op: BinOp, l: Value, r: Value) -> PyResult<Value>
 
 /// `pow(base, exp, mod)` for ints.
 pub fn int_pow3(vm: &mut Vm, base: Value, exp: Value, modulus: Value) -> PyResult<Value> {
+    if modulus.is_none() {
+        return vm.binary_op(BinOp::Power, base, exp);
+    }
     let (Some(b), Some(e), Some(m)) = (IntArg::of(base), IntArg::of(exp), IntArg::of(modulus))
     else {
         return Err(vm.type_error("pow() with 3 arguments requires integers"));

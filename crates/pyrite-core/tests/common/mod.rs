@@ -187,7 +187,6 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         ("len", &LEN),
         ("next", &NEXT),
         ("iter", &ITER),
-        ("list", &LIST),
         ("collect", &COLLECT),
     ] {
         let q = vm.intern(q);
@@ -221,6 +220,12 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         (Q::KeyboardInterrupt, &e::KEYBOARD_INTERRUPT),
         (Q::object, &pyrite_core::types::class::OBJECT_TYPE),
         (Q::SUPER, &pyrite_core::types::descr::SUPER_TYPE),
+        (Q::range, &pyrite_core::types::range::RANGE_TYPE),
+        (Q::tuple, &pyrite_core::types::tuple::TUPLE_TYPE),
+        (Q::list, &pyrite_core::types::list::LIST_TYPE),
+        (Q::dict, &pyrite_core::types::dict::DICT_TYPE),
+        (Q::str, &pyrite_core::types::str::STR_TYPE),
+        (Q::int, &pyrite_core::types::int::INT_TYPE),
         (
             Q::staticmethod,
             &pyrite_core::types::descr::STATICMETHOD_TYPE,
