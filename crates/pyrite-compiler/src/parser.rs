@@ -1048,6 +1048,7 @@ impl<'a> Parser<'a> {
         )
     }
 
+    #[inline(always)]
     fn parse_namedexpr_test(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let t = self.parse_test()?;
@@ -1065,6 +1066,7 @@ impl<'a> Parser<'a> {
         r
     }
 
+    #[inline(always)]
     fn parse_test_inner(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::KwLambda {
             return self.parse_lambda(false);
@@ -1141,7 +1143,7 @@ impl<'a> Parser<'a> {
         Ok(fold_bool_chain(true, or_line, or_items))
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_not_test(&mut self) -> PResult<Expr> {
         // `not not x`: collect the prefix lines, parse the operand, apply inside out
         let mut nots: Vec<u32> = Vec::new();
@@ -1165,7 +1167,7 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_comparison(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let first = self.parse_expr()?;
@@ -1349,7 +1351,7 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_power(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let base = self.parse_atom_expr()?;
@@ -1371,6 +1373,7 @@ impl<'a> Parser<'a> {
         Ok(base)
     }
 
+    #[inline(always)]
     fn parse_atom_expr(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let await_ = self.accept(Tok::KwAwait);
@@ -1645,6 +1648,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn parse_testlist_comp_item(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::Star {
             let line = self.tline();
