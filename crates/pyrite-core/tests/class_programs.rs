@@ -789,3 +789,24 @@ fn adhoc() {
         });
     }
 }
+
+#[test]
+fn object_methods() {
+    check(
+        r#"
+class A:
+    def __repr__(self):
+        return "A+" + object.__repr__(self)[:1]
+    def __eq__(self, o):
+        return object.__eq__(self, o)
+    def __hash__(self):
+        return object.__hash__(self)
+a = A()
+print(repr(a), a == a, a == A(), hash(a) == hash(a), str(a))
+class B:
+    def __str__(self):
+        return "B:" + super().__str__()[:1]
+print(str(B()), hasattr(B(), "__init__"), hasattr(object, "__init__"))
+"#,
+    );
+}
