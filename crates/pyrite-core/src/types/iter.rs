@@ -443,8 +443,20 @@ fn min_max(vm: &mut Vm, args: &[Value], kw: Kw, op: BinOp) -> PyResult<Value> {
             best = v;
             best_key = k;
         } else {
-            let r = vm.binary_op(op, k, best_key)?;
-            if vm.is_true(r)? {
+            let better = match (k.as_small_int(), best_key.as_small_int()) {
+                (Some(a), Some(b)) => {
+                    if op == BinOp::Less {
+                        a < b
+                    } else {
+                        a > b
+                    }
+                }
+                _ => {
+                    let r = vm.binary_op(op, k, best_key)?;
+                    vm.is_true(r)?
+                }
+            };
+            if better {
                 best = v;
                 best_key = k;
             }
