@@ -33,6 +33,8 @@ pub struct GenObj {
     pub sp: Cell<usize>,
     pub exc_n: Cell<usize>,
     pub status: Cell<u8>,
+    /// Exception set by `pend_throw` to raise at the next resume (None: nothing pending).
+    pub pend: Cell<Value>,
 }
 crate::py_object!(GenObj, GENERATOR_TYPE);
 
@@ -93,6 +95,7 @@ pub(crate) fn new_generator(
         sp: Cell::new(0),
         exc_n: Cell::new(0),
         status: Cell::new(ST_SUSPENDED),
+        pend: Cell::new(Value::NONE),
     })?;
     exec::push_frame(vm, fo, self_arg, args, kw, true, Value::NULL)?;
     let base = vm.interp.frames.last().map(|f| f.base).unwrap_or(0);
@@ -120,6 +123,12 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
         ST_FINISHED => return Ok(Resumed::Return(Value::NONE)),
         ST_RUNNING => return Err(already_executing(vm)),
         _ => {}
+    }
+    let mut throw = throw;
+    let pend = g.pend.get();
+    if !pend.is_none() {
+        throw = pend;
+        g.pend.set(Value::NONE);
     }
     let fo = g.fun;
     let code = fo.code;
@@ -310,8 +319,14 @@ fn gen_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
 }
 
-fn gen_pend_throw(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Err(vm.not_implemented("generator.pend_throw"))
+fn gen_pend_throw(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let g = gen_of(vm, args[0])?;
+    if g.status.get() == ST_RUNNING {
+        return Err(already_executing(vm));
+    }
+    let prev = g.pend.get();
+    g.pend.set(args[1]);
+    Ok(prev)
 }
 
 /// `obj.name` as (method, self) slots, or None if there is no such attribute.
