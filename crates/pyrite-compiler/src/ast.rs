@@ -45,7 +45,8 @@ pub enum Trailer {
 #[derive(Debug)]
 pub enum Arg {
     Pos(Expr),
-    Star(Expr),
+    /// `*x`, with the line of the `*`
+    Star(Expr, u32),
     DblStar(Expr),
     /// keyword argument `name=value` (the lhs is checked to be a name by the compiler)
     Kw(Expr, Expr),

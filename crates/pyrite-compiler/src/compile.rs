@@ -2408,6 +2408,22 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// Best line for an argument that is a parse-tree leaf: the nearest earlier argument with a
+    /// line, else the current statement.
+    fn last_arg_line(&self, args: &[Arg], i: usize) -> u32 {
+        for a in args[..i].iter().rev() {
+            let l = match a {
+                Arg::Pos(e) | Arg::DblStar(e) | Arg::Kw(_, e) | Arg::Named(_, e) => e.line,
+                Arg::Star(_, l) => *l,
+                Arg::Gen(c) => c.line,
+            };
+            if l != 0 {
+                return l;
+            }
+        }
+        self.stmt_line
+    }
+
     fn compile_trailer_paren_helper(
         &mut self,
         args: &'a [Arg],
@@ -2421,15 +2437,15 @@ impl<'a> Compiler<'a> {
         let mut star_args: u64 = 0;
         for (i, a) in args.iter().enumerate() {
             match a {
-                Arg::Star(x) => {
+                Arg::Star(x, star_line) => {
                     if star_double {
-                        return serr("* arg after **", self.line_or_stmt(x.line));
+                        return serr("* arg after **", *star_line);
                     }
                     if n_keyword > 0 {
-                        return serr("* arg after kwarg", self.line_or_stmt(x.line));
+                        return serr("* arg after kwarg", *star_line);
                     }
                     if i + 1 >= self.opts.small_int_bits as usize {
-                        return serr("too many args", self.line_or_stmt(x.line));
+                        return serr("too many args", *star_line);
                     }
                     star_single = true;
                     star_args |= 1u64 << i;

@@ -341,11 +341,11 @@ pub fn read_mpy(data: &[u8]) -> Result<CompiledModule, MpyError> {
                 _ => return Err(MpyError::Corrupt("bad static qstr")),
             }
         } else {
-            let s = r.text(v >> 1)?;
+            let b = r.bytes(v >> 1)?;
             if r.byte()? != 0 {
                 return Err(MpyError::Corrupt("missing terminator"));
             }
-            qstrs.push(s);
+            qstrs.push(String::from_utf8_lossy(b).into_owned());
         }
     }
     let mut consts = Vec::with_capacity(n_obj);

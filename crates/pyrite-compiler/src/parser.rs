@@ -1479,7 +1479,7 @@ impl<'a> Parser<'a> {
         while self.tok() != end {
             let line = self.tline();
             if self.accept(Tok::Star) {
-                args.push(Arg::Star(self.parse_test()?));
+                args.push(Arg::Star(self.parse_test()?, line));
             } else if self.accept(Tok::DblStar) {
                 args.push(Arg::DblStar(self.parse_test()?));
             } else {

@@ -20,4 +20,5 @@ pub mod set;
 pub mod slice;
 pub mod str;
 pub mod strfmt;
+pub mod template;
 pub mod tuple;
