@@ -224,10 +224,14 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
     if throw.is_null() {
         if send.is_none() {
             let t = it.type_of();
-            if t.iternext.is_some() {
-                return Ok(match vm.iter_next(it)? {
-                    Some(v) => Resumed::Yield(v),
-                    None => Resumed::Return(Value::NONE),
+            // Native iterators: call the slot directly so a StopIteration(value) it raises
+            // reaches YIELD_FROM with its value.
+            if let (false, Some(next)) = (t.has_flag(flags::USER_CLASS), t.iternext) {
+                let r = next(vm, it)?;
+                return Ok(if r == Value::STOP || r.is_null() {
+                    Resumed::Return(Value::NONE)
+                } else {
+                    Resumed::Yield(r)
                 });
             }
             if let Some((m, s)) = load_method_opt(vm, it, Q::__next__)? {
@@ -247,11 +251,7 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
             &[send],
         )?));
     }
-    if exec::exc_is(throw, &exc::GENERATOR_EXIT)
-        || TypeRef::from_value(throw)
-            .map(|t| crate::types::class::is_subclass(t, TypeRef::of_static(&exc::GENERATOR_EXIT)))
-            .unwrap_or(false)
-    {
+    if exec::exc_or_class_is(throw, &exc::GENERATOR_EXIT) {
         if let Some((m, s)) = load_method_opt(vm, it, Q::close)? {
             let r = super::call::call_method_slots(vm, m, s, &[])?;
             return Ok(Resumed::Return(r));
@@ -263,6 +263,9 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
             s,
             &[throw],
         )?));
+    }
+    if exec::exc_or_class_is(throw, &exc::STOP_ITERATION) {
+        return Err(vm.runtime_error("generator raised StopIteration"));
     }
     Err(exec::make_raise_obj(vm, throw))
 }
@@ -278,7 +281,10 @@ fn gen_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
     let g = gen_of(vm, v)?;
     match gen_resume(vm, g, Value::NONE, Value::NULL)? {
         Resumed::Yield(v) => Ok(v),
-        Resumed::Return(_) => Ok(Value::STOP),
+        // A return value travels in StopIteration (for next() and yield from); plain
+        // exhaustion is the cheap STOP marker.
+        Resumed::Return(v) if v.is_none() => Ok(Value::STOP),
+        Resumed::Return(v) => Err(vm.stop_iteration(v)),
     }
 }
 
@@ -310,7 +316,7 @@ fn gen_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Ok(Resumed::Yield(_)) => Err(vm.runtime_error("generator ignored GeneratorExit")),
         Ok(Resumed::Return(_)) => Ok(Value::NONE),
         Err(e) => {
-            if exec::exc_is(e.0, &exc::GENERATOR_EXIT) {
+            if exec::exc_or_class_is(e.0, &exc::GENERATOR_EXIT) {
                 Ok(Value::NONE)
             } else {
                 Err(e)
