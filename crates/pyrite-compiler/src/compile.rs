@@ -2408,22 +2408,6 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    /// Best line for an argument that is a parse-tree leaf: the nearest earlier argument with a
-    /// line, else the current statement.
-    fn last_arg_line(&self, args: &[Arg], i: usize) -> u32 {
-        for a in args[..i].iter().rev() {
-            let l = match a {
-                Arg::Pos(e) | Arg::DblStar(e) | Arg::Kw(_, e) | Arg::Named(_, e) => e.line,
-                Arg::Star(_, l) => *l,
-                Arg::Gen(c) => c.line,
-            };
-            if l != 0 {
-                return l;
-            }
-        }
-        self.stmt_line
-    }
-
     fn compile_trailer_paren_helper(
         &mut self,
         args: &'a [Arg],

@@ -46,28 +46,80 @@ pub enum Tree {
 /// String table shared by parser and compiler.
 #[derive(Default)]
 pub struct Interner {
-    pub strs: Vec<Vec<u8>>,
-    map: BTreeMap<Vec<u8>, Sym>,
+    /// all strings, concatenated; string `i` is `data[ends[i-1]..ends[i]]`
+    data: Vec<u8>,
+    ends: Vec<u32>,
+    /// open-addressing hash table of symbol + 1 (0 = empty)
+    table: Vec<u32>,
+}
+
+fn hash_bytes(s: &[u8]) -> u32 {
+    // djb2-xor, as MicroPython's qstr hash
+    let mut h: u32 = 5381;
+    for &b in s {
+        h = h.wrapping_mul(33) ^ b as u32;
+    }
+    h
 }
 
 impl Interner {
+    fn find_slot(&self, s: &[u8]) -> (usize, Option<Sym>) {
+        let mask = self.table.len() - 1;
+        let mut i = hash_bytes(s) as usize & mask;
+        loop {
+            match self.table[i] {
+                0 => return (i, None),
+                v => {
+                    let q = v - 1;
+                    if self.get(q) == s {
+                        return (i, Some(q));
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let n = (self.table.len() * 2).max(64);
+        self.table = alloc::vec![0; n];
+        for q in 0..self.ends.len() as u32 {
+            let s = self.get(q).to_vec();
+            let (slot, _) = self.find_slot(&s);
+            self.table[slot] = q + 1;
+        }
+    }
+
     pub fn intern(&mut self, s: &[u8]) -> Sym {
-        if let Some(&q) = self.map.get(s) {
+        if self.table.is_empty() || (self.ends.len() + 1) * 2 > self.table.len() {
+            self.grow();
+        }
+        let (slot, found) = self.find_slot(s);
+        if let Some(q) = found {
             return q;
         }
-        let q = self.strs.len() as Sym;
-        self.strs.push(s.to_vec());
-        self.map.insert(s.to_vec(), q);
+        let q = self.ends.len() as Sym;
+        self.data.extend_from_slice(s);
+        self.ends.push(self.data.len() as u32);
+        self.table[slot] = q + 1;
         q
     }
+
     pub fn lookup(&self, s: &[u8]) -> Option<Sym> {
-        self.map.get(s).copied()
+        if self.table.is_empty() {
+            return None;
+        }
+        self.find_slot(s).1
     }
+
     pub fn get(&self, q: Sym) -> &[u8] {
-        self.strs
-            .get(q as usize)
-            .map(|v| v.as_slice())
-            .unwrap_or(b"")
+        let q = q as usize;
+        let end = match self.ends.get(q) {
+            Some(&e) => e as usize,
+            None => return b"",
+        };
+        let start = if q == 0 { 0 } else { self.ends[q - 1] as usize };
+        self.data.get(start..end).unwrap_or(b"")
     }
 }
 
@@ -1048,6 +1100,7 @@ impl<'a> Parser<'a> {
         )
     }
 
+    #[inline(always)]
     fn parse_namedexpr_test(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let t = self.parse_test()?;
@@ -1065,6 +1118,7 @@ impl<'a> Parser<'a> {
         r
     }
 
+    #[inline(always)]
     fn parse_test_inner(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::KwLambda {
             return self.parse_lambda(false);
@@ -1141,7 +1195,7 @@ impl<'a> Parser<'a> {
         Ok(fold_bool_chain(true, or_line, or_items))
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_not_test(&mut self) -> PResult<Expr> {
         // `not not x`: collect the prefix lines, parse the operand, apply inside out
         let mut nots: Vec<u32> = Vec::new();
@@ -1165,7 +1219,7 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_comparison(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let first = self.parse_expr()?;
@@ -1349,7 +1403,7 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_power(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let base = self.parse_atom_expr()?;
@@ -1371,6 +1425,7 @@ impl<'a> Parser<'a> {
         Ok(base)
     }
 
+    #[inline(always)]
     fn parse_atom_expr(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let await_ = self.accept(Tok::KwAwait);
@@ -1645,6 +1700,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn parse_testlist_comp_item(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::Star {
             let line = self.tline();

@@ -126,3 +126,24 @@ pub struct CompileError {
     /// as `File "f.py", line 3, in <block>`; None for errors found by the lexer/parser.
     pub block: Option<Box<str>>,
 }
+
+impl core::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ErrorKind::SyntaxError => "SyntaxError",
+            ErrorKind::IndentationError => "IndentationError",
+        })
+    }
+}
+
+impl core::fmt::Display for CompileError {
+    /// MicroPython's traceback form:
+    /// `File "f.py", line 3, in <module>` / `SyntaxError: invalid syntax` (two lines).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.block {
+            Some(b) => writeln!(f, "  File \"{}\", line {}, in {}", self.file, self.line, b)?,
+            None => writeln!(f, "  File \"{}\", line {}", self.file, self.line)?,
+        }
+        write!(f, "{}: {}", self.kind, self.msg)
+    }
+}

@@ -612,3 +612,30 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let src = format!("x = {}1{}\n", "(".repeat(40), ")".repeat(40));
     assert!(compile(&src, "t.py", Mode::File, &Options::default()).is_ok());
 }
+
+/// Our own programs in tests/data, with the .mpy files MicroPython's mpy-cross made from them
+/// (regenerate with `mpy-cross -s NAME.py [flags] NAME.py -o NAME[-flag].mpy`).
+#[test]
+fn identical_to_mpy_cross() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+    let cases: &[(&str, &str, u8, u8)] = &[
+        ("features.py", "features.mpy", 0, 31),
+        ("features.py", "features-O1.mpy", 1, 31),
+        ("features.py", "features-O3.mpy", 3, 31),
+        ("features.py", "features-63.mpy", 0, 63),
+        ("errors_free_edge.py", "errors_free_edge.mpy", 0, 31),
+    ];
+    for &(py, mpy, opt, bits) in cases {
+        let src = std::fs::read_to_string(format!("{}{}", dir, py)).unwrap();
+        let want = std::fs::read(format!("{}{}", dir, mpy)).unwrap();
+        let opts = Options {
+            opt_level: opt,
+            small_int_bits: bits,
+        };
+        let m = compile(&src, py, Mode::File, &opts).unwrap();
+        let got = write_mpy(&m, bits);
+        assert!(got == want, "{} differs from mpy-cross output {}", py, mpy);
+        // and the reader gives back the same module
+        assert_eq!(read_mpy(&want).unwrap(), m);
+    }
+}

@@ -308,6 +308,10 @@ impl Map {
         if let Some(q) = key.as_qstr() {
             return Ok(self.get_qstr(vm, q));
         }
+        if self.len.get() == 0 {
+            // As MicroPython: looking up in an empty map does not hash the key.
+            return Ok(None);
+        }
         let hash = self.hash_for(vm, key)?;
         Ok(self.find(vm, key, hash)?.map(|i| self.slot(i).1))
     }
@@ -316,6 +320,9 @@ impl Map {
     pub fn contains(&self, vm: &mut Vm, key: Value) -> PyResult<bool> {
         if let Some(q) = key.as_qstr() {
             return Ok(self.get_qstr(vm, q).is_some());
+        }
+        if self.len.get() == 0 {
+            return Ok(false);
         }
         let hash = self.hash_for(vm, key)?;
         Ok(self.find(vm, key, hash)?.is_some())

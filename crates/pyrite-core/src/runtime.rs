@@ -88,7 +88,8 @@ impl Vm {
         let t = v.type_of();
         if let Some(u) = t.unary_op {
             let r = u(self, op, v)?;
-            if !r.is_null() && r != Value::NOT_IMPLEMENTED {
+            // A user class's `__neg__` may return NotImplemented as a plain value.
+            if !r.is_null() && (r != Value::NOT_IMPLEMENTED || t.has_flag(flags::USER_CLASS)) {
                 return Ok(r);
             }
         }
@@ -202,8 +203,18 @@ impl Vm {
                 return self.contains(rhs, lhs).map(Value::from_bool);
             }
             BinOp::Equal | BinOp::NotEqual => {
+                if op == BinOp::NotEqual {
+                    // A user class's own `__ne__` (types/class.rs answers NULL without one).
+                    if let Some(r) = self.user_ne(lhs, rhs)? {
+                        return Ok(r);
+                    }
+                }
                 // `==` is not reflexive for floats and complexes (NaN != NaN).
-                let eq = if lhs == rhs && !crate::types::float::eq_not_reflexive(lhs) {
+                // User classes' `__eq__` runs even for identical operands.
+                let eq = if lhs == rhs
+                    && !crate::types::float::eq_not_reflexive(lhs)
+                    && !lhs.type_of().has_flag(flags::USER_CLASS)
+                {
                     true
                 } else {
                     self.equal_dispatch(lhs, rhs)?
@@ -264,11 +275,36 @@ impl Vm {
         self.type_error(&m)
     }
 
+    /// `lhs != rhs` through a user class's `__ne__`, if either side has one.
+    fn user_ne(&mut self, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
+        for (a, b) in [(lhs, rhs), (rhs, lhs)] {
+            let t = a.type_of();
+            if t.has_flag(flags::USER_CLASS) {
+                if let Some(f) = t.binary_op {
+                    let r = f(self, BinOp::NotEqual, a, b)?;
+                    if !r.is_null() && r != Value::NOT_IMPLEMENTED {
+                        return Ok(Some(Value::from_bool(self.is_true(r)?)));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
     fn equal_dispatch(&mut self, lhs: Value, rhs: Value) -> PyResult<bool> {
         let lt = lhs.type_of();
         let rt = rhs.type_of();
         if lt.has_flag(flags::EQ_IS_IDENTITY) && rt.has_flag(flags::EQ_IS_IDENTITY) {
             return Ok(false);
+        }
+        // An instance of a user subclass gets the first say (as CPython does for subclasses).
+        if rt.has_flag(flags::USER_CLASS) && !lt.has_flag(flags::USER_CLASS) {
+            if let Some(f) = rt.binary_op {
+                let r = f(self, BinOp::Equal, rhs, lhs)?;
+                if !r.is_null() && r != Value::NOT_IMPLEMENTED {
+                    return self.is_true(r);
+                }
+            }
         }
         if let Some(f) = lt.binary_op {
             let r = f(self, BinOp::Equal, lhs, rhs)?;
@@ -282,7 +318,8 @@ impl Vm {
                 return self.is_true(r);
             }
         }
-        Ok(false)
+        // Nobody answered: identity (user classes without `__eq__` reach here for `x == x`).
+        Ok(lhs == rhs)
     }
 
     /// `item in container`.

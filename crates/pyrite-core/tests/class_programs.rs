@@ -661,7 +661,10 @@ fn adhoc() {
         let src = std::fs::read_to_string(p).unwrap();
         common::big_stack(move || {
             let got = run(&src);
-            print!("{}", got);
+            match std::env::var("PYRITE_ADHOC_OUT") {
+                Ok(o) => std::fs::write(o, got).unwrap(),
+                Err(_) => print!("{}", got),
+            }
         });
     }
 }

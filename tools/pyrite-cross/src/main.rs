@@ -109,11 +109,7 @@ fn main() -> ExitCode {
         Ok(m) => m,
         Err(e) => {
             eprintln!("Traceback (most recent call last):");
-            match &e.block {
-                Some(b) => eprintln!("  File \"{}\", line {}, in {}", e.file, e.line, b),
-                None => eprintln!("  File \"{}\", line {}", e.file, e.line),
-            }
-            eprintln!("{:?}: {}", e.kind, e.msg);
+            eprintln!("{}", e);
             return ExitCode::from(1);
         }
     };

@@ -897,16 +897,30 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
     if native_base(tr).is_err() {
         return Err(vm.type_error("multiple bases have instance lay-out conflict"));
     }
-    // __set_name__ on descriptors defined in the body (the dict may change under us).
-    let mut i = 0;
-    while i < d.map.slots() {
+    // __set_name__ on descriptors defined in the body: collect (value, name) pairs first, as
+    // the calls may change the dict.
+    let mut pending = Value::NULL;
+    for i in 0..d.map.slots() {
         let (k, v) = d.map.slot(i);
-        i += 1;
         if k.is_null() || !v.type_of().has_flag(flags::USER_CLASS) {
             continue;
         }
-        if let Some(m) = load_method_maybe(vm, v, Q::__set_name__)? {
-            call_method_pair(vm, m, &[t.value(), k], &[])?;
+        if lookup(vm, v.type_of(), Q::__set_name__).is_none() {
+            continue;
+        }
+        if pending.is_null() {
+            pending = crate::types::list::new_list(vm, &[])?;
+        }
+        crate::types::list::list_append(vm, pending, v)?;
+        crate::types::list::list_append(vm, pending, k)?;
+    }
+    if let Some(l) = crate::types::list::list_obj(pending) {
+        let mut i = 0;
+        while let (Some(v), Some(k)) = (l.get(i), l.get(i + 1)) {
+            i += 2;
+            if let Some(m) = load_method_maybe(vm, v, Q::__set_name__)? {
+                call_method_pair(vm, m, &[t.value(), k], &[])?;
+            }
         }
     }
     // __init_subclass__ of the nearest base that has one.
@@ -1223,6 +1237,20 @@ fn instance_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResul
                 }
                 _ => {
                     let t = n.type_of();
+                    // Two instances of subclasses of the same native type: the native op sees
+                    // both native parts.
+                    let mut rhs = rhs;
+                    if rhs.type_of().has_flag(flags::USER_CLASS) {
+                        if let Ok(Some(nb)) = native_base(lhs.type_of()) {
+                            let rn = native_part(rhs);
+                            if !rn.is_null()
+                                && rhs.downcast_layout::<ExcObj>().is_none()
+                                && is_subclass(rhs.type_of(), nb)
+                            {
+                                rhs = rn;
+                            }
+                        }
+                    }
                     let r = match t.binary_op {
                         Some(f) => f(vm, op, n, rhs)?,
                         None => Value::NULL,

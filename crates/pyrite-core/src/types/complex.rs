@@ -196,18 +196,23 @@ fn complex_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResu
             return Ok(a[0]);
         }
     }
-    let (mut re, mut im) = if a[0].is_null() {
-        (0.0, 0.0)
-    } else {
-        value_to_complex(vm, a[0])?
-    };
+    // complex(a, b) = a + b*1j, keeping signed zeros: parts are only added when complex.
+    let (mut re, mut im) = (0.0, 0.0);
+    let mut a_complex = false;
+    if !a[0].is_null() {
+        a_complex = complex_value(a[0]).is_some();
+        (re, im) = value_to_complex(vm, a[0])?;
+    }
     if !a[1].is_null() {
         if crate::types::str::str_data(vm, a[1]).is_some() {
             return Err(vm.type_error("complex() second arg can't be a string"));
         }
+        let b_complex = complex_value(a[1]).is_some();
         let (r2, i2) = value_to_complex(vm, a[1])?;
-        re -= i2;
-        im += r2;
+        if b_complex {
+            re -= i2;
+        }
+        im = if a_complex { im + r2 } else { r2 };
     }
     new_complex(vm, re, im)
 }

@@ -288,7 +288,17 @@ fn map_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
         return Ok(Value::STOP);
     };
     let f = m.func;
-    next_of_all(vm, m.iters, |vm, items| vm.call(f, items, &[]))
+    let r = next_of_all(vm, m.iters, |vm, items| vm.call(f, items, &[]));
+    stop_is_end(vm, r)
+}
+
+/// A StopIteration raised by the function a map/filter calls ends the iteration (as
+/// MicroPython's `mp_iternext` does).
+fn stop_is_end(vm: &mut Vm, r: PyResult<Value>) -> PyResult<Value> {
+    match r {
+        Err(e) if err_is(vm, e, &exc::STOP_ITERATION) => Ok(Value::STOP),
+        r => r,
+    }
 }
 
 // ---- filter ----
@@ -339,7 +349,11 @@ fn filter_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
         let keep = if f.func.is_none() {
             vm.is_true(v)?
         } else {
-            let r = vm.call(f.func, &[v], &[])?;
+            let r = vm.call(f.func, &[v], &[]);
+            let r = stop_is_end(vm, r)?;
+            if r == Value::STOP {
+                return Ok(r);
+            }
             vm.is_true(r)?
         };
         if keep {
@@ -443,8 +457,20 @@ fn min_max(vm: &mut Vm, args: &[Value], kw: Kw, op: BinOp) -> PyResult<Value> {
             best = v;
             best_key = k;
         } else {
-            let r = vm.binary_op(op, k, best_key)?;
-            if vm.is_true(r)? {
+            let better = match (k.as_small_int(), best_key.as_small_int()) {
+                (Some(a), Some(b)) => {
+                    if op == BinOp::Less {
+                        a < b
+                    } else {
+                        a > b
+                    }
+                }
+                _ => {
+                    let r = vm.binary_op(op, k, best_key)?;
+                    vm.is_true(r)?
+                }
+            };
+            if better {
                 best = v;
                 best_key = k;
             }

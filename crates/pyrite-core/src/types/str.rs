@@ -31,6 +31,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Qstr, Q};
@@ -206,12 +207,25 @@ pub(crate) fn new_str_unchecked(vm: &mut Vm, b: &[u8], char_len: Option<usize>) 
     Ok(vm.alloc_var(str_head(n), b)?.value())
 }
 
+/// Qstr numbers of the one-character ASCII strings, remembered across calls. Shared by every
+/// Vm in the process, so each hit is checked against the Vm's own pool (a different Vm may
+/// number its run-time qstrs differently; then the entry is simply replaced).
+static ONE_CHAR: [AtomicU32; 128] = [const { AtomicU32::new(0) }; 128];
+
 /// The interned one-character string for an ASCII byte.
 #[inline]
 fn one_ascii(vm: &mut Vm, c: u8) -> Value {
-    let buf = [c & 0x7f];
+    let c = c & 0x7f;
+    let slot = &ONE_CHAR[c as usize];
+    let q = Qstr(slot.load(Ordering::Relaxed));
+    if vm.qstr_str(q).as_bytes() == [c] {
+        return Value::qstr(q);
+    }
+    let buf = [c];
     let s = core::str::from_utf8(&buf).unwrap_or("");
-    Value::qstr(vm.intern(s))
+    let q = vm.intern(s);
+    slot.store(q.0, Ordering::Relaxed);
+    Value::qstr(q)
 }
 
 /// A str (or bytes/bytearray, per `kind`) made of `parts` concatenated, in one allocation.

@@ -47,12 +47,16 @@ pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bo
     } else {
         v
     };
-    let (chunk_digits, chunk): (usize, isize) = match base {
-        2 => (60, 1 << 60),
-        8 => (20, 1 << 60),
-        16 => (15, 1 << 60),
-        _ => (18, 1_000_000_000_000_000_000),
-    };
+    // The largest power of the base that is still a small int.
+    let mut chunk_digits = 0usize;
+    let mut chunk: isize = 1;
+    while let Some(next) = chunk.checked_mul(base as isize) {
+        if next > crate::value::SMALL_INT_MAX {
+            break;
+        }
+        chunk = next;
+        chunk_digits += 1;
+    }
     let cv = Value::small_int_unchecked(chunk);
     let mut parts: Vec<String> = Vec::new();
     loop {
@@ -434,14 +438,9 @@ fn format_int_spec(vm: &mut Vm, v: Value, sp: &Spec, out: &mut String) -> PyResu
     Ok(())
 }
 
-/// int(f) for a float value (truncating), through the int type for values beyond a small int.
-fn float_to_int(vm: &mut Vm, fv: Value, f: f64) -> PyResult<Value> {
-    if f.is_finite() && f.abs() < (1u64 << 52) as f64 {
-        // `as` truncates toward zero.
-        return Ok(Value::small_int(f as isize).unwrap_or(Value::small_int_unchecked(0)));
-    }
-    let it = Value::from_static(&crate::types::int::INT_TYPE);
-    vm.call(it, &[fv], &[])
+/// int(f) for a float value (truncating).
+fn float_to_int(vm: &mut Vm, _fv: Value, f: f64) -> PyResult<Value> {
+    crate::types::int::int_from_f64(vm, f)
 }
 
 fn format_float_spec(vm: &mut Vm, f: f64, sp: &Spec, out: &mut String, v: Value) -> PyResult<()> {
