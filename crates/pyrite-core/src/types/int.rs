@@ -626,9 +626,10 @@ fn int_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<V
             let bytes: Vec<u8> = d.as_bytes().to_vec();
             return parse_int_bytes(vm, &bytes, b as u32);
         }
-        if let Some(bo) = crate::types::bytes::bytes_obj(x) {
-            let bytes: Vec<u8> = bo.items().to_vec();
-            return parse_int_bytes(vm, &bytes, b as u32);
+        if x.is_obj() && x.type_of().buffer.is_some() {
+            if let Some(bytes) = read_buffer(vm, x)? {
+                return parse_int_bytes(vm, &bytes, b as u32);
+            }
         }
         return Err(vm.type_error("can't convert non-string with explicit base"));
     }
@@ -661,7 +662,7 @@ pub fn int_of_value(vm: &mut Vm, x: Value) -> PyResult<Value> {
     if !r.is_null() && is_int(r) {
         return Ok(r);
     }
-    if x.is_obj() && x.type_of().buffer.is_some() {
+    if x.is_obj() && x.type_of().buffer.is_some() && !x.type_of().is(&crate::types::str::STR_TYPE) {
         if let Some(bytes) = read_buffer(vm, x)? {
             return parse_int_bytes(vm, &bytes, 10);
         }
@@ -669,13 +670,12 @@ pub fn int_of_value(vm: &mut Vm, x: Value) -> PyResult<Value> {
     Err(int_conversion_error(vm, x))
 }
 
-/// Copy an object's bytes through the buffer protocol (bytes only for now).
-fn read_buffer(vm: &mut Vm, x: Value) -> PyResult<Option<Vec<u8>>> {
+/// Copy an object's bytes through the buffer protocol (bytes, bytearray, memoryview, array).
+pub(crate) fn read_buffer(vm: &mut Vm, x: Value) -> PyResult<Option<Vec<u8>>> {
     if let Some(b) = crate::types::bytes::bytes_obj(x) {
         return Ok(Some(b.items().to_vec()));
     }
-    let _ = vm;
-    Ok(None)
+    crate::obj::with_buffer_read(vm, x, |s| s.to_vec())
 }
 
 fn bool_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
