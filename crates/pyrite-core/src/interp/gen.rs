@@ -215,7 +215,8 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
     if throw.is_null() {
         if send.is_none() {
             let t = it.type_of();
-            if t.iternext.is_some() {
+            // User classes go through `__next__` so a StopIteration value reaches `yield from`.
+            if t.iternext.is_some() && !t.has_flag(crate::obj::flags::USER_CLASS) {
                 return Ok(match vm.iter_next(it)? {
                     Some(v) => Resumed::Yield(v),
                     None => Resumed::Return(Value::NONE),
