@@ -399,9 +399,15 @@ impl Vm {
     pub fn load_method(&mut self, obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
         crate::types::class::load_method(self, obj, name)
     }
-    /// `obj.name = v`.
+    /// `obj.name = v`; `v` NULL means `del obj.name` (bytecode encodes DELETE_ATTR as
+    /// STORE_ATTR of NULL, as MicroPython does).
     pub fn store_attr(&mut self, obj: Value, name: Qstr, v: Value) -> PyResult<()> {
-        crate::types::class::store_attr(self, obj, name, AttrAction::Store(v))
+        let action = if v.is_null() {
+            AttrAction::Delete
+        } else {
+            AttrAction::Store(v)
+        };
+        crate::types::class::store_attr(self, obj, name, action)
     }
     /// `del obj.name`.
     pub fn delete_attr(&mut self, obj: Value, name: Qstr) -> PyResult<()> {
