@@ -1323,16 +1323,12 @@ impl<'a> Compiler<'a> {
         orelse: Option<&'a [Stmt]>,
     ) -> CResult<()> {
         // for x in range(...) optimisation
-        if let (
-            ExprKind::Name(_),
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            },
-        ) = (&target.kind, &iter.kind)
-        {
-            if matches!(atom.kind, ExprKind::Name(q) if q == self.n.range) && trailers.len() == 1 {
+        if let (ExprKind::Name(_), ExprKind::AtomExpr(ax)) = (&target.kind, &iter.kind) {
+            let (atom, trailers) = (&ax.atom, &ax.trailers);
+            if !ax.await_
+                && matches!(atom.kind, ExprKind::Name(q) if q == self.n.range)
+                && trailers.len() == 1
+            {
                 if let Trailer::Call(_, args) = &trailers[0] {
                     let plain = |a: &Arg| matches!(a, Arg::Pos(_));
                     let get = |a: &'a Arg| -> Option<&'a Expr> {
@@ -1907,11 +1903,8 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(())
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            } => {
+            ExprKind::AtomExpr(ax) if !ax.await_ => {
+                let (atom, trailers) = (&ax.atom, &ax.trailers);
                 let n = trailers.len();
                 if kind != AssignKind::AugStore {
                     self.compile_expr(atom)?;
@@ -2000,11 +1993,8 @@ impl<'a> Compiler<'a> {
                 self.delete_id(*q);
                 Ok(())
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            } => {
+            ExprKind::AtomExpr(ax) if !ax.await_ => {
+                let (atom, trailers) = (&ax.atom, &ax.trailers);
                 self.compile_expr(atom)?;
                 let n = trailers.len();
                 for t in &trailers[..n - 1] {
@@ -2144,7 +2134,8 @@ impl<'a> Compiler<'a> {
             ExprKind::Star(_) => {
                 return serr("*x must be assignment target", self.line_or_stmt(e.line))
             }
-            ExprKind::BinChain(first, rest) => {
+            ExprKind::BinChain(chain) => {
+                let (first, rest) = &**chain;
                 self.compile_expr(first)?;
                 for (o, x) in rest {
                     self.compile_expr(x)?;
@@ -2175,7 +2166,8 @@ impl<'a> Compiler<'a> {
                 }
                 self.label_assign(l_end);
             }
-            ExprKind::Compare(first, rest) => {
+            ExprKind::Compare(cmp) => {
+                let (first, rest) = &**cmp;
                 self.compile_expr(first)?;
                 let multi = rest.len() > 1;
                 let l_fail = if multi { self.new_label() } else { 0 };
@@ -2232,11 +2224,8 @@ impl<'a> Compiler<'a> {
                 let s = f.scope.get() as usize;
                 self.compile_funcdef_lambdef(s, &f.params)?;
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_,
-            } => {
+            ExprKind::AtomExpr(ax) => {
+                let (atom, trailers, await_) = (&ax.atom, &ax.trailers, &ax.await_);
                 if *await_ {
                     let k = self.sc().kind;
                     if k != ScopeKind::Function && k != ScopeKind::Lambda {

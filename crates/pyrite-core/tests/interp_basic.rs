@@ -217,3 +217,11 @@ fn async_coroutines() {
 fn range_loops() {
     check("s = []\nfor i in range(10, 0, -3):\n    s.append(i)\nfor i in range(3):\n    s.append(i)\nfor i in range(5, 5):\n    s.append('never')\nfor i in range(4611686018427387900, 4611686018427387904):\n    s.append(i)\nprint(s)\nr = range(2, 8, 2)\nfor i in r:\n    for j in r:\n        if j > i:\n            break\n        print(i, j, end=';')\nprint()\n");
 }
+
+#[test]
+fn generator_pend_throw() {
+    check_out(
+        "def gen():\n    i = 0\n    while 1:\n        yield i\n        i += 1\ng = gen()\nprint(next(g))\ng.pend_throw(ValueError())\ntry:\n    next(g)\nexcept ValueError as e:\n    print('raised', repr(e))\ng = gen()\nnext(g)\nprint(repr(g.pend_throw(KeyError())))\nprint(repr(g.pend_throw(None)))\nprint(next(g))\n",
+        "0\nraised ValueError()\nNone\nKeyError()\n1\n",
+    );
+}

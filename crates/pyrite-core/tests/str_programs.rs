@@ -28,6 +28,21 @@ fn bi_hash(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(Value::small_int((h as isize) & pyrite_core::value::SMALL_INT_MAX).unwrap())
 }
 
+fn bi_id(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    Ok(Value::small_int((args[0].word() >> 2) as isize & 0xfff_ffff).unwrap())
+}
+fn bi_hasattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let Some(q) = pstr::str_to_qstr(vm, args[1]) else {
+        return Err(vm.type_error("attribute name must be a str"));
+    };
+    Ok(Value::from_bool(matches!(
+        vm.load_attr_maybe(args[0], q),
+        Ok(Some(_))
+    )))
+}
+
+static ID: BuiltinFn = BuiltinFn::new(Q::EMPTY, 1, 1, bi_id);
+static HASATTR: BuiltinFn = BuiltinFn::new(Q::EMPTY, 2, 2, bi_hasattr);
 static CHR: BuiltinFn = BuiltinFn::new(Q::EMPTY, 1, 1, bi_chr);
 static ORD: BuiltinFn = BuiltinFn::new(Q::EMPTY, 1, 1, bi_ord);
 static FORMAT: BuiltinFn = BuiltinFn::new(Q::format, 1, 2, bi_format);
@@ -38,7 +53,9 @@ fn run_program(src: &str) -> String {
     let vm = &mut env.vm;
     let b = vm.interp.builtins;
     let d = b.downcast::<pyrite_core::map::DictObj>().unwrap();
-    let fns: [(&str, &'static BuiltinFn); 5] = [
+    let fns: [(&str, &'static BuiltinFn); 7] = [
+        ("id", &ID),
+        ("hasattr", &HASATTR),
         ("chr", &CHR),
         ("ord", &ORD),
         ("format", &FORMAT),
@@ -51,7 +68,8 @@ fn run_program(src: &str) -> String {
     }
     let _ = VAR_ARGS;
     use pyrite_core::types::exception as e;
-    let types: [(&str, &'static pyrite_core::Type); 8] = [
+    let types: [(&str, &'static pyrite_core::Type); 9] = [
+        ("SyntaxError", &e::SYNTAX_ERROR),
         ("bytes", &bytes::BYTES_TYPE),
         ("bytearray", &bytes::BYTEARRAY_TYPE),
         ("memoryview", &memoryview::MEMORYVIEW_TYPE),
@@ -114,4 +132,68 @@ fn check_dir() {
 #[test]
 fn string_programs() {
     common::big_stack(check_dir);
+}
+
+/// Run MicroPython's own string tests from /work/ref (not part of the normal suite: the files
+/// are read at test time and nothing of them is kept). `cargo test --test str_programs --
+/// --ignored --nocapture` prints which pass.
+#[test]
+#[ignore]
+fn upstream_string_tests() {
+    common::big_stack(|| {
+        let base = "/work/ref/micropython/tests";
+        let mut names = Vec::new();
+        for sub in ["basics", "unicode"] {
+            let Ok(rd) = std::fs::read_dir(format!("{}/{}", base, sub)) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                let n = p.file_name().unwrap().to_string_lossy().into_owned();
+                let ours = [
+                    "string",
+                    "str",
+                    "bytes",
+                    "bytearray",
+                    "memoryview",
+                    "unicode",
+                ]
+                .iter()
+                .any(|k| n.starts_with(k))
+                    || sub == "unicode";
+                if ours && n.ends_with(".py") && !n.starts_with("struct") {
+                    names.push(p);
+                }
+            }
+        }
+        names.sort();
+        let (mut pass, mut fail) = (0, 0);
+        for p in &names {
+            let src = std::fs::read_to_string(p).unwrap_or_default();
+            let want = match std::fs::read_to_string(p.with_extension("py.exp")) {
+                Ok(e) => e,
+                Err(_) => common::cpython(&src),
+            };
+            let got = run_program(&src);
+            if got == want {
+                pass += 1;
+            } else {
+                fail += 1;
+                let first = want
+                    .lines()
+                    .zip(got.lines())
+                    .find(|(a, b)| a != b)
+                    .map(|(a, b)| {
+                        if b.starts_with("Traceback") {
+                            format!("want {:?} got {:?}", a, got.lines().last())
+                        } else {
+                            format!("want {:?} got {:?}", a, b)
+                        }
+                    })
+                    .unwrap_or_else(|| format!("tail {:?}", got.lines().last()));
+                eprintln!("FAIL {}: {}", p.display(), first);
+            }
+        }
+        eprintln!("upstream: {} pass, {} fail", pass, fail);
+    });
 }

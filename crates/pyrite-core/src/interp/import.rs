@@ -297,13 +297,29 @@ pub(crate) fn import_from(vm: &mut Vm, m: Value, name: Qstr) -> PyResult<Value> 
     Err(vm.new_exception(&exc::IMPORT_ERROR, &msg))
 }
 
-/// IMPORT_STAR: copy the module's public names (not starting with `_`) into `locals`.
+/// IMPORT_STAR: bind the names in the module's `__all__` (if it has one), else its public
+/// names (not starting with `_`), into `locals`. Works for any object with `__dict__`.
 pub(crate) fn import_all(vm: &mut Vm, m: Value, locals: Value) -> PyResult<()> {
-    let Some(g) = module_globals(m).and_then(|g| g.downcast::<DictObj>()) else {
-        return Err(vm.type_error("import * needs a module"));
-    };
     let Some(l) = locals.downcast::<DictObj>() else {
         return Err(vm.type_error("import * needs a locals dict"));
+    };
+    let all = match vm.load_attr_maybe(m, Q::__all__) {
+        Ok(v) => v,
+        Err(e) if super::exec::exc_is(e.0, &exc::ATTRIBUTE_ERROR) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(all) = all {
+        vm.roots.push(all);
+        let r = import_names(vm, m, all, l);
+        vm.roots.pop();
+        return r;
+    }
+    let d = match module_globals(m) {
+        Some(g) => g,
+        None => vm.load_attr(m, Q::__dict__)?,
+    };
+    let Some(g) = d.downcast::<DictObj>() else {
+        return Err(vm.type_error("import * needs a module"));
     };
     let n = g.map.slots();
     for i in 0..n {
@@ -320,6 +336,22 @@ pub(crate) fn import_all(vm: &mut Vm, m: Value, locals: Value) -> PyResult<()> {
         if public {
             l.map.set(vm, k, v)?;
         }
+    }
+    Ok(())
+}
+
+fn import_names(vm: &mut Vm, m: Value, all: Value, l: crate::value::Gc<DictObj>) -> PyResult<()> {
+    let it = vm.get_iter(all)?;
+    while let Some(n) = vm.iter_next(it)? {
+        let q = match n.as_qstr() {
+            Some(q) => q,
+            None => match str_of(vm, n) {
+                Some(s) => vm.intern(&s),
+                None => return Err(vm.type_error("__all__ must contain str")),
+            },
+        };
+        let v = vm.load_attr(m, q)?;
+        l.map.set_qstr(vm, q, v)?;
     }
     Ok(())
 }
