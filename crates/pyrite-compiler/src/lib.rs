@@ -44,7 +44,7 @@ pub mod qstr_tables;
 pub mod raw;
 pub mod repl;
 
-pub use compile::compile;
+pub use compile::{compile, compile_with_limit};
 pub use mpy::{read_mpy, write_mpy, MpyError};
 pub use raw::{
     CompileError, CompiledModule, Const, ErrorKind, Mode, Options, RawCode, RawCodeKind,

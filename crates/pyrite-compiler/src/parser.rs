@@ -14,7 +14,8 @@ use crate::lexer::{Lexer, Tok};
 use crate::num::{self, Obj};
 use crate::raw::ErrorKind;
 
-/// Maximum nesting of expressions/blocks before the parser gives up (bounds native recursion).
+/// Default maximum nesting of expressions/blocks before the parser gives up (bounds native
+/// recursion; see [`crate::compile_with_limit`]).
 pub const MAX_DEPTH: u32 = 100;
 
 /// Strings of at most this many bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN).
@@ -129,6 +130,8 @@ pub struct Parser<'a> {
     consts: BTreeMap<Sym, Obj>,
     small_int_bits: u8,
     depth: u32,
+    /// nesting limit (see MAX_DEPTH)
+    pub max_depth: u32,
     input: InputKind,
 }
 
@@ -219,6 +222,7 @@ impl<'a> Parser<'a> {
             consts: BTreeMap::new(),
             small_int_bits,
             depth: 0,
+            max_depth: MAX_DEPTH,
             input,
         }
     }
@@ -291,7 +295,7 @@ impl<'a> Parser<'a> {
     }
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return self.err_msg("too deeply nested", self.lex.tok_line);
         }
         Ok(())
@@ -1198,7 +1202,7 @@ impl<'a> Parser<'a> {
         while self.tok() == Tok::KwNot {
             nots.push(self.tline());
             self.advance();
-            if nots.len() as u32 > MAX_DEPTH {
+            if nots.len() as u32 > self.max_depth {
                 return self.err_msg("too deeply nested", self.tline());
             }
         }
@@ -1385,7 +1389,7 @@ impl<'a> Parser<'a> {
             };
             prefix.push((op, self.tline()));
             self.advance();
-            if prefix.len() as u32 > MAX_DEPTH {
+            if prefix.len() as u32 > self.max_depth {
                 return self.err_msg("too deeply nested", self.tline());
             }
         }
