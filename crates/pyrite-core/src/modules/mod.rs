@@ -219,11 +219,12 @@ pub fn find_builtin(vm: &mut Vm, name: Qstr) -> Option<Value> {
 
 fn make_builtin(vm: &mut Vm, def: &'static BuiltinModuleDef) -> PyResult<Value> {
     match def.init {
-        None => module::new_module_with_globals(vm, Value::from_static(def.globals)),
+        None => module::new_readonly_module(vm, Value::from_static(def.globals)),
         Some(init) => {
             let g = copy_fixed_dict(vm, def.globals)?;
             let m = module::new_module_with_globals(vm, g)?;
             init(vm, m)?;
+            module::set_readonly(m);
             Ok(m)
         }
     }
