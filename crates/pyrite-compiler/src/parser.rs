@@ -14,7 +14,8 @@ use crate::lexer::{Lexer, Tok};
 use crate::num::{self, Obj};
 use crate::raw::ErrorKind;
 
-/// Maximum nesting of expressions/blocks before the parser gives up (bounds native recursion).
+/// Default maximum nesting of expressions/blocks before the parser gives up (bounds native
+/// recursion; see [`crate::compile_with_limit`]).
 pub const MAX_DEPTH: u32 = 100;
 
 /// Strings of at most this many bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN).
@@ -27,7 +28,7 @@ pub struct ParseError {
     pub line: u32,
 }
 
-type PResult<T> = Result<T, ParseError>;
+type PResult<T> = Result<T, Box<ParseError>>;
 
 /// What to parse.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,28 +47,80 @@ pub enum Tree {
 /// String table shared by parser and compiler.
 #[derive(Default)]
 pub struct Interner {
-    pub strs: Vec<Vec<u8>>,
-    map: BTreeMap<Vec<u8>, Sym>,
+    /// all strings, concatenated; string `i` is `data[ends[i-1]..ends[i]]`
+    data: Vec<u8>,
+    ends: Vec<u32>,
+    /// open-addressing hash table of symbol + 1 (0 = empty)
+    table: Vec<u32>,
+}
+
+fn hash_bytes(s: &[u8]) -> u32 {
+    // djb2-xor, as MicroPython's qstr hash
+    let mut h: u32 = 5381;
+    for &b in s {
+        h = h.wrapping_mul(33) ^ b as u32;
+    }
+    h
 }
 
 impl Interner {
+    fn find_slot(&self, s: &[u8]) -> (usize, Option<Sym>) {
+        let mask = self.table.len() - 1;
+        let mut i = hash_bytes(s) as usize & mask;
+        loop {
+            match self.table[i] {
+                0 => return (i, None),
+                v => {
+                    let q = v - 1;
+                    if self.get(q) == s {
+                        return (i, Some(q));
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let n = (self.table.len() * 2).max(64);
+        self.table = alloc::vec![0; n];
+        for q in 0..self.ends.len() as u32 {
+            let s = self.get(q).to_vec();
+            let (slot, _) = self.find_slot(&s);
+            self.table[slot] = q + 1;
+        }
+    }
+
     pub fn intern(&mut self, s: &[u8]) -> Sym {
-        if let Some(&q) = self.map.get(s) {
+        if self.table.is_empty() || (self.ends.len() + 1) * 2 > self.table.len() {
+            self.grow();
+        }
+        let (slot, found) = self.find_slot(s);
+        if let Some(q) = found {
             return q;
         }
-        let q = self.strs.len() as Sym;
-        self.strs.push(s.to_vec());
-        self.map.insert(s.to_vec(), q);
+        let q = self.ends.len() as Sym;
+        self.data.extend_from_slice(s);
+        self.ends.push(self.data.len() as u32);
+        self.table[slot] = q + 1;
         q
     }
+
     pub fn lookup(&self, s: &[u8]) -> Option<Sym> {
-        self.map.get(s).copied()
+        if self.table.is_empty() {
+            return None;
+        }
+        self.find_slot(s).1
     }
+
     pub fn get(&self, q: Sym) -> &[u8] {
-        self.strs
-            .get(q as usize)
-            .map(|v| v.as_slice())
-            .unwrap_or(b"")
+        let q = q as usize;
+        let end = match self.ends.get(q) {
+            Some(&e) => e as usize,
+            None => return b"",
+        };
+        let start = if q == 0 { 0 } else { self.ends[q - 1] as usize };
+        self.data.get(start..end).unwrap_or(b"")
     }
 }
 
@@ -77,6 +130,8 @@ pub struct Parser<'a> {
     consts: BTreeMap<Sym, Obj>,
     small_int_bits: u8,
     depth: u32,
+    /// nesting limit (see MAX_DEPTH)
+    pub max_depth: u32,
     input: InputKind,
 }
 
@@ -139,7 +194,7 @@ fn fold_bool_chain(is_or: bool, line: u32, items: Vec<Expr>) -> Expr {
 fn number_of(e: &Expr) -> Option<Obj> {
     match &e.kind {
         ExprKind::SmallInt(v) => Some(Obj::Int(*v as i128)),
-        ExprKind::Const(o) if o.is_number() => Some(o.clone()),
+        ExprKind::Const(o) if o.is_number() => Some((**o).clone()),
         _ => None,
     }
 }
@@ -152,7 +207,7 @@ fn const_to_obj(e: &Expr, names: &Interner) -> Obj {
         ExprKind::True => Obj::True,
         ExprKind::False => Obj::False,
         ExprKind::Ellipsis => Obj::Ellipsis,
-        ExprKind::Const(o) => o.clone(),
+        ExprKind::Const(o) => (**o).clone(),
         _ => Obj::Tuple(Vec::new()),
     }
 }
@@ -167,6 +222,7 @@ impl<'a> Parser<'a> {
             consts: BTreeMap::new(),
             small_int_bits,
             depth: 0,
+            max_depth: MAX_DEPTH,
             input,
         }
     }
@@ -185,21 +241,21 @@ impl<'a> Parser<'a> {
             Tok::MalformedFstring => (ErrorKind::SyntaxError, "malformed f-string"),
             _ => (ErrorKind::SyntaxError, "invalid syntax"),
         };
-        Err(ParseError {
+        Err(Box::new(ParseError {
             kind,
             msg: msg.into(),
             line: self.lex.tok_line,
-        })
+        }))
     }
 
     #[cold]
     #[inline(never)]
     fn err_msg<T>(&self, msg: &str, line: u32) -> PResult<T> {
-        Err(ParseError {
+        Err(Box::new(ParseError {
             kind: ErrorKind::SyntaxError,
             msg: msg.into(),
             line,
-        })
+        }))
     }
 
     #[inline]
@@ -239,7 +295,7 @@ impl<'a> Parser<'a> {
     }
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return self.err_msg("too deeply nested", self.lex.tok_line);
         }
         Ok(())
@@ -603,21 +659,17 @@ impl<'a> Parser<'a> {
     fn finish_single_assign(&mut self, line: u32, lhs: Expr, mut rhs: Expr) -> PResult<Stmt> {
         if let ExprKind::Name(id) = lhs.kind {
             let is_const_call = match &rhs.kind {
-                ExprKind::AtomExpr {
-                    atom,
-                    trailers,
-                    await_: false,
-                } => {
-                    matches!(atom.kind, ExprKind::Name(q) if self.names.get(q) == b"const")
-                        && trailers.len() == 1
-                        && matches!(trailers[0], Trailer::Call(..))
+                ExprKind::AtomExpr(ax) if !ax.await_ => {
+                    matches!(ax.atom.kind, ExprKind::Name(q) if self.names.get(q) == b"const")
+                        && ax.trailers.len() == 1
+                        && matches!(ax.trailers[0], Trailer::Call(..))
                 }
                 _ => false,
             };
             if is_const_call {
                 let rline = rhs.line;
                 let value = match &mut rhs.kind {
-                    ExprKind::AtomExpr { trailers, .. } => match trailers.pop() {
+                    ExprKind::AtomExpr(ax) => match ax.trailers.pop() {
                         Some(Trailer::Call(_, mut args)) if args.len() == 1 => match args.pop() {
                             Some(Arg::Pos(v)) => Some(v),
                             _ => None,
@@ -1019,7 +1071,7 @@ impl<'a> Parser<'a> {
     fn make_tuple(&mut self, line: u32, items: Vec<Expr>, fold: bool, bare: bool) -> Expr {
         if fold && items.iter().all(is_const) {
             let objs = items.iter().map(|e| const_to_obj(e, &self.names)).collect();
-            return Expr::new(line, ExprKind::Const(Obj::Tuple(objs)));
+            return Expr::new(line, ExprKind::Const(Box::new(Obj::Tuple(objs))));
         }
         Expr::new(line, ExprKind::Tuple(items, bare))
     }
@@ -1048,6 +1100,7 @@ impl<'a> Parser<'a> {
         )
     }
 
+    #[inline(always)]
     fn parse_namedexpr_test(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let t = self.parse_test()?;
@@ -1065,6 +1118,7 @@ impl<'a> Parser<'a> {
         r
     }
 
+    #[inline(always)]
     fn parse_test_inner(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::KwLambda {
             return self.parse_lambda(false);
@@ -1141,14 +1195,14 @@ impl<'a> Parser<'a> {
         Ok(fold_bool_chain(true, or_line, or_items))
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_not_test(&mut self) -> PResult<Expr> {
         // `not not x`: collect the prefix lines, parse the operand, apply inside out
         let mut nots: Vec<u32> = Vec::new();
         while self.tok() == Tok::KwNot {
             nots.push(self.tline());
             self.advance();
-            if nots.len() as u32 > MAX_DEPTH {
+            if nots.len() as u32 > self.max_depth {
                 return self.err_msg("too deeply nested", self.tline());
             }
         }
@@ -1165,7 +1219,7 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_comparison(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let first = self.parse_expr()?;
@@ -1203,7 +1257,7 @@ impl<'a> Parser<'a> {
         if rest.is_empty() {
             return Ok(first);
         }
-        Ok(Expr::new(line, ExprKind::Compare(Box::new(first), rest)))
+        Ok(Expr::new(line, ExprKind::Compare(Box::new((first, rest)))))
     }
 
     /// expr: `| ^ & << >> + - * @ / % //` by operator precedence, building flat same-level chains
@@ -1287,7 +1341,7 @@ impl<'a> Parser<'a> {
             .map(|x| x.0)
             .unwrap_or_else(|| Expr::leaf(ExprKind::None));
         operands.push((
-            Expr::new(line, ExprKind::BinChain(Box::new(first), rest)),
+            Expr::new(line, ExprKind::BinChain(Box::new((first, rest)))),
             line,
         ));
     }
@@ -1306,7 +1360,7 @@ impl<'a> Parser<'a> {
                     _ => None,
                 };
                 if let Some(v) = v {
-                    return Some(Expr::new(0, ExprKind::Const(Obj::Float(v))));
+                    return Some(Expr::new(0, ExprKind::Const(Box::new(Obj::Float(v)))));
                 }
             }
         }
@@ -1320,7 +1374,7 @@ impl<'a> Parser<'a> {
                 return Expr::leaf(ExprKind::SmallInt(v as i64));
             }
         }
-        Expr::new(line, ExprKind::Const(o))
+        Expr::new(line, ExprKind::Const(Box::new(o)))
     }
 
     fn parse_factor(&mut self) -> PResult<Expr> {
@@ -1335,7 +1389,7 @@ impl<'a> Parser<'a> {
             };
             prefix.push((op, self.tline()));
             self.advance();
-            if prefix.len() as u32 > MAX_DEPTH {
+            if prefix.len() as u32 > self.max_depth {
                 return self.err_msg("too deeply nested", self.tline());
             }
         }
@@ -1349,7 +1403,7 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn parse_power(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let base = self.parse_atom_expr()?;
@@ -1371,6 +1425,7 @@ impl<'a> Parser<'a> {
         Ok(base)
     }
 
+    #[inline(always)]
     fn parse_atom_expr(&mut self) -> PResult<Expr> {
         let line = self.tline();
         let await_ = self.accept(Tok::KwAwait);
@@ -1408,11 +1463,11 @@ impl<'a> Parser<'a> {
         }
         Ok(Expr::new(
             line,
-            ExprKind::AtomExpr {
-                atom: Box::new(atom),
+            ExprKind::AtomExpr(Box::new(AtomX {
+                atom,
                 trailers,
                 await_,
-            },
+            })),
         ))
     }
 
@@ -1610,7 +1665,7 @@ impl<'a> Parser<'a> {
             Tok::FloatOrImag => match num::parse_float_literal(&self.lex.text) {
                 Some(o) => {
                     self.advance();
-                    Ok(Expr::new(line, ExprKind::Const(o)))
+                    Ok(Expr::new(line, ExprKind::Const(Box::new(o))))
                 }
                 None => self.err_msg("invalid syntax for number", line),
             },
@@ -1631,7 +1686,7 @@ impl<'a> Parser<'a> {
                 {
                     Expr::leaf(ExprKind::Str(self.names.intern(&text)))
                 } else {
-                    Expr::new(line, ExprKind::Const(Obj::Str(text)))
+                    Expr::new(line, ExprKind::Const(Box::new(Obj::Str(text))))
                 };
                 self.advance();
                 Ok(e)
@@ -1639,12 +1694,13 @@ impl<'a> Parser<'a> {
             Tok::Bytes => {
                 let text = core::mem::take(&mut self.lex.text);
                 self.advance();
-                Ok(Expr::new(line, ExprKind::Const(Obj::Bytes(text))))
+                Ok(Expr::new(line, ExprKind::Const(Box::new(Obj::Bytes(text)))))
             }
             _ => self.err(),
         }
     }
 
+    #[inline(always)]
     fn parse_testlist_comp_item(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::Star {
             let line = self.tline();
@@ -1704,7 +1760,10 @@ impl<'a> Parser<'a> {
                 second_line
             };
             let objs = items.iter().map(|e| const_to_obj(e, &self.names)).collect();
-            return Ok(Expr::new(const_line, ExprKind::Const(Obj::Tuple(objs))));
+            return Ok(Expr::new(
+                const_line,
+                ExprKind::Const(Box::new(Obj::Tuple(objs))),
+            ));
         }
         Ok(Expr::new(line, ExprKind::Tuple(items, false)))
     }

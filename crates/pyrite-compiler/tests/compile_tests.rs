@@ -2,7 +2,9 @@
 //! small programs, .mpy round trips, and robustness against garbage input.
 
 use pyrite_compiler::bc::{self, op};
-use pyrite_compiler::{compile, read_mpy, write_mpy, CompiledModule, ErrorKind, Mode, Options};
+use pyrite_compiler::{
+    compile, compile_with_limit, read_mpy, write_mpy, CompiledModule, ErrorKind, Mode, Options,
+};
 
 fn comp(src: &str) -> CompiledModule {
     match compile(src, "t.py", Mode::File, &Options::default()) {
@@ -611,4 +613,69 @@ fn deep_nesting_is_an_error_not_a_crash() {
     // moderate nesting still compiles
     let src = format!("x = {}1{}\n", "(".repeat(40), ")".repeat(40));
     assert!(compile(&src, "t.py", Mode::File, &Options::default()).is_ok());
+}
+
+/// Our own programs in tests/data, with the .mpy files MicroPython's mpy-cross made from them
+/// (regenerate with `mpy-cross -s NAME.py [flags] NAME.py -o NAME[-flag].mpy`).
+#[test]
+fn identical_to_mpy_cross() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+    let cases: &[(&str, &str, u8, u8)] = &[
+        ("features.py", "features.mpy", 0, 31),
+        ("features.py", "features-O1.mpy", 1, 31),
+        ("features.py", "features-O3.mpy", 3, 31),
+        ("features.py", "features-63.mpy", 0, 63),
+        ("errors_free_edge.py", "errors_free_edge.mpy", 0, 31),
+    ];
+    for &(py, mpy, opt, bits) in cases {
+        let src = std::fs::read_to_string(format!("{}{}", dir, py)).unwrap();
+        let want = std::fs::read(format!("{}{}", dir, mpy)).unwrap();
+        let opts = Options {
+            opt_level: opt,
+            small_int_bits: bits,
+        };
+        let m = compile(&src, py, Mode::File, &opts).unwrap();
+        let got = write_mpy(&m, bits);
+        assert!(got == want, "{} differs from mpy-cross output {}", py, mpy);
+        // and the reader gives back the same module
+        assert_eq!(read_mpy(&want).unwrap(), m);
+    }
+}
+
+#[test]
+fn nesting_limit_protects_small_stacks() {
+    // with a limit of 24 levels, no input may overflow a 256 KB stack (debug build)
+    let inputs: Vec<String> = vec![
+        format!("x = {}1{}\n", "f(".repeat(1000), ")".repeat(1000)),
+        format!("x = {}1{}\n", "(".repeat(1000), ")".repeat(1000)),
+        format!("x = {}\n", "[".repeat(1000)),
+        format!("x = {}1\n", "lambda: ".repeat(1000)),
+        format!("x = {}1{}\n", "a[".repeat(1000), "]".repeat(1000)),
+        format!("x = {}1\n", "2 ** ".repeat(1000)),
+        format!("x = {}\n", "{1: ".repeat(1000)),
+        (0..1000)
+            .map(|i| format!("{}def f():\n", " ".repeat(i)))
+            .collect::<String>(),
+    ];
+    for src in inputs {
+        let ok = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                compile_with_limit(src.as_bytes(), "d.py", Mode::File, &Options::default(), 24)
+                    .is_err()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(ok);
+    }
+    // non-UTF-8 source bytes are accepted (MicroPython's lexer is 8-bit clean)
+    assert!(compile_with_limit(
+        b"x = '\xff\xfe'\n",
+        "b.py",
+        Mode::File,
+        &Options::default(),
+        24
+    )
+    .is_ok());
 }

@@ -472,7 +472,17 @@ impl Vm {
         let t = it.type_of();
         match t.iternext {
             Some(n) => {
-                let r = n(self, it)?;
+                // Iterators wrapping iterators (enumerate, map, zip...) recurse natively.
+                crate::interp::exec::check_native_stack(self)?;
+                // A StopIteration raised by the iterator also means "exhausted" (as
+                // MicroPython's mp_iternext); its value is dropped here.
+                let r = match n(self, it) {
+                    Ok(r) => r,
+                    Err(e) if crate::interp::exception_is(e.0, &exc::STOP_ITERATION) => {
+                        return Ok(None)
+                    }
+                    Err(e) => return Err(e),
+                };
                 if r == Value::STOP || r.is_null() {
                     Ok(None)
                 } else {

@@ -34,6 +34,7 @@ pub mod module;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod time;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -55,6 +56,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &micropython::MICROPYTHON_MODULE,
     &MATH_MODULE,
     &CMATH_MODULE,
+    &time::TIME_MODULE,
     &structmod::STRUCT_MODULE,
     &array::ARRAY_MODULE,
     &stringio::IO_MODULE,
@@ -230,11 +232,12 @@ pub fn find_builtin(vm: &mut Vm, name: Qstr) -> Option<Value> {
 
 fn make_builtin(vm: &mut Vm, def: &'static BuiltinModuleDef) -> PyResult<Value> {
     match def.init {
-        None => module::new_module_with_globals(vm, Value::from_static(def.globals)),
+        None => module::new_readonly_module(vm, Value::from_static(def.globals)),
         Some(init) => {
             let g = copy_fixed_dict(vm, def.globals)?;
             let m = module::new_module_with_globals(vm, g)?;
             init(vm, m)?;
+            module::set_readonly(m);
             Ok(m)
         }
     }

@@ -118,8 +118,10 @@ fn float_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult
             None => Err(vm.value_error("invalid syntax for number")),
         };
     }
-    if let Some(bo) = crate::types::bytes::bytes_obj(x) {
-        let b: alloc::vec::Vec<u8> = bo.items().to_vec();
+    if x.is_obj() && x.type_of().buffer.is_some() {
+        let Some(b) = int::read_buffer(vm, x)? else {
+            return Err(vm.type_error("can't convert to float"));
+        };
         return match crate::types::numfmt::parse_float_text(&b) {
             Some(f) => new_float(vm, f),
             None => Err(vm.value_error("invalid syntax for number")),

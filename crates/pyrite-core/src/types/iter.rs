@@ -288,7 +288,17 @@ fn map_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
         return Ok(Value::STOP);
     };
     let f = m.func;
-    next_of_all(vm, m.iters, |vm, items| vm.call(f, items, &[]))
+    let r = next_of_all(vm, m.iters, |vm, items| vm.call(f, items, &[]));
+    stop_is_end(vm, r)
+}
+
+/// A StopIteration raised by the function a map/filter calls ends the iteration (as
+/// MicroPython's `mp_iternext` does).
+fn stop_is_end(vm: &mut Vm, r: PyResult<Value>) -> PyResult<Value> {
+    match r {
+        Err(e) if err_is(vm, e, &exc::STOP_ITERATION) => Ok(Value::STOP),
+        r => r,
+    }
 }
 
 // ---- filter ----
@@ -339,7 +349,11 @@ fn filter_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
         let keep = if f.func.is_none() {
             vm.is_true(v)?
         } else {
-            let r = vm.call(f.func, &[v], &[])?;
+            let r = vm.call(f.func, &[v], &[]);
+            let r = stop_is_end(vm, r)?;
+            if r == Value::STOP {
+                return Ok(r);
+            }
             vm.is_true(r)?
         };
         if keep {
@@ -382,6 +396,9 @@ fn reversed_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyRes
     }
     let seq = args[0];
     if let Some(r) = crate::types::range::range_reversed(vm, seq)? {
+        return Ok(r);
+    }
+    if let Some(r) = crate::types::dict::dict_reversed(vm, seq)? {
         return Ok(r);
     }
     let is_builtin_seq = list_obj(seq).is_some() || tuple_items(seq).is_some();

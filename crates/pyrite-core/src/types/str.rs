@@ -127,7 +127,15 @@ pub fn str_data(vm: &Vm, v: Value) -> Option<StrData> {
 pub fn value_eq_qstr(vm: &Vm, v: Value, q: Qstr) -> bool {
     match str_obj(v) {
         Some(s) => s.items() == vm.qstr_str(q).as_bytes(),
-        None => false,
+        None => {
+            // An instance of a user subclass of str compares by its text.
+            if v.type_of().has_flag(crate::obj::flags::USER_CLASS) {
+                if let Some(n) = crate::types::class::native_self(v, &STR_TYPE) {
+                    return n == Value::qstr(q) || (n != v && value_eq_qstr(vm, n, q));
+                }
+            }
+            false
+        }
     }
 }
 
@@ -435,6 +443,23 @@ pub(crate) fn arg_data(vm: &mut Vm, self_kind: Kind, v: Value) -> PyResult<SData
         }
     }
     Err(bad_implicit(vm, v, self_kind))
+}
+
+/// The needle of find/index/count: like [`arg_data`], but bytes-like self also accepts an int
+/// (one byte).
+fn needle_data(vm: &mut Vm, self_kind: Kind, v: Value) -> PyResult<SData> {
+    if self_kind != Kind::Str && is_int(v) {
+        let i = int_arg(vm, v)?;
+        if !(0..256).contains(&i) {
+            return Err(vm.value_error("byte must be in range(0, 256)"));
+        }
+        return Ok(SData {
+            kind: Kind::Bytes,
+            buf: Buf::Owned(alloc::vec![i as u8]),
+            chars: 1,
+        });
+    }
+    arg_data(vm, self_kind, v)
 }
 
 #[cold]
@@ -1298,7 +1323,7 @@ fixed_dict!(pub STR_LOCALS, [
 /// Search `sub` in `d[start:end]` (character positions); returns the character index.
 fn search(vm: &mut Vm, args: &[Value], rev: bool) -> PyResult<Option<usize>> {
     let d = self_data(vm, args[0])?;
-    let needle = arg_data(vm, d.kind, args[1])?;
+    let needle = needle_data(vm, d.kind, args[1])?;
     let Some((s, e)) = range_args(vm, d.chars, args.get(2), args.get(3))? else {
         return Ok(None);
     };
@@ -1341,7 +1366,7 @@ fn m_rindex(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_count(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let d = self_data(vm, args[0])?;
-    let needle = arg_data(vm, d.kind, args[1])?;
+    let needle = needle_data(vm, d.kind, args[1])?;
     let Some((s, e)) = range_args(vm, d.chars, args.get(2), args.get(3))? else {
         return Ok(small(0));
     };
