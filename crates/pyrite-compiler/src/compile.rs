@@ -200,6 +200,7 @@ pub struct Compiler<'a> {
     ct_cur_child: usize,
     stmt_line: u32,
     depth: u32,
+    max_depth: u32,
 }
 
 fn serr<T>(msg: &str, line: u32) -> CResult<T> {
@@ -261,6 +262,7 @@ impl<'a> Compiler<'a> {
             ct_cur_child: 0,
             stmt_line: 0,
             depth: 0,
+            max_depth: crate::parser::MAX_DEPTH,
         };
         c.qstr_map.insert(file, 0);
         c.qstr_list.push(file);
@@ -894,7 +896,7 @@ impl<'a> Compiler<'a> {
 
     fn enter(&mut self) -> CResult<()> {
         self.depth += 1;
-        if self.depth > crate::parser::MAX_DEPTH * 4 {
+        if self.depth > self.max_depth * 4 {
             return serr("too deeply nested", self.stmt_line);
         }
         Ok(())
@@ -1323,16 +1325,12 @@ impl<'a> Compiler<'a> {
         orelse: Option<&'a [Stmt]>,
     ) -> CResult<()> {
         // for x in range(...) optimisation
-        if let (
-            ExprKind::Name(_),
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            },
-        ) = (&target.kind, &iter.kind)
-        {
-            if matches!(atom.kind, ExprKind::Name(q) if q == self.n.range) && trailers.len() == 1 {
+        if let (ExprKind::Name(_), ExprKind::AtomExpr(ax)) = (&target.kind, &iter.kind) {
+            let (atom, trailers) = (&ax.atom, &ax.trailers);
+            if !ax.await_
+                && matches!(atom.kind, ExprKind::Name(q) if q == self.n.range)
+                && trailers.len() == 1
+            {
                 if let Trailer::Call(_, args) = &trailers[0] {
                     let plain = |a: &Arg| matches!(a, Arg::Pos(_));
                     let get = |a: &'a Arg| -> Option<&'a Expr> {
@@ -1907,11 +1905,8 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(())
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            } => {
+            ExprKind::AtomExpr(ax) if !ax.await_ => {
+                let (atom, trailers) = (&ax.atom, &ax.trailers);
                 let n = trailers.len();
                 if kind != AssignKind::AugStore {
                     self.compile_expr(atom)?;
@@ -2000,11 +1995,8 @@ impl<'a> Compiler<'a> {
                 self.delete_id(*q);
                 Ok(())
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            } => {
+            ExprKind::AtomExpr(ax) if !ax.await_ => {
+                let (atom, trailers) = (&ax.atom, &ax.trailers);
                 self.compile_expr(atom)?;
                 let n = trailers.len();
                 for t in &trailers[..n - 1] {
@@ -2089,7 +2081,7 @@ impl<'a> Compiler<'a> {
 
     fn compile_expr(&mut self, e: &'a Expr) -> CResult<()> {
         self.depth += 1;
-        if self.depth > crate::parser::MAX_DEPTH * 4 {
+        if self.depth > self.max_depth * 4 {
             self.depth -= 1;
             return serr("too deeply nested", self.stmt_line);
         }
@@ -2144,7 +2136,8 @@ impl<'a> Compiler<'a> {
             ExprKind::Star(_) => {
                 return serr("*x must be assignment target", self.line_or_stmt(e.line))
             }
-            ExprKind::BinChain(first, rest) => {
+            ExprKind::BinChain(chain) => {
+                let (first, rest) = &**chain;
                 self.compile_expr(first)?;
                 for (o, x) in rest {
                     self.compile_expr(x)?;
@@ -2175,7 +2168,8 @@ impl<'a> Compiler<'a> {
                 }
                 self.label_assign(l_end);
             }
-            ExprKind::Compare(first, rest) => {
+            ExprKind::Compare(cmp) => {
+                let (first, rest) = &**cmp;
                 self.compile_expr(first)?;
                 let multi = rest.len() > 1;
                 let l_fail = if multi { self.new_label() } else { 0 };
@@ -2232,11 +2226,8 @@ impl<'a> Compiler<'a> {
                 let s = f.scope.get() as usize;
                 self.compile_funcdef_lambdef(s, &f.params)?;
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_,
-            } => {
+            ExprKind::AtomExpr(ax) => {
+                let (atom, trailers, await_) = (&ax.atom, &ax.trailers, &ax.await_);
                 if *await_ {
                     let k = self.sc().kind;
                     if k != ScopeKind::Function && k != ScopeKind::Lambda {
@@ -2895,6 +2886,27 @@ pub fn compile(
     mode: Mode,
     opts: &Options,
 ) -> Result<CompiledModule, CompileError> {
+    compile_with_limit(
+        source.as_bytes(),
+        filename,
+        mode,
+        opts,
+        crate::parser::MAX_DEPTH,
+    )
+}
+
+/// Like [`compile`], for source bytes that need not be UTF-8 (MicroPython's lexer is 8-bit
+/// clean; invalid UTF-8 in names/strings is replaced by U+FFFD in the output tables), and
+/// with an explicit nesting limit: each level costs about 2.1 KB of native stack on x86-64
+/// (less on 32-bit targets), so a port compiling on a small task stack should pass
+/// `stack_bytes / 2500` or so. Deeper nesting gives SyntaxError "too deeply nested".
+pub fn compile_with_limit(
+    source: &[u8],
+    filename: &str,
+    mode: Mode,
+    opts: &Options,
+    max_depth: u32,
+) -> Result<CompiledModule, CompileError> {
     use crate::parser::{InputKind, Parser, Tree};
     let input = match mode {
         Mode::File => InputKind::File,
@@ -2903,12 +2915,8 @@ pub fn compile(
     };
     let mut opts = opts.clone();
     opts.small_int_bits = opts.small_int_bits.clamp(8, 63);
-    let mut p = Parser::new(
-        source.as_bytes(),
-        input,
-        opts.opt_level,
-        opts.small_int_bits,
-    );
+    let mut p = Parser::new(source, input, opts.opt_level, opts.small_int_bits);
+    p.max_depth = max_depth.max(1);
     let tree = match p.parse() {
         Ok(t) => t,
         Err(e) => {
@@ -2926,6 +2934,7 @@ pub fn compile(
     let tree: Box<Tree> = Box::new(tree);
     let tree_ref: &Tree = &tree;
     let mut c = Compiler::new(names, &opts, mode == Mode::Single, filename);
+    c.max_depth = max_depth.max(1);
     let root = match tree_ref {
         Tree::Module(b) => ScopeNode::Module(b),
         Tree::Eval(e) => ScopeNode::Eval(e),

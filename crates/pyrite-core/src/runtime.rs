@@ -399,9 +399,15 @@ impl Vm {
     pub fn load_method(&mut self, obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
         crate::types::class::load_method(self, obj, name)
     }
-    /// `obj.name = v`.
+    /// `obj.name = v`; `v` NULL means `del obj.name` (bytecode encodes DELETE_ATTR as
+    /// STORE_ATTR of NULL, as MicroPython does).
     pub fn store_attr(&mut self, obj: Value, name: Qstr, v: Value) -> PyResult<()> {
-        crate::types::class::store_attr(self, obj, name, AttrAction::Store(v))
+        let action = if v.is_null() {
+            AttrAction::Delete
+        } else {
+            AttrAction::Store(v)
+        };
+        crate::types::class::store_attr(self, obj, name, action)
     }
     /// `del obj.name`.
     pub fn delete_attr(&mut self, obj: Value, name: Qstr) -> PyResult<()> {
@@ -466,7 +472,17 @@ impl Vm {
         let t = it.type_of();
         match t.iternext {
             Some(n) => {
-                let r = n(self, it)?;
+                // Iterators wrapping iterators (enumerate, map, zip...) recurse natively.
+                crate::interp::exec::check_native_stack(self)?;
+                // A StopIteration raised by the iterator also means "exhausted" (as
+                // MicroPython's mp_iternext); its value is dropped here.
+                let r = match n(self, it) {
+                    Ok(r) => r,
+                    Err(e) if crate::interp::exception_is(e.0, &exc::STOP_ITERATION) => {
+                        return Ok(None)
+                    }
+                    Err(e) => return Err(e),
+                };
                 if r == Value::STOP || r.is_null() {
                     Ok(None)
                 } else {
