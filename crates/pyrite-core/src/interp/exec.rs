@@ -1249,7 +1249,10 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         break 'inner make_raise_obj(vm, o);
                     }
                     op::RAISE_FROM => {
-                        let _from = pop!();
+                        let from = pop!();
+                        if !from.is_none() {
+                            vm.write_stderr("Warning: exception chaining not supported\n");
+                        }
                         let o = top!();
                         break 'inner make_raise_obj(vm, o);
                     }

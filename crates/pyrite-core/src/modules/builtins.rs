@@ -238,17 +238,12 @@ fn builtin_ord(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 pub static ORD: BuiltinFn = BuiltinFn::new(Q::ord, 1, 1, builtin_ord);
 
-/// A copy of an object's bytes: bytes directly, other buffer objects through `bytes(obj)`
-/// (None if the object has no buffer).
+/// A copy of an object's bytes through the buffer protocol (None if it has none).
 pub fn buffer_bytes(vm: &mut Vm, v: Value) -> PyResult<Option<Vec<u8>>> {
     if let Some(b) = types::bytes::bytes_obj(v) {
         return Ok(Some(b.items().to_vec()));
     }
-    if v.type_of().buffer.is_none() {
-        return Ok(None);
-    }
-    let b = vm.call(Value::from_static(&types::bytes::BYTES_TYPE), &[v], &[])?;
-    Ok(types::bytes::bytes_obj(b).map(|b| b.items().to_vec()))
+    crate::obj::with_buffer_read(vm, v, |b| b.to_vec())
 }
 
 fn builtin_divmod(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

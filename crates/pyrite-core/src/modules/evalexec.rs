@@ -31,18 +31,22 @@ fn builtin_locals(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
 pub static GLOBALS: BuiltinFn = BuiltinFn::new(Q::globals, 0, 0, builtin_globals);
 pub static LOCALS: BuiltinFn = BuiltinFn::new(Q::locals, 0, 0, builtin_locals);
 
-/// Source text from a str or bytes argument.
+/// Source text from a str argument or any object with the buffer protocol (bytes,
+/// bytearray, memoryview...).
 fn source_text(vm: &mut Vm, v: Value) -> PyResult<String> {
-    if let Some(b) = types::bytes::bytes_obj(v) {
-        return match core::str::from_utf8(b.items()) {
-            Ok(s) => Ok(String::from(s)),
+    if types::str::str_data(vm, v).is_some() {
+        return arg_string(vm, v);
+    }
+    match super::builtins::buffer_bytes(vm, v)? {
+        Some(b) => match String::from_utf8(b) {
+            Ok(s) => Ok(s),
             Err(_) => Err(vm.new_exception(
                 &types::exception::UNICODE_ERROR,
                 "source code is not valid UTF-8",
             )),
-        };
+        },
+        None => arg_string(vm, v),
     }
-    arg_string(vm, v)
 }
 
 fn builtin_compile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

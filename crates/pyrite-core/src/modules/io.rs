@@ -355,14 +355,17 @@ fn file_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let fd = open_fd(vm, f)?;
     let n = vm.len(args[1])?;
     let data = read_bytes(vm, fd, Some(n))?;
-    for (i, &b) in data.iter().enumerate() {
-        vm.store_subscr(
-            args[1],
-            Value::small_int_unchecked(i as isize),
-            Value::small_int_unchecked(b as isize),
-        )?;
+    let copied = crate::obj::with_buffer_write(vm, args[1], |cells| {
+        let k = cells.len().min(data.len());
+        for (c, &b) in cells.iter().zip(data.iter()) {
+            c.set(b);
+        }
+        k
+    })?;
+    match copied {
+        Some(k) => Ok(Value::small_int_unchecked(k as isize)),
+        None => Err(vm.type_error("object with buffer protocol required")),
     }
-    Ok(Value::small_int_unchecked(data.len() as isize))
 }
 
 fn file_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

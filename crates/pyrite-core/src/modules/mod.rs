@@ -28,6 +28,7 @@ pub mod io;
 pub mod micropython;
 pub mod module;
 pub mod sys;
+pub mod time;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -49,6 +50,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &micropython::MICROPYTHON_MODULE,
     &MATH_MODULE,
     &CMATH_MODULE,
+    &time::TIME_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -219,11 +221,12 @@ pub fn find_builtin(vm: &mut Vm, name: Qstr) -> Option<Value> {
 
 fn make_builtin(vm: &mut Vm, def: &'static BuiltinModuleDef) -> PyResult<Value> {
     match def.init {
-        None => module::new_module_with_globals(vm, Value::from_static(def.globals)),
+        None => module::new_readonly_module(vm, Value::from_static(def.globals)),
         Some(init) => {
             let g = copy_fixed_dict(vm, def.globals)?;
             let m = module::new_module_with_globals(vm, g)?;
             init(vm, m)?;
+            module::set_readonly(m);
             Ok(m)
         }
     }

@@ -28,6 +28,8 @@ use crate::PyResult;
 pub struct ModuleObj {
     pub hdr: ObjHeader,
     pub globals: Value,
+    /// Attributes cannot be set or deleted (builtin modules, as MicroPython's ROM modules).
+    pub readonly: core::cell::Cell<bool>,
 }
 
 crate::py_object!(ModuleObj, MODULE_TYPE);
@@ -58,6 +60,15 @@ pub fn module_name(vm: &mut Vm, v: Value) -> Option<Qstr> {
 
 /// A module over `globals` (a dict), not entered in `sys.modules`.
 pub fn new_module_with_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    alloc_module(vm, globals, false)
+}
+
+/// A builtin module over `globals`: its attributes are read-only.
+pub fn new_readonly_module(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    alloc_module(vm, globals, true)
+}
+
+fn alloc_module(vm: &mut Vm, globals: Value, readonly: bool) -> PyResult<Value> {
     if globals.downcast::<DictObj>().is_none() {
         return Err(vm.type_error("module globals must be a dict"));
     }
@@ -65,8 +76,27 @@ pub fn new_module_with_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
         .alloc_obj(ModuleObj {
             hdr: ObjHeader::new(&MODULE_TYPE),
             globals,
+            readonly: core::cell::Cell::new(readonly),
         })?
         .value())
+}
+
+/// Make a module's attributes read-only from now on.
+pub fn set_readonly(v: Value) {
+    if let Some(m) = v.downcast::<ModuleObj>() {
+        m.readonly.set(true);
+    }
+}
+
+/// Attributes of `sys` that may be rebound (as in MicroPython).
+const SYS_MUTABLE: [Qstr; 4] = [Q::path, Q::ps1, Q::ps2, Q::tracebacklimit];
+
+/// True if `name` may be stored into / deleted from module `v`.
+fn writable(vm: &Vm, v: Value, name: Qstr) -> bool {
+    if v == vm.sys.sys {
+        return SYS_MUTABLE.contains(&name);
+    }
+    v.downcast::<ModuleObj>().is_some_and(|m| !m.readonly.get())
 }
 
 /// Same as `new_module_with_globals` (the name the interpreter uses).
@@ -135,7 +165,7 @@ fn module_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResul
             Ok(None)
         }
         AttrAction::Store(x) => {
-            if g.map.is_fixed() {
+            if g.map.is_fixed() || !writable(vm, v, name) {
                 return Ok(None);
             }
             g.map.set_qstr(vm, name, x)?;
@@ -146,7 +176,7 @@ fn module_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResul
             Ok(Some(Value::NONE))
         }
         AttrAction::Delete => {
-            if g.map.is_fixed() {
+            if g.map.is_fixed() || !writable(vm, v, name) {
                 return Ok(None);
             }
             match g.map.remove(vm, Value::qstr(name))? {
