@@ -28,6 +28,7 @@ pub mod io;
 pub mod micropython;
 pub mod module;
 pub mod sys;
+pub mod time;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -49,6 +50,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &micropython::MICROPYTHON_MODULE,
     &MATH_MODULE,
     &CMATH_MODULE,
+    &time::TIME_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
