@@ -82,7 +82,7 @@ pub enum ExprKind {
     /// Interned string, a parse-tree leaf.
     Str(Sym),
     /// Constant object (big int, float, complex, bytes, long string, constant tuple).
-    Const(Obj),
+    Const(Box<Obj>),
     None,
     True,
     False,
@@ -103,7 +103,7 @@ pub enum ExprKind {
     Star(Box<Expr>),
     /// `a | b | c` etc.: first operand and (binary op number, operand) pairs, flat like
     /// MicroPython's list rules (so folding is all-or-nothing).
-    BinChain(Box<Expr>, Vec<(u8, Expr)>),
+    BinChain(Box<(Expr, Vec<(u8, Expr)>)>),
     /// `a ** b`
     Power(Box<Expr>, Box<Expr>),
     /// unary + - ~ (MicroPython unary op number)
@@ -111,19 +111,15 @@ pub enum ExprKind {
     Not(Box<Expr>),
     /// `or` (true) / `and` (false) chains
     BoolOp(bool, Vec<Expr>),
-    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    Compare(Box<(Expr, Vec<(CmpOp, Expr)>)>),
     IfExp {
         body: Box<Expr>,
         test: Box<Expr>,
         orelse: Box<Expr>,
     },
     Lambda(Box<FuncDef>),
-    /// atom with trailers; `await_` for `await atom trailers`
-    AtomExpr {
-        atom: Box<Expr>,
-        trailers: Vec<Trailer>,
-        await_: bool,
-    },
+    /// atom with trailers (or `await atom trailers`)
+    AtomExpr(Box<AtomX>),
     /// slice inside a subscript: lower, upper, step; `has_step` for `a:b:` forms
     Slice {
         lower: Option<Box<Expr>>,
@@ -136,6 +132,14 @@ pub enum ExprKind {
     Named(Box<Expr>, Box<Expr>),
     /// A construct the parser accepts but the compiler rejects with this message.
     Bad(&'static str),
+}
+
+/// An atom followed by trailers; `await_` for `await atom trailers`.
+#[derive(Debug)]
+pub struct AtomX {
+    pub atom: Expr,
+    pub trailers: Vec<Trailer>,
+    pub await_: bool,
 }
 
 #[derive(Debug)]

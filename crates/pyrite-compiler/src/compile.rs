@@ -100,6 +100,8 @@ struct Scope<'a> {
     stack_size: u32,
     exc_stack_size: u32,
     ids: Vec<IdInfo>,
+    /// index of `ids` by name
+    id_map: BTreeMap<Sym, usize>,
     /// final bytecode and children (scope indices), once emitted
     bytecode: Vec<u8>,
     children: Vec<usize>,
@@ -107,7 +109,7 @@ struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     fn find(&self, q: Sym) -> Option<usize> {
-        self.ids.iter().position(|i| i.qst == q)
+        self.id_map.get(&q).copied()
     }
     fn find_or_add(&mut self, q: Sym, kind: IdKind) -> usize {
         if let Some(i) = self.find(q) {
@@ -119,6 +121,7 @@ impl<'a> Scope<'a> {
             local_num: 0,
             qst: q,
         });
+        self.id_map.insert(q, self.ids.len() - 1);
         self.ids.len() - 1
     }
 }
@@ -197,9 +200,11 @@ pub struct Compiler<'a> {
     qstr_map: BTreeMap<Sym, u32>,
     qstr_list: Vec<Sym>,
     consts: Vec<Obj>,
+    const_index: BTreeMap<u64, Vec<usize>>,
     ct_cur_child: usize,
     stmt_line: u32,
     depth: u32,
+    max_depth: u32,
 }
 
 fn serr<T>(msg: &str, line: u32) -> CResult<T> {
@@ -258,9 +263,11 @@ impl<'a> Compiler<'a> {
             qstr_map: BTreeMap::new(),
             qstr_list: Vec::new(),
             consts: Vec::new(),
+            const_index: BTreeMap::new(),
             ct_cur_child: 0,
             stmt_line: 0,
             depth: 0,
+            max_depth: crate::parser::MAX_DEPTH,
         };
         c.qstr_map.insert(file, 0);
         c.qstr_list.push(file);
@@ -299,6 +306,7 @@ impl<'a> Compiler<'a> {
             stack_size: 0,
             exc_stack_size: 0,
             ids: Vec::new(),
+            id_map: BTreeMap::new(),
             bytecode: Vec::new(),
             children: Vec::new(),
         });
@@ -361,6 +369,9 @@ impl<'a> Compiler<'a> {
                 if id.flags & ID_IS_STAR_PARAM != 0 {
                     if let Some(p) = id_param {
                         scope.ids.swap(p, i);
+                        let (qp, qi) = (scope.ids[p].qst, scope.ids[i].qst);
+                        scope.id_map.insert(qp, p);
+                        scope.id_map.insert(qi, i);
                     }
                     break;
                 } else if id_param.is_none() && id.flags == ID_IS_PARAM {
@@ -428,13 +439,18 @@ impl<'a> Compiler<'a> {
     }
 
     fn use_const(&mut self, o: &Obj) -> usize {
-        for (i, c) in self.consts.iter().enumerate() {
-            if c.strictly_equal(o) {
+        // MicroPython searches its list linearly; a hash index gives the same answer in O(1)
+        let h = num::const_hash(o);
+        let bucket = self.const_index.entry(h).or_default();
+        for &i in bucket.iter() {
+            if self.consts[i].strictly_equal(o) {
                 return i;
             }
         }
         self.consts.push(o.clone());
-        self.consts.len() - 1
+        let i = self.consts.len() - 1;
+        bucket.push(i);
+        i
     }
 
     // ---- emitter ------------------------------------------------------------------------------
@@ -894,7 +910,7 @@ impl<'a> Compiler<'a> {
 
     fn enter(&mut self) -> CResult<()> {
         self.depth += 1;
-        if self.depth > crate::parser::MAX_DEPTH * 4 {
+        if self.depth > self.max_depth * 4 {
             return serr("too deeply nested", self.stmt_line);
         }
         Ok(())
@@ -1323,16 +1339,12 @@ impl<'a> Compiler<'a> {
         orelse: Option<&'a [Stmt]>,
     ) -> CResult<()> {
         // for x in range(...) optimisation
-        if let (
-            ExprKind::Name(_),
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            },
-        ) = (&target.kind, &iter.kind)
-        {
-            if matches!(atom.kind, ExprKind::Name(q) if q == self.n.range) && trailers.len() == 1 {
+        if let (ExprKind::Name(_), ExprKind::AtomExpr(ax)) = (&target.kind, &iter.kind) {
+            let (atom, trailers) = (&ax.atom, &ax.trailers);
+            if !ax.await_
+                && matches!(atom.kind, ExprKind::Name(q) if q == self.n.range)
+                && trailers.len() == 1
+            {
                 if let Trailer::Call(_, args) = &trailers[0] {
                     let plain = |a: &Arg| matches!(a, Arg::Pos(_));
                     let get = |a: &'a Arg| -> Option<&'a Expr> {
@@ -1907,11 +1919,8 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(())
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            } => {
+            ExprKind::AtomExpr(ax) if !ax.await_ => {
+                let (atom, trailers) = (&ax.atom, &ax.trailers);
                 let n = trailers.len();
                 if kind != AssignKind::AugStore {
                     self.compile_expr(atom)?;
@@ -2000,11 +2009,8 @@ impl<'a> Compiler<'a> {
                 self.delete_id(*q);
                 Ok(())
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_: false,
-            } => {
+            ExprKind::AtomExpr(ax) if !ax.await_ => {
+                let (atom, trailers) = (&ax.atom, &ax.trailers);
                 self.compile_expr(atom)?;
                 let n = trailers.len();
                 for t in &trailers[..n - 1] {
@@ -2089,7 +2095,7 @@ impl<'a> Compiler<'a> {
 
     fn compile_expr(&mut self, e: &'a Expr) -> CResult<()> {
         self.depth += 1;
-        if self.depth > crate::parser::MAX_DEPTH * 4 {
+        if self.depth > self.max_depth * 4 {
             self.depth -= 1;
             return serr("too deeply nested", self.stmt_line);
         }
@@ -2144,7 +2150,8 @@ impl<'a> Compiler<'a> {
             ExprKind::Star(_) => {
                 return serr("*x must be assignment target", self.line_or_stmt(e.line))
             }
-            ExprKind::BinChain(first, rest) => {
+            ExprKind::BinChain(chain) => {
+                let (first, rest) = &**chain;
                 self.compile_expr(first)?;
                 for (o, x) in rest {
                     self.compile_expr(x)?;
@@ -2175,7 +2182,8 @@ impl<'a> Compiler<'a> {
                 }
                 self.label_assign(l_end);
             }
-            ExprKind::Compare(first, rest) => {
+            ExprKind::Compare(cmp) => {
+                let (first, rest) = &**cmp;
                 self.compile_expr(first)?;
                 let multi = rest.len() > 1;
                 let l_fail = if multi { self.new_label() } else { 0 };
@@ -2232,11 +2240,8 @@ impl<'a> Compiler<'a> {
                 let s = f.scope.get() as usize;
                 self.compile_funcdef_lambdef(s, &f.params)?;
             }
-            ExprKind::AtomExpr {
-                atom,
-                trailers,
-                await_,
-            } => {
+            ExprKind::AtomExpr(ax) => {
+                let (atom, trailers, await_) = (&ax.atom, &ax.trailers, &ax.await_);
                 if *await_ {
                     let k = self.sc().kind;
                     if k != ScopeKind::Function && k != ScopeKind::Lambda {
@@ -2895,6 +2900,27 @@ pub fn compile(
     mode: Mode,
     opts: &Options,
 ) -> Result<CompiledModule, CompileError> {
+    compile_with_limit(
+        source.as_bytes(),
+        filename,
+        mode,
+        opts,
+        crate::parser::MAX_DEPTH,
+    )
+}
+
+/// Like [`compile`], for source bytes that need not be UTF-8 (MicroPython's lexer is 8-bit
+/// clean; invalid UTF-8 in names/strings is replaced by U+FFFD in the output tables), and
+/// with an explicit nesting limit: each level costs about 2.1 KB of native stack on x86-64
+/// (less on 32-bit targets), so a port compiling on a small task stack should pass
+/// `stack_bytes / 2500` or so. Deeper nesting gives SyntaxError "too deeply nested".
+pub fn compile_with_limit(
+    source: &[u8],
+    filename: &str,
+    mode: Mode,
+    opts: &Options,
+    max_depth: u32,
+) -> Result<CompiledModule, CompileError> {
     use crate::parser::{InputKind, Parser, Tree};
     let input = match mode {
         Mode::File => InputKind::File,
@@ -2903,12 +2929,8 @@ pub fn compile(
     };
     let mut opts = opts.clone();
     opts.small_int_bits = opts.small_int_bits.clamp(8, 63);
-    let mut p = Parser::new(
-        source.as_bytes(),
-        input,
-        opts.opt_level,
-        opts.small_int_bits,
-    );
+    let mut p = Parser::new(source, input, opts.opt_level, opts.small_int_bits);
+    p.max_depth = max_depth.max(1);
     let tree = match p.parse() {
         Ok(t) => t,
         Err(e) => {
@@ -2926,6 +2948,7 @@ pub fn compile(
     let tree: Box<Tree> = Box::new(tree);
     let tree_ref: &Tree = &tree;
     let mut c = Compiler::new(names, &opts, mode == Mode::Single, filename);
+    c.max_depth = max_depth.max(1);
     let root = match tree_ref {
         Tree::Module(b) => ScopeNode::Module(b),
         Tree::Eval(e) => ScopeNode::Eval(e),

@@ -14,7 +14,8 @@ use crate::lexer::{Lexer, Tok};
 use crate::num::{self, Obj};
 use crate::raw::ErrorKind;
 
-/// Maximum nesting of expressions/blocks before the parser gives up (bounds native recursion).
+/// Default maximum nesting of expressions/blocks before the parser gives up (bounds native
+/// recursion; see [`crate::compile_with_limit`]).
 pub const MAX_DEPTH: u32 = 100;
 
 /// Strings of at most this many bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN).
@@ -27,7 +28,7 @@ pub struct ParseError {
     pub line: u32,
 }
 
-type PResult<T> = Result<T, ParseError>;
+type PResult<T> = Result<T, Box<ParseError>>;
 
 /// What to parse.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -54,12 +55,12 @@ pub struct Interner {
 }
 
 fn hash_bytes(s: &[u8]) -> u32 {
-    // djb2-xor, as MicroPython's qstr hash
-    let mut h: u32 = 5381;
+    // FNV-1a, folded: well mixed in the low bits used by the table
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in s {
-        h = h.wrapping_mul(33) ^ b as u32;
+        h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
     }
-    h
+    (h ^ (h >> 29) ^ (h >> 47)) as u32
 }
 
 impl Interner {
@@ -129,6 +130,8 @@ pub struct Parser<'a> {
     consts: BTreeMap<Sym, Obj>,
     small_int_bits: u8,
     depth: u32,
+    /// nesting limit (see MAX_DEPTH)
+    pub max_depth: u32,
     input: InputKind,
 }
 
@@ -191,7 +194,7 @@ fn fold_bool_chain(is_or: bool, line: u32, items: Vec<Expr>) -> Expr {
 fn number_of(e: &Expr) -> Option<Obj> {
     match &e.kind {
         ExprKind::SmallInt(v) => Some(Obj::Int(*v as i128)),
-        ExprKind::Const(o) if o.is_number() => Some(o.clone()),
+        ExprKind::Const(o) if o.is_number() => Some((**o).clone()),
         _ => None,
     }
 }
@@ -204,7 +207,7 @@ fn const_to_obj(e: &Expr, names: &Interner) -> Obj {
         ExprKind::True => Obj::True,
         ExprKind::False => Obj::False,
         ExprKind::Ellipsis => Obj::Ellipsis,
-        ExprKind::Const(o) => o.clone(),
+        ExprKind::Const(o) => (**o).clone(),
         _ => Obj::Tuple(Vec::new()),
     }
 }
@@ -219,6 +222,7 @@ impl<'a> Parser<'a> {
             consts: BTreeMap::new(),
             small_int_bits,
             depth: 0,
+            max_depth: MAX_DEPTH,
             input,
         }
     }
@@ -237,21 +241,21 @@ impl<'a> Parser<'a> {
             Tok::MalformedFstring => (ErrorKind::SyntaxError, "malformed f-string"),
             _ => (ErrorKind::SyntaxError, "invalid syntax"),
         };
-        Err(ParseError {
+        Err(Box::new(ParseError {
             kind,
             msg: msg.into(),
             line: self.lex.tok_line,
-        })
+        }))
     }
 
     #[cold]
     #[inline(never)]
     fn err_msg<T>(&self, msg: &str, line: u32) -> PResult<T> {
-        Err(ParseError {
+        Err(Box::new(ParseError {
             kind: ErrorKind::SyntaxError,
             msg: msg.into(),
             line,
-        })
+        }))
     }
 
     #[inline]
@@ -291,7 +295,7 @@ impl<'a> Parser<'a> {
     }
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return self.err_msg("too deeply nested", self.lex.tok_line);
         }
         Ok(())
@@ -655,21 +659,17 @@ impl<'a> Parser<'a> {
     fn finish_single_assign(&mut self, line: u32, lhs: Expr, mut rhs: Expr) -> PResult<Stmt> {
         if let ExprKind::Name(id) = lhs.kind {
             let is_const_call = match &rhs.kind {
-                ExprKind::AtomExpr {
-                    atom,
-                    trailers,
-                    await_: false,
-                } => {
-                    matches!(atom.kind, ExprKind::Name(q) if self.names.get(q) == b"const")
-                        && trailers.len() == 1
-                        && matches!(trailers[0], Trailer::Call(..))
+                ExprKind::AtomExpr(ax) if !ax.await_ => {
+                    matches!(ax.atom.kind, ExprKind::Name(q) if self.names.get(q) == b"const")
+                        && ax.trailers.len() == 1
+                        && matches!(ax.trailers[0], Trailer::Call(..))
                 }
                 _ => false,
             };
             if is_const_call {
                 let rline = rhs.line;
                 let value = match &mut rhs.kind {
-                    ExprKind::AtomExpr { trailers, .. } => match trailers.pop() {
+                    ExprKind::AtomExpr(ax) => match ax.trailers.pop() {
                         Some(Trailer::Call(_, mut args)) if args.len() == 1 => match args.pop() {
                             Some(Arg::Pos(v)) => Some(v),
                             _ => None,
@@ -1071,7 +1071,7 @@ impl<'a> Parser<'a> {
     fn make_tuple(&mut self, line: u32, items: Vec<Expr>, fold: bool, bare: bool) -> Expr {
         if fold && items.iter().all(is_const) {
             let objs = items.iter().map(|e| const_to_obj(e, &self.names)).collect();
-            return Expr::new(line, ExprKind::Const(Obj::Tuple(objs)));
+            return Expr::new(line, ExprKind::Const(Box::new(Obj::Tuple(objs))));
         }
         Expr::new(line, ExprKind::Tuple(items, bare))
     }
@@ -1202,7 +1202,7 @@ impl<'a> Parser<'a> {
         while self.tok() == Tok::KwNot {
             nots.push(self.tline());
             self.advance();
-            if nots.len() as u32 > MAX_DEPTH {
+            if nots.len() as u32 > self.max_depth {
                 return self.err_msg("too deeply nested", self.tline());
             }
         }
@@ -1257,7 +1257,7 @@ impl<'a> Parser<'a> {
         if rest.is_empty() {
             return Ok(first);
         }
-        Ok(Expr::new(line, ExprKind::Compare(Box::new(first), rest)))
+        Ok(Expr::new(line, ExprKind::Compare(Box::new((first, rest)))))
     }
 
     /// expr: `| ^ & << >> + - * @ / % //` by operator precedence, building flat same-level chains
@@ -1341,7 +1341,7 @@ impl<'a> Parser<'a> {
             .map(|x| x.0)
             .unwrap_or_else(|| Expr::leaf(ExprKind::None));
         operands.push((
-            Expr::new(line, ExprKind::BinChain(Box::new(first), rest)),
+            Expr::new(line, ExprKind::BinChain(Box::new((first, rest)))),
             line,
         ));
     }
@@ -1360,7 +1360,7 @@ impl<'a> Parser<'a> {
                     _ => None,
                 };
                 if let Some(v) = v {
-                    return Some(Expr::new(0, ExprKind::Const(Obj::Float(v))));
+                    return Some(Expr::new(0, ExprKind::Const(Box::new(Obj::Float(v)))));
                 }
             }
         }
@@ -1374,7 +1374,7 @@ impl<'a> Parser<'a> {
                 return Expr::leaf(ExprKind::SmallInt(v as i64));
             }
         }
-        Expr::new(line, ExprKind::Const(o))
+        Expr::new(line, ExprKind::Const(Box::new(o)))
     }
 
     fn parse_factor(&mut self) -> PResult<Expr> {
@@ -1389,7 +1389,7 @@ impl<'a> Parser<'a> {
             };
             prefix.push((op, self.tline()));
             self.advance();
-            if prefix.len() as u32 > MAX_DEPTH {
+            if prefix.len() as u32 > self.max_depth {
                 return self.err_msg("too deeply nested", self.tline());
             }
         }
@@ -1463,11 +1463,11 @@ impl<'a> Parser<'a> {
         }
         Ok(Expr::new(
             line,
-            ExprKind::AtomExpr {
-                atom: Box::new(atom),
+            ExprKind::AtomExpr(Box::new(AtomX {
+                atom,
                 trailers,
                 await_,
-            },
+            })),
         ))
     }
 
@@ -1665,7 +1665,7 @@ impl<'a> Parser<'a> {
             Tok::FloatOrImag => match num::parse_float_literal(&self.lex.text) {
                 Some(o) => {
                     self.advance();
-                    Ok(Expr::new(line, ExprKind::Const(o)))
+                    Ok(Expr::new(line, ExprKind::Const(Box::new(o))))
                 }
                 None => self.err_msg("invalid syntax for number", line),
             },
@@ -1686,7 +1686,7 @@ impl<'a> Parser<'a> {
                 {
                     Expr::leaf(ExprKind::Str(self.names.intern(&text)))
                 } else {
-                    Expr::new(line, ExprKind::Const(Obj::Str(text)))
+                    Expr::new(line, ExprKind::Const(Box::new(Obj::Str(text))))
                 };
                 self.advance();
                 Ok(e)
@@ -1694,7 +1694,7 @@ impl<'a> Parser<'a> {
             Tok::Bytes => {
                 let text = core::mem::take(&mut self.lex.text);
                 self.advance();
-                Ok(Expr::new(line, ExprKind::Const(Obj::Bytes(text))))
+                Ok(Expr::new(line, ExprKind::Const(Box::new(Obj::Bytes(text)))))
             }
             _ => self.err(),
         }
@@ -1760,7 +1760,10 @@ impl<'a> Parser<'a> {
                 second_line
             };
             let objs = items.iter().map(|e| const_to_obj(e, &self.names)).collect();
-            return Ok(Expr::new(const_line, ExprKind::Const(Obj::Tuple(objs))));
+            return Ok(Expr::new(
+                const_line,
+                ExprKind::Const(Box::new(Obj::Tuple(objs))),
+            ));
         }
         Ok(Expr::new(line, ExprKind::Tuple(items, false)))
     }

@@ -2,7 +2,9 @@
 //! small programs, .mpy round trips, and robustness against garbage input.
 
 use pyrite_compiler::bc::{self, op};
-use pyrite_compiler::{compile, read_mpy, write_mpy, CompiledModule, ErrorKind, Mode, Options};
+use pyrite_compiler::{
+    compile, compile_with_limit, read_mpy, write_mpy, CompiledModule, ErrorKind, Mode, Options,
+};
 
 fn comp(src: &str) -> CompiledModule {
     match compile(src, "t.py", Mode::File, &Options::default()) {
@@ -638,4 +640,42 @@ fn identical_to_mpy_cross() {
         // and the reader gives back the same module
         assert_eq!(read_mpy(&want).unwrap(), m);
     }
+}
+
+#[test]
+fn nesting_limit_protects_small_stacks() {
+    // with a limit of 24 levels, no input may overflow a 256 KB stack (debug build)
+    let inputs: Vec<String> = vec![
+        format!("x = {}1{}\n", "f(".repeat(1000), ")".repeat(1000)),
+        format!("x = {}1{}\n", "(".repeat(1000), ")".repeat(1000)),
+        format!("x = {}\n", "[".repeat(1000)),
+        format!("x = {}1\n", "lambda: ".repeat(1000)),
+        format!("x = {}1{}\n", "a[".repeat(1000), "]".repeat(1000)),
+        format!("x = {}1\n", "2 ** ".repeat(1000)),
+        format!("x = {}\n", "{1: ".repeat(1000)),
+        (0..1000)
+            .map(|i| format!("{}def f():\n", " ".repeat(i)))
+            .collect::<String>(),
+    ];
+    for src in inputs {
+        let ok = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                compile_with_limit(src.as_bytes(), "d.py", Mode::File, &Options::default(), 24)
+                    .is_err()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(ok);
+    }
+    // non-UTF-8 source bytes are accepted (MicroPython's lexer is 8-bit clean)
+    assert!(compile_with_limit(
+        b"x = '\xff\xfe'\n",
+        "b.py",
+        Mode::File,
+        &Options::default(),
+        24
+    )
+    .is_ok());
 }

@@ -523,12 +523,9 @@ pub static BUILTIN_FN_TYPE: Type = Type {
 }
 .with_flags(flags::EQ_IS_IDENTITY);
 
-fn print_builtin_fn(vm: &mut Vm, o: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    if let Some(f) = o.downcast::<BuiltinFn>() {
-        out.push_str("<function ");
-        out.push_str(vm.qstr_str(f.name));
-        out.push('>');
-    }
+fn print_builtin_fn(_vm: &mut Vm, _o: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+    // MicroPython prints builtin functions without their name.
+    out.push_str("<function>");
     Ok(())
 }
 

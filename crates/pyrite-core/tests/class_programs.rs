@@ -115,6 +115,7 @@ fn run(src: &str) -> String {
         ("list", &pyrite_core::types::list::LIST_TYPE),
         ("dict", &pyrite_core::types::dict::DICT_TYPE),
         ("tuple", &pyrite_core::types::tuple::TUPLE_TYPE),
+        ("range", &pyrite_core::types::range::RANGE_TYPE),
     ] {
         add(vm, n, TypeRef::of_static(t).value());
     }
@@ -653,6 +654,126 @@ Traceback (most recent call last):\n  File \"t.py\", line 24, in <module>\nValue
     );
 }
 
+#[test]
+fn more_semantics() {
+    check(
+        r#"
+class E(Exception):
+    def __init__(self, msg, *, code=0):
+        super().__init__(msg)
+        self.code = code
+try:
+    raise E("m", code=3)
+except E as e:
+    print(e.args, e.code, str(e))
+class BadInit:
+    def __init__(self):
+        raise ValueError("in init")
+try:
+    BadInit()
+except ValueError as e:
+    print("init raised", e)
+print(isinstance(1, (dict, (list, int))), isinstance("a", ((list,), (dict,))))
+class K:
+    @classmethod
+    def make(cls, **kw):
+        return (cls.__name__, kw)
+    @staticmethod
+    def st(*a, **kw):
+        return (a, kw)
+    def m(self, a, b=2, *, c=3):
+        return (a, b, c)
+k = K()
+print(K.make(x=1), k.make(y=2), K.st(1, z=3), k.st(), k.m(1), k.m(1, c=9), k.m(b=5, a=0))
+bm = k.m
+print(bm.__self__ is k, bm.__func__ is K.m, bm == k.m, bm != k.m, hash(bm) == hash(k.m))
+class Ctr:
+    n = 0
+    def bump(self):
+        type(self).n += 1
+        return self.n
+c1 = Ctr()
+c2 = Ctr()
+c1.bump()
+c2.bump()
+print(Ctr.n, c1.n, c2.n)
+def m1(self):
+    return "m1 " + type(self).__name__
+T = type("T", (), {"m1": m1, "v": 5})
+print(T().m1(), T.v, T.__name__)
+class G:
+    def __init__(self, n):
+        self.n = n
+    def __iter__(self):
+        for i in range(self.n):
+            yield i * 10
+print(list(G(3)), [x for x in G(2)])
+class Neg:
+    def __len__(self):
+        return -1
+try:
+    len(Neg())
+except ValueError:
+    print("ValueError len")
+cls = object
+for i in range(200):
+    cls = type("C%d" % i, (cls,), {"depth": i})
+o = cls()
+print(o.depth, isinstance(o, object), type(o).__name__)
+class WithSuperProp:
+    @property
+    def p(self):
+        return "base p"
+class SubProp(WithSuperProp):
+    @property
+    def p(self):
+        return "sub>" + super().p
+print(SubProp().p)
+class CM:
+    @classmethod
+    def who(cls):
+        return cls.__name__
+class CM2(CM):
+    @classmethod
+    def who(cls):
+        return "2>" + super().who()
+print(CM2.who(), CM2().who())
+class UsesClass:
+    def f(self):
+        return __class__.__name__
+print(UsesClass().f())
+class Call:
+    def __call__(self, a, *args, k=1, **kw):
+        return (a, args, k, kw)
+print(Call()(1, 2, k=3, z=4))
+objs = []
+for i in range(300):
+    o = Ctr()
+    o.idx = i
+    o.payload = [i] * 3
+    if i % 50 == 0:
+        objs.append(o)
+print([o.idx for o in objs], [o.payload[0] for o in objs])
+class A:
+    pass
+a = A()
+a.__dict__["z"] = 5
+print(a.z, "z" in a.__dict__, A.__dict__["__module__"] if "__module__" in A.__dict__ else "nomod")
+class Slots:
+    __slots__ = ("a",)
+s = Slots()
+s.a = 1
+print(s.a)
+class StaticNew:
+    def __new__(cls, x):
+        o = object.__new__(cls)
+        o.x = x
+        return o
+print(StaticNew(7).x)
+"#,
+    );
+}
+
 /// Run the program in $PYRITE_ADHOC and print its output (debugging aid).
 #[test]
 #[ignore]
@@ -667,4 +788,25 @@ fn adhoc() {
             }
         });
     }
+}
+
+#[test]
+fn object_methods() {
+    check(
+        r#"
+class A:
+    def __repr__(self):
+        return "A+" + object.__repr__(self)[:1]
+    def __eq__(self, o):
+        return object.__eq__(self, o)
+    def __hash__(self):
+        return object.__hash__(self)
+a = A()
+print(repr(a), a == a, a == A(), hash(a) == hash(a), str(a))
+class B:
+    def __str__(self):
+        return "B:" + super().__str__()[:1]
+print(str(B()), hasattr(B(), "__init__"), hasattr(object, "__init__"))
+"#,
+    );
 }

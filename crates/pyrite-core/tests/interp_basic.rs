@@ -155,22 +155,32 @@ fn keyboard_interrupt() {
 fn import_from_files() {
     common::big_stack(|| {
         let mut files = std::collections::HashMap::new();
-        files.insert("pkg/__init__.py".to_string(), b"X = 1\n".to_vec());
-        files.insert(
-            "pkg/mod.py".to_string(),
-            b"def f():\n    return 42\n".to_vec(),
+        let mut add = |k: &str, v: &str| {
+            files.insert(k.to_string(), v.as_bytes().to_vec());
+        };
+        add("pkg/__init__.py", "X = 1\nprint('init pkg')\n");
+        add(
+            "pkg/mod.py",
+            "from . import helper\nfrom .helper import twice\ndef f():\n    return twice(21)\n",
         );
-        files.insert(
-            "top.py".to_string(),
-            b"import pkg.mod\nY = pkg.mod.f()\n".to_vec(),
+        add("pkg/helper.py", "def twice(x):\n    return 2 * x\n");
+        add("pkg/sub/__init__.py", "from .. import X as Y\n");
+        add(
+            "circ_a.py",
+            "import circ_b\nA = 1\ndef get():\n    return circ_b.B\n",
         );
+        add("circ_b.py", "import circ_a\nB = 2\n");
+        add("bad.py", "x = 1\nraise ValueError\n");
+        add("nopkg/inner.py", "V = 'ns'\n");
         let mut env = common::make_env(files, None);
-        // .py files need pyrite's compiler; until it lands, importing them raises NotImplementedError.
         let out = common::run_env(
             &mut env,
-            "try:\n    import nosuch\nexcept ImportError as e:\n    print(e)\n",
+            "import pkg.mod\nprint(pkg.X, pkg.mod.f())\nimport pkg.mod as m2\nprint(m2 is pkg.mod)\nfrom pkg import helper\nprint(helper.twice(4))\nfrom pkg.sub import Y\nprint(Y)\nimport circ_a\nprint(circ_a.get())\ntry:\n    import bad\nexcept ValueError:\n    print('bad failed')\ntry:\n    import bad\nexcept ValueError:\n    print('bad failed again')\ntry:\n    import nosuch\nexcept ImportError as e:\n    print(e)\ntry:\n    from pkg import nothing\nexcept ImportError as e:\n    print(e)\nimport nopkg.inner\nprint(nopkg.inner.V)\n",
         );
-        assert_eq!(out, "no module named 'nosuch'\n");
+        assert_eq!(
+            out,
+            "init pkg\n1 42\nTrue\n8\n1\n2\nbad failed\nbad failed again\nno module named 'nosuch'\nno module named 'pkg.nothing'\nns\n"
+        );
     });
 }
 
@@ -216,4 +226,12 @@ fn async_coroutines() {
 #[test]
 fn range_loops() {
     check("s = []\nfor i in range(10, 0, -3):\n    s.append(i)\nfor i in range(3):\n    s.append(i)\nfor i in range(5, 5):\n    s.append('never')\nfor i in range(4611686018427387900, 4611686018427387904):\n    s.append(i)\nprint(s)\nr = range(2, 8, 2)\nfor i in r:\n    for j in r:\n        if j > i:\n            break\n        print(i, j, end=';')\nprint()\n");
+}
+
+#[test]
+fn generator_pend_throw() {
+    check_out(
+        "def gen():\n    i = 0\n    while 1:\n        yield i\n        i += 1\ng = gen()\nprint(next(g))\ng.pend_throw(ValueError())\ntry:\n    next(g)\nexcept ValueError as e:\n    print('raised', repr(e))\ng = gen()\nnext(g)\nprint(repr(g.pend_throw(KeyError())))\nprint(repr(g.pend_throw(None)))\nprint(next(g))\n",
+        "0\nraised ValueError()\nNone\nKeyError()\n1\n",
+    );
 }

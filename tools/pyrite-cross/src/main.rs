@@ -10,7 +10,9 @@
 
 use std::process::ExitCode;
 
-use pyrite_compiler::{bc, compile, read_mpy, write_mpy, Mode, Options};
+use pyrite_compiler::{
+    bc, compile_with_limit, parser::MAX_DEPTH, read_mpy, write_mpy, Mode, Options,
+};
 
 fn usage() -> ExitCode {
     eprintln!("usage: pyrite-cross [-o out.mpy] [-O<n>] [-msmall-int-bits=<n>] [-s name] [--dump] file.py");
@@ -103,9 +105,8 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let src = String::from_utf8_lossy(&src);
     let name = source_name.unwrap_or_else(|| input.clone());
-    let m = match compile(&src, &name, Mode::File, &opts) {
+    let m = match compile_with_limit(&src, &name, Mode::File, &opts, MAX_DEPTH) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("Traceback (most recent call last):");

@@ -95,6 +95,15 @@ pub(crate) fn exc_is(v: Value, t: &'static crate::obj::Type) -> bool {
         && crate::types::class::is_subclass(vt, TypeRef::of_static(t))
 }
 
+/// Like [`exc_is`], but also true for an exception *class* deriving from `t` (values passed to
+/// `throw()` may be either).
+pub(crate) fn exc_or_class_is(v: Value, t: &'static crate::obj::Type) -> bool {
+    match TypeRef::from_value(v) {
+        Some(c) => crate::types::class::is_subclass(c, TypeRef::of_static(t)),
+        None => exc_is(v, t),
+    }
+}
+
 /// `raise x`: instantiate exception classes; TypeError for non-exceptions.
 pub(crate) fn make_raise_obj(vm: &mut Vm, o: Value) -> PyErr {
     let mut o = o;
@@ -1063,7 +1072,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                                 sp -= 1;
                             }
                             1 => {
-                                need!(depth + 2);
+                                need!((depth + 1).max(2));
                                 let coll = rd!(sp - 1 - depth);
                                 let k = rd!(sp - 1);
                                 let v = rd!(sp - 2);
@@ -1240,7 +1249,10 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         break 'inner make_raise_obj(vm, o);
                     }
                     op::RAISE_FROM => {
-                        let _from = pop!();
+                        let from = pop!();
+                        if !from.is_none() {
+                            vm.write_stderr("Warning: exception chaining not supported\n");
+                        }
                         let o = top!();
                         break 'inner make_raise_obj(vm, o);
                     }
@@ -1274,7 +1286,9 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                             }
                             Ok(super::gen::Resumed::Return(v)) => {
                                 set_top!(v);
-                                if !thrown.is_null() && exc_is(thrown, &exc::GENERATOR_EXIT) {
+                                if !thrown.is_null()
+                                    && exc_or_class_is(thrown, &exc::GENERATOR_EXIT)
+                                {
                                     break 'inner make_raise_obj(vm, thrown);
                                 }
                             }
@@ -1291,8 +1305,8 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                     }
                     op::IMPORT_NAME => {
                         let q = qst!();
-                        let level = pop!();
-                        let fromlist = top!();
+                        let fromlist = pop!(); // stack: (level fromlist)
+                        let level = top!();
                         let m = tri!(super::import::import_name(vm, q, fromlist, level, globals));
                         set_top!(m);
                     }

@@ -33,6 +33,8 @@ pub struct GenObj {
     pub sp: Cell<usize>,
     pub exc_n: Cell<usize>,
     pub status: Cell<u8>,
+    /// Exception set by `pend_throw` to raise at the next resume (None: nothing pending).
+    pub pend: Cell<Value>,
 }
 crate::py_object!(GenObj, GENERATOR_TYPE);
 
@@ -93,6 +95,7 @@ pub(crate) fn new_generator(
         sp: Cell::new(0),
         exc_n: Cell::new(0),
         status: Cell::new(ST_SUSPENDED),
+        pend: Cell::new(Value::NONE),
     })?;
     exec::push_frame(vm, fo, self_arg, args, kw, true, Value::NULL)?;
     let base = vm.interp.frames.last().map(|f| f.base).unwrap_or(0);
@@ -120,6 +123,12 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
         ST_FINISHED => return Ok(Resumed::Return(Value::NONE)),
         ST_RUNNING => return Err(already_executing(vm)),
         _ => {}
+    }
+    let mut throw = throw;
+    let pend = g.pend.get();
+    if !pend.is_none() {
+        throw = pend;
+        g.pend.set(Value::NONE);
     }
     let fo = g.fun;
     let code = fo.code;
@@ -215,10 +224,14 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
     if throw.is_null() {
         if send.is_none() {
             let t = it.type_of();
-            if t.iternext.is_some() {
-                return Ok(match vm.iter_next(it)? {
-                    Some(v) => Resumed::Yield(v),
-                    None => Resumed::Return(Value::NONE),
+            // Native iterators: call the slot directly so a StopIteration(value) it raises
+            // reaches YIELD_FROM with its value.
+            if let (false, Some(next)) = (t.has_flag(flags::USER_CLASS), t.iternext) {
+                let r = next(vm, it)?;
+                return Ok(if r == Value::STOP || r.is_null() {
+                    Resumed::Return(Value::NONE)
+                } else {
+                    Resumed::Yield(r)
                 });
             }
             if let Some((m, s)) = load_method_opt(vm, it, Q::__next__)? {
@@ -238,11 +251,7 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
             &[send],
         )?));
     }
-    if exec::exc_is(throw, &exc::GENERATOR_EXIT)
-        || TypeRef::from_value(throw)
-            .map(|t| crate::types::class::is_subclass(t, TypeRef::of_static(&exc::GENERATOR_EXIT)))
-            .unwrap_or(false)
-    {
+    if exec::exc_or_class_is(throw, &exc::GENERATOR_EXIT) {
         if let Some((m, s)) = load_method_opt(vm, it, Q::close)? {
             let r = super::call::call_method_slots(vm, m, s, &[])?;
             return Ok(Resumed::Return(r));
@@ -254,6 +263,9 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
             s,
             &[throw],
         )?));
+    }
+    if exec::exc_or_class_is(throw, &exc::STOP_ITERATION) {
+        return Err(vm.runtime_error("generator raised StopIteration"));
     }
     Err(exec::make_raise_obj(vm, throw))
 }
@@ -269,7 +281,10 @@ fn gen_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
     let g = gen_of(vm, v)?;
     match gen_resume(vm, g, Value::NONE, Value::NULL)? {
         Resumed::Yield(v) => Ok(v),
-        Resumed::Return(_) => Ok(Value::STOP),
+        // A return value travels in StopIteration (for next() and yield from); plain
+        // exhaustion is the cheap STOP marker.
+        Resumed::Return(v) if v.is_none() => Ok(Value::STOP),
+        Resumed::Return(v) => Err(vm.stop_iteration(v)),
     }
 }
 
@@ -301,7 +316,7 @@ fn gen_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Ok(Resumed::Yield(_)) => Err(vm.runtime_error("generator ignored GeneratorExit")),
         Ok(Resumed::Return(_)) => Ok(Value::NONE),
         Err(e) => {
-            if exec::exc_is(e.0, &exc::GENERATOR_EXIT) {
+            if exec::exc_or_class_is(e.0, &exc::GENERATOR_EXIT) {
                 Ok(Value::NONE)
             } else {
                 Err(e)
@@ -310,8 +325,14 @@ fn gen_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
 }
 
-fn gen_pend_throw(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Err(vm.not_implemented("generator.pend_throw"))
+fn gen_pend_throw(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let g = gen_of(vm, args[0])?;
+    if g.status.get() == ST_RUNNING {
+        return Err(already_executing(vm));
+    }
+    let prev = g.pend.get();
+    g.pend.set(args[1]);
+    Ok(prev)
 }
 
 /// `obj.name` as (method, self) slots, or None if there is no such attribute.

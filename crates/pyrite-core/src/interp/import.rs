@@ -71,6 +71,19 @@ pub fn import_module(vm: &mut Vm, dotted: &str, fromlist: Value, level: usize) -
     import_impl(vm, dotted, fromlist, level, globals)
 }
 
+/// `__import__(name, globals, None, fromlist, level)` with explicit globals (relative imports
+/// resolve against `globals['__name__']`/`__path__`).
+pub fn import_with_globals(
+    vm: &mut Vm,
+    dotted: &str,
+    globals: Value,
+    fromlist: Value,
+    level: usize,
+) -> PyResult<Value> {
+    super::init(vm)?;
+    import_impl(vm, dotted, fromlist, level, globals)
+}
+
 fn import_impl(
     vm: &mut Vm,
     dotted: &str,
@@ -79,6 +92,12 @@ fn import_impl(
     globals: Value,
 ) -> PyResult<Value> {
     super::init(vm)?;
+    if level == 0 && dotted.is_empty() {
+        return Err(vm.new_exception_args(crate::value::TypeRef::of_static(&exc::VALUE_ERROR), &[]));
+    }
+    if level > 0 && globals.downcast::<DictObj>().is_none() {
+        return Err(vm.new_exception_args(crate::value::TypeRef::of_static(&exc::TYPE_ERROR), &[]));
+    }
     let full: String = if level > 0 {
         resolve_relative(vm, dotted, level, globals)?
     } else {
@@ -297,13 +316,29 @@ pub(crate) fn import_from(vm: &mut Vm, m: Value, name: Qstr) -> PyResult<Value> 
     Err(vm.new_exception(&exc::IMPORT_ERROR, &msg))
 }
 
-/// IMPORT_STAR: copy the module's public names (not starting with `_`) into `locals`.
+/// IMPORT_STAR: bind the names in the module's `__all__` (if it has one), else its public
+/// names (not starting with `_`), into `locals`. Works for any object with `__dict__`.
 pub(crate) fn import_all(vm: &mut Vm, m: Value, locals: Value) -> PyResult<()> {
-    let Some(g) = module_globals(m).and_then(|g| g.downcast::<DictObj>()) else {
-        return Err(vm.type_error("import * needs a module"));
-    };
     let Some(l) = locals.downcast::<DictObj>() else {
         return Err(vm.type_error("import * needs a locals dict"));
+    };
+    let all = match vm.load_attr_maybe(m, Q::__all__) {
+        Ok(v) => v,
+        Err(e) if super::exec::exc_is(e.0, &exc::ATTRIBUTE_ERROR) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(all) = all {
+        vm.roots.push(all);
+        let r = import_names(vm, m, all, l);
+        vm.roots.pop();
+        return r;
+    }
+    let d = match module_globals(m) {
+        Some(g) => g,
+        None => vm.load_attr(m, Q::__dict__)?,
+    };
+    let Some(g) = d.downcast::<DictObj>() else {
+        return Err(vm.type_error("import * needs a module"));
     };
     let n = g.map.slots();
     for i in 0..n {
@@ -320,6 +355,22 @@ pub(crate) fn import_all(vm: &mut Vm, m: Value, locals: Value) -> PyResult<()> {
         if public {
             l.map.set(vm, k, v)?;
         }
+    }
+    Ok(())
+}
+
+fn import_names(vm: &mut Vm, m: Value, all: Value, l: crate::value::Gc<DictObj>) -> PyResult<()> {
+    let it = vm.get_iter(all)?;
+    while let Some(n) = vm.iter_next(it)? {
+        let q = match n.as_qstr() {
+            Some(q) => q,
+            None => match str_of(vm, n) {
+                Some(s) => vm.intern(&s),
+                None => return Err(vm.type_error("__all__ must contain str")),
+            },
+        };
+        let v = vm.load_attr(m, q)?;
+        l.map.set_qstr(vm, q, v)?;
     }
     Ok(())
 }

@@ -1,47 +1,142 @@
-//! Module objects and the builtin-module registry.
+//! Module objects (`<module 'name'>`).
 //!
-//! Minimal versions written by the VM helper for import (`new_module`, `find_builtin`,
-//! `register_builtin`); the builtins/modules helper owns this file and may extend it.
-//! A module is a header plus its globals dict; attribute access reads/writes the dict.
-//! `new_module` registers the module in `sys.modules` (as MicroPython's `mp_obj_new_module`).
+//! A module is a header and its globals dict. Attribute loads and stores go through that dict;
+//! builtin modules whose globals are a fixed static table are read-only (storing raises
+//! AttributeError, as MicroPython's ROM modules do). A module's `__name__` lives in its globals.
+//!
+//! Contract for others:
+//! - `new_module(vm, name) -> PyResult<Value>`: a new module with a fresh globals dict holding
+//!   `__name__`, registered as `sys.modules[name]` (the importer checks `sys.modules` first, and
+//!   removes the entry again if running the module's code fails).
+//! - `new_module_with_globals(vm, globals)`: a module over an existing dict (not registered).
+//! - `module_globals(v) -> Option<Value>`: the globals dict of a module value.
+//! - `find_builtin(vm, name)`, `register_builtin(vm, name, module)`: the builtin-module
+//!   registry (see modules/mod.rs).
 
 use alloc::string::String;
 
 use crate::map::DictObj;
-use crate::obj::{flags, AttrAction, PrintKind, Type};
+use crate::obj::{AttrAction, PrintKind, Type};
 use crate::qstr::{Qstr, Q};
+use crate::types::str::str_data;
 use crate::value::{ObjHeader, Value};
 use crate::vm::Vm;
 use crate::PyResult;
 
+/// A module: its globals dict (a heap dict, or a fixed static dict for builtin modules).
 #[repr(C)]
 pub struct ModuleObj {
     pub hdr: ObjHeader,
-    /// The module's globals (a dict).
     pub globals: Value,
+    /// Attributes cannot be set or deleted (builtin modules, as MicroPython's ROM modules).
+    pub readonly: core::cell::Cell<bool>,
 }
+
 crate::py_object!(ModuleObj, MODULE_TYPE);
 
+/// `module`.
 pub static MODULE_TYPE: Type = Type {
     print: Some(module_print),
     attr: Some(module_attr),
     ..Type::new(Q::module)
+};
+
+/// The globals dict of a module value.
+pub fn module_globals(v: Value) -> Option<Value> {
+    v.downcast::<ModuleObj>().map(|m| m.globals)
 }
-.with_flags(flags::EQ_IS_IDENTITY);
+
+/// The module's `__name__` as a qstr, if it has a str one.
+pub fn module_name(vm: &mut Vm, v: Value) -> Option<Qstr> {
+    let g = module_globals(v)?.downcast::<DictObj>()?;
+    let n = g.map.get_qstr(vm, Q::__name__)?;
+    if let Some(q) = n.as_qstr() {
+        return Some(q);
+    }
+    let s = str_data(vm, n)?;
+    let text = String::from(s.as_str());
+    Some(vm.intern(&text))
+}
+
+/// A module over `globals` (a dict), not entered in `sys.modules`.
+pub fn new_module_with_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    alloc_module(vm, globals, false)
+}
+
+/// A builtin module over `globals`: its attributes are read-only.
+pub fn new_readonly_module(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    alloc_module(vm, globals, true)
+}
+
+fn alloc_module(vm: &mut Vm, globals: Value, readonly: bool) -> PyResult<Value> {
+    if globals.downcast::<DictObj>().is_none() {
+        return Err(vm.type_error("module globals must be a dict"));
+    }
+    Ok(vm
+        .alloc_obj(ModuleObj {
+            hdr: ObjHeader::new(&MODULE_TYPE),
+            globals,
+            readonly: core::cell::Cell::new(readonly),
+        })?
+        .value())
+}
+
+/// Make a module's attributes read-only from now on.
+pub fn set_readonly(v: Value) {
+    if let Some(m) = v.downcast::<ModuleObj>() {
+        m.readonly.set(true);
+    }
+}
+
+/// Attributes of `sys` that may be rebound (as in MicroPython).
+const SYS_MUTABLE: [Qstr; 4] = [Q::path, Q::ps1, Q::ps2, Q::tracebacklimit];
+
+/// True if `name` may be stored into / deleted from module `v`.
+fn writable(vm: &Vm, v: Value, name: Qstr) -> bool {
+    if v == vm.sys.sys {
+        return SYS_MUTABLE.contains(&name);
+    }
+    v.downcast::<ModuleObj>().is_some_and(|m| !m.readonly.get())
+}
+
+/// Same as `new_module_with_globals` (the name the interpreter uses).
+pub fn module_from_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
+    new_module_with_globals(vm, globals)
+}
+
+pub use super::find_builtin;
+
+/// Make `module` importable as the builtin module `name` (ports and extension modules).
+pub fn register_builtin(vm: &mut Vm, name: Qstr, module: Value) -> PyResult<()> {
+    match vm.sys.builtin_cache.downcast::<DictObj>() {
+        Some(d) => d.map.set_qstr(vm, name, module),
+        None => Err(vm.runtime_error("module registry missing")),
+    }
+}
+
+/// A new module `name` (globals `{'__name__': name}`), entered in `sys.modules`.
+pub fn new_module(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
+    let modules = vm.interp.modules;
+    let g = crate::types::dict::new_dict(vm)?;
+    g.map.set_qstr(vm, Q::__name__, Value::qstr(name))?;
+    let m = new_module_with_globals(vm, g.value())?;
+    if let Some(d) = modules.downcast::<DictObj>() {
+        d.map.set_qstr(vm, name, m)?;
+    }
+    Ok(m)
+}
 
 fn module_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    let Some(m) = v.downcast::<ModuleObj>() else {
+    let Some(g) = module_globals(v).and_then(|g| g.downcast::<DictObj>()) else {
+        out.push_str("<module>");
         return Ok(());
     };
-    let d = m.globals.downcast::<DictObj>();
-    let name = d.and_then(|d| d.map.get_qstr(vm, Q::__name__));
-    let file = d.and_then(|d| d.map.get_qstr(vm, Q::__file__));
     out.push_str("<module '");
-    if let Some(n) = name {
+    if let Some(n) = g.map.get_qstr(vm, Q::__name__) {
         vm.print_to(n, PrintKind::Str, out)?;
     }
     out.push('\'');
-    if let Some(f) = file {
+    if let Some(f) = g.map.get_qstr(vm, Q::__file__) {
         out.push_str(" from '");
         vm.print_to(f, PrintKind::Str, out)?;
         out.push('\'');
@@ -51,68 +146,43 @@ fn module_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyRes
 }
 
 fn module_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResult<Option<Value>> {
-    let Some(m) = v.downcast::<ModuleObj>() else {
-        return Ok(None);
-    };
-    let Some(d) = m.globals.downcast::<DictObj>() else {
+    let Some(g) = module_globals(v).and_then(|g| g.downcast::<DictObj>()) else {
         return Ok(None);
     };
     match action {
         AttrAction::Load => {
-            if name == Q::__dict__ {
-                return Ok(Some(m.globals));
+            if let Some(x) = g.map.get_qstr(vm, name) {
+                return Ok(Some(x));
             }
-            Ok(d.map.get_qstr(vm, name))
+            if name == Q::__dict__ {
+                return Ok(Some(g.value()));
+            }
+            if name != Q::__getattr__ {
+                if let Some(f) = g.map.get_qstr(vm, Q::__getattr__) {
+                    return vm.call(f, &[Value::qstr(name)], &[]).map(Some);
+                }
+            }
+            Ok(None)
         }
         AttrAction::Store(x) => {
-            d.map.set_qstr(vm, name, x)?;
+            if g.map.is_fixed() || !writable(vm, v, name) {
+                return Ok(None);
+            }
+            g.map.set_qstr(vm, name, x)?;
+            if name == Q::path && v == vm.sys.sys {
+                // The importer reads sys.path from the interpreter state.
+                vm.interp.path = x;
+            }
             Ok(Some(Value::NONE))
         }
-        AttrAction::Delete => Ok(d.map.remove(vm, Value::qstr(name))?.map(|_| Value::NONE)),
-    }
-}
-
-/// The globals dict of a module value.
-pub fn module_globals(v: Value) -> Option<Value> {
-    v.downcast::<ModuleObj>().map(|m| m.globals)
-}
-
-/// A module wrapping an existing globals dict (not registered anywhere).
-pub fn module_from_globals(vm: &mut Vm, globals: Value) -> PyResult<Value> {
-    Ok(vm
-        .alloc_obj(ModuleObj {
-            hdr: ObjHeader::new(&MODULE_TYPE),
-            globals,
-        })?
-        .value())
-}
-
-/// A new, empty module named `name` (its globals hold `__name__`), registered in `sys.modules`.
-pub fn new_module(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
-    crate::interp::init(vm)?;
-    let d = crate::types::dict::new_dict(vm)?;
-    d.map.set_qstr(vm, Q::__name__, Value::qstr(name))?;
-    let m = module_from_globals(vm, d.value())?;
-    let mods = vm.interp.modules;
-    if let Some(md) = mods.downcast::<DictObj>() {
-        md.map.set_qstr(vm, name, m)?;
-    }
-    Ok(m)
-}
-
-/// A builtin module by name (registered with [`register_builtin`]), if there is one.
-pub fn find_builtin(vm: &mut Vm, name: Qstr) -> Option<Value> {
-    let reg = vm.interp.builtin_modules;
-    reg.downcast::<DictObj>()
-        .and_then(|d| d.map.get_qstr(vm, name))
-}
-
-/// Make `module` importable as the builtin module `name`.
-pub fn register_builtin(vm: &mut Vm, name: Qstr, module: Value) -> PyResult<()> {
-    crate::interp::init(vm)?;
-    let reg = vm.interp.builtin_modules;
-    match reg.downcast::<DictObj>() {
-        Some(d) => d.map.set_qstr(vm, name, module),
-        None => Err(vm.runtime_error("module registry missing")),
+        AttrAction::Delete => {
+            if g.map.is_fixed() || !writable(vm, v, name) {
+                return Ok(None);
+            }
+            match g.map.remove(vm, Value::qstr(name))? {
+                Some(_) => Ok(Some(Value::NONE)),
+                None => Ok(None),
+            }
+        }
     }
 }

@@ -68,6 +68,7 @@ pub const fn type_type() -> Type {
         attr: Some(type_attr),
         ..Type::new(Q::r#type)
     }
+    .with_flags(flags::BASETYPE)
 }
 
 /// True if `t` is a metaclass (a subclass of `type`) other than `type` itself. Pyrite, like
@@ -212,8 +213,52 @@ crate::fixed_dict!(
         (Q::__new__, Value::from_static(&OBJECT_NEW)),
         (Q::__setattr__, crate::fnv!(OBJECT_SETATTR)),
         (Q::__delattr__, crate::fnv!(OBJECT_DELATTR)),
+        (Q::__repr__, crate::fnv!(OBJECT_REPR)),
+        (Q::__str__, crate::fnv!(OBJECT_STR)),
+        (Q::__eq__, crate::fnv!(OBJECT_EQ)),
+        (Q::__ne__, crate::fnv!(OBJECT_NE)),
+        (Q::__hash__, crate::fnv!(OBJECT_HASH)),
     ]
 );
+
+static OBJECT_REPR: BuiltinFn = BuiltinFn::new(Q::__repr__, 1, 1, object_repr);
+static OBJECT_STR: BuiltinFn = BuiltinFn::new(Q::__str__, 1, 1, object_str);
+static OBJECT_EQ: BuiltinFn = BuiltinFn::new(Q::__eq__, 2, 2, object_eq);
+static OBJECT_NE: BuiltinFn = BuiltinFn::new(Q::__ne__, 2, 2, object_ne);
+static OBJECT_HASH: BuiltinFn = BuiltinFn::new(Q::__hash__, 1, 1, object_hash);
+
+/// `object.__repr__(x)`: the default `<T object at ...>` form.
+fn object_repr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let v = args[0];
+    let s = format!("<{} object at {:x}>", vm.type_name(v), v.word());
+    crate::types::str::new_str(vm, &s)
+}
+
+/// `object.__str__(x)`: `repr(x)`.
+fn object_str(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let s = vm.repr_string(args[0])?;
+    crate::types::str::new_str(vm, &s)
+}
+
+fn object_eq(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    Ok(if args[0] == args[1] {
+        Value::TRUE
+    } else {
+        Value::NOT_IMPLEMENTED
+    })
+}
+
+fn object_ne(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    Ok(if args[0] == args[1] {
+        Value::FALSE
+    } else {
+        Value::NOT_IMPLEMENTED
+    })
+}
+
+fn object_hash(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    Ok(identity_hash(args[0]))
+}
 
 static OBJECT_INIT: BuiltinFn = BuiltinFn::new_kw(Q::__init__, 1, VAR_ARGS, object_init);
 static OBJECT_NEW_FN: BuiltinFn = BuiltinFn::new_kw(Q::__new__, 1, VAR_ARGS, object_new);
@@ -874,6 +919,20 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
             }
         }
     }
+    // The buffer slot only where a native base has one (others test the slot's presence).
+    let mut has_buffer = false;
+    for &b in btup.items() {
+        if let Some(bt) = TypeRef::from_value(b) {
+            let nb = if bt.has_flag(flags::USER_CLASS) {
+                native_base(bt).ok().flatten()
+            } else {
+                Some(bt)
+            };
+            if nb.map(|n| n.buffer.is_some()).unwrap_or(false) {
+                has_buffer = true;
+            }
+        }
+    }
     let t = vm.alloc_obj(Type {
         hdr: ObjHeader::new(&crate::obj::TYPE_TYPE),
         name,
@@ -887,7 +946,11 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
         subscr: Some(instance_subscr),
         getiter: Some(instance_getiter),
         iternext: Some(instance_iternext),
-        buffer: Some(instance_buffer),
+        buffer: if has_buffer {
+            Some(instance_buffer)
+        } else {
+            None
+        },
         finalise: None,
         protocol,
         base: Cell::new(base),

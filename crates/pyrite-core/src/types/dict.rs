@@ -453,6 +453,9 @@ pub struct DictIterObj {
     pub pos: Cell<usize>,
     /// The dict's size when iteration started.
     pub len: usize,
+    /// Iterate from the last entry to the first (`reversed(d)`): `pos` is one past the next
+    /// slot to look at.
+    pub reverse: bool,
 }
 
 crate::py_object!(DictIterObj, DICT_ITER_TYPE);
@@ -472,8 +475,29 @@ fn new_dict_iter(vm: &mut Vm, d: Gc<DictObj>, kind: ViewKind) -> PyResult<Value>
             kind,
             pos: Cell::new(0),
             len: d.map.len(),
+            reverse: false,
         })?
         .value())
+}
+
+/// `reversed(v)` for a dict or a dict view (None if `v` is neither).
+pub fn dict_reversed(vm: &mut Vm, v: Value) -> PyResult<Option<Value>> {
+    let (d, kind) = if let Some(d) = dict_obj(v) {
+        (d, ViewKind::Keys)
+    } else if let Some(p) = view_parts(v) {
+        p
+    } else {
+        return Ok(None);
+    };
+    let it = vm.alloc_obj(DictIterObj {
+        hdr: ObjHeader::new(&DICT_ITER_TYPE),
+        dict: d.value(),
+        kind,
+        pos: Cell::new(d.map.slots()),
+        len: d.map.len(),
+        reverse: true,
+    })?;
+    Ok(Some(it.value()))
 }
 
 fn dict_getiter(vm: &mut Vm, v: Value) -> PyResult<Value> {
@@ -494,7 +518,20 @@ fn dict_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
         return Err(vm.runtime_error("dictionary changed size during iteration"));
     }
     let mut pos = it.pos.get();
-    let r = d.map.next_entry(&mut pos);
+    let r = if it.reverse {
+        let mut found = None;
+        while pos > 0 {
+            pos -= 1;
+            let (k, v) = d.map.slot(pos);
+            if !k.is_null() {
+                found = Some((k, v));
+                break;
+            }
+        }
+        found
+    } else {
+        d.map.next_entry(&mut pos)
+    };
     it.pos.set(pos);
     match r {
         None => Ok(Value::STOP),

@@ -398,6 +398,9 @@ fn reversed_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyRes
     if let Some(r) = crate::types::range::range_reversed(vm, seq)? {
         return Ok(r);
     }
+    if let Some(r) = crate::types::dict::dict_reversed(vm, seq)? {
+        return Ok(r);
+    }
     let is_builtin_seq = list_obj(seq).is_some() || tuple_items(seq).is_some();
     if !is_builtin_seq {
         if let Some(m) = vm.load_attr_maybe(seq, Q::__reversed__)? {

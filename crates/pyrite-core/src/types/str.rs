@@ -127,7 +127,15 @@ pub fn str_data(vm: &Vm, v: Value) -> Option<StrData> {
 pub fn value_eq_qstr(vm: &Vm, v: Value, q: Qstr) -> bool {
     match str_obj(v) {
         Some(s) => s.items() == vm.qstr_str(q).as_bytes(),
-        None => false,
+        None => {
+            // An instance of a user subclass of str compares by its text.
+            if v.type_of().has_flag(crate::obj::flags::USER_CLASS) {
+                if let Some(n) = crate::types::class::native_self(v, &STR_TYPE) {
+                    return n == Value::qstr(q) || (n != v && value_eq_qstr(vm, n, q));
+                }
+            }
+            false
+        }
     }
 }
 

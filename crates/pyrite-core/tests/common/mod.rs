@@ -179,8 +179,15 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
     let top = 0usize;
     vm.set_stack_top(&top as *const usize as usize + 4096);
     pyrite_core::interp::init(&mut vm).unwrap();
-    let b = pyrite_core::types::dict::new_dict(&mut vm).unwrap();
-    vm.interp.builtins = b.value();
+    // Use the real builtins namespace when modules/ provides one; fill in what is missing.
+    let b = match vm.interp.builtins.downcast::<pyrite_core::map::DictObj>() {
+        Some(d) if !d.map.is_fixed() => d,
+        _ => {
+            let d = pyrite_core::types::dict::new_dict(&mut vm).unwrap();
+            vm.interp.builtins = d.value();
+            d
+        }
+    };
     for (q, f) in [
         ("print", &PRINT),
         ("repr", &REPR),
@@ -190,7 +197,9 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         ("collect", &COLLECT),
     ] {
         let q = vm.intern(q);
-        b.map.set_qstr(&mut vm, q, f.value()).unwrap();
+        if b.map.get_qstr(&vm, q).is_none() {
+            b.map.set_qstr(&mut vm, q, f.value()).unwrap();
+        }
     }
     for (q, f) in [
         (
@@ -200,7 +209,9 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
         ("isinstance", &pyrite_core::types::class::ISINSTANCE_FN),
     ] {
         let q = vm.intern(q);
-        b.map.set_qstr(&mut vm, q, f.value()).unwrap();
+        if b.map.get_qstr(&vm, q).is_none() {
+            b.map.set_qstr(&mut vm, q, f.value()).unwrap();
+        }
     }
     use pyrite_core::types::exception as e;
     for (q, t) in [
@@ -514,4 +525,18 @@ pub fn big_stack<F: FnOnce() + Send + 'static>(f: F) {
         .unwrap()
         .join()
         .unwrap();
+}
+
+/// True if the full builtins module (from modules/) is present.
+pub fn have_full_builtins(env: &mut Env) -> bool {
+    let q = env.vm.intern("sorted");
+    match env
+        .vm
+        .interp
+        .builtins
+        .downcast::<pyrite_core::map::DictObj>()
+    {
+        Some(d) => d.map.get_qstr(&env.vm, q).is_some(),
+        None => false,
+    }
 }

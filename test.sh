@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: formatting, clippy, Rust tests (also with the GC collecting at
+# every allocation), the Python test programs against the release binary, and the no_std
+# build of the core for a bare-metal RISC-V target.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "cargo test (gc stress: collect at every allocation)"
+cargo test -p pyrite-core --features gc-stress
+
+step "no_std build for riscv32imc-unknown-none-elf"
+cargo build -p pyrite-core -p pyrite-compiler --target riscv32imc-unknown-none-elf
+
+step "release build"
+cargo build --release -p pyrite
+
+step "Python test programs (tests/run.py)"
+python3 tests/run.py
