@@ -68,6 +68,7 @@ pub const fn type_type() -> Type {
         attr: Some(type_attr),
         ..Type::new(Q::r#type)
     }
+    .with_flags(flags::BASETYPE)
 }
 
 /// True if `t` is a metaclass (a subclass of `type`) other than `type` itself. Pyrite, like
