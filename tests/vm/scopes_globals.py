@@ -79,5 +79,5 @@ print(l.get("z"), "z" in g)
 print(globals()["x"])
 def loc():
     q = 1
-    return sorted(locals())
+    return sorted(k for k in locals() if not k.startswith("__"))
 print(loc())
