@@ -68,6 +68,7 @@ pub const fn type_type() -> Type {
         attr: Some(type_attr),
         ..Type::new(Q::r#type)
     }
+    .with_flags(flags::BASETYPE)
 }
 
 /// True if `t` is a metaclass (a subclass of `type`) other than `type` itself. Pyrite, like
@@ -866,8 +867,17 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
     let Some(btup) = tuple_items(bases) else {
         return Err(vm.type_error("type() argument 2 must be tuple"));
     };
-    let Some(d) = dict.downcast::<DictObj>() else {
-        return Err(vm.type_error("type() argument 3 must be dict"));
+    let d = match dict.downcast::<DictObj>() {
+        Some(d) => d,
+        // A dict subclass of builtin layout (e.g. OrderedDict): the class gets a plain copy.
+        None => match crate::types::dict::dict_obj(dict) {
+            Some(src) => {
+                let nd = crate::types::dict::new_dict(vm)?;
+                nd.map.update_from(vm, &src.map)?;
+                nd
+            }
+            None => return Err(vm.type_error("type() argument 3 must be dict")),
+        },
     };
     let mut fl = flags::USER_CLASS | flags::BASETYPE;
     for &b in btup.items() {
