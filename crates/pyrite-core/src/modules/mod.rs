@@ -21,10 +21,12 @@ use crate::vm::Vm;
 use crate::PyResult;
 
 pub mod builtins;
+pub mod errno;
 pub mod evalexec;
 pub mod gc;
 pub mod glue;
 pub mod io;
+pub mod iomod;
 pub mod micropython;
 pub mod module;
 pub mod sys;
@@ -49,6 +51,8 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &micropython::MICROPYTHON_MODULE,
     &MATH_MODULE,
     &CMATH_MODULE,
+    &errno::ERRNO_MODULE,
+    &iomod::IO_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
