@@ -180,7 +180,7 @@ print(sorted(it.d.items()))
 try:
     it["zz"]
 except KeyError as e:
-    print("KeyError", e)
+    print("KeyError", e.args)
 
 
 class Iter:

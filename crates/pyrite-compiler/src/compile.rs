@@ -100,6 +100,8 @@ struct Scope<'a> {
     stack_size: u32,
     exc_stack_size: u32,
     ids: Vec<IdInfo>,
+    /// index of `ids` by name
+    id_map: BTreeMap<Sym, usize>,
     /// final bytecode and children (scope indices), once emitted
     bytecode: Vec<u8>,
     children: Vec<usize>,
@@ -107,7 +109,7 @@ struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     fn find(&self, q: Sym) -> Option<usize> {
-        self.ids.iter().position(|i| i.qst == q)
+        self.id_map.get(&q).copied()
     }
     fn find_or_add(&mut self, q: Sym, kind: IdKind) -> usize {
         if let Some(i) = self.find(q) {
@@ -119,6 +121,7 @@ impl<'a> Scope<'a> {
             local_num: 0,
             qst: q,
         });
+        self.id_map.insert(q, self.ids.len() - 1);
         self.ids.len() - 1
     }
 }
@@ -197,6 +200,7 @@ pub struct Compiler<'a> {
     qstr_map: BTreeMap<Sym, u32>,
     qstr_list: Vec<Sym>,
     consts: Vec<Obj>,
+    const_index: BTreeMap<u64, Vec<usize>>,
     ct_cur_child: usize,
     stmt_line: u32,
     depth: u32,
@@ -259,6 +263,7 @@ impl<'a> Compiler<'a> {
             qstr_map: BTreeMap::new(),
             qstr_list: Vec::new(),
             consts: Vec::new(),
+            const_index: BTreeMap::new(),
             ct_cur_child: 0,
             stmt_line: 0,
             depth: 0,
@@ -301,6 +306,7 @@ impl<'a> Compiler<'a> {
             stack_size: 0,
             exc_stack_size: 0,
             ids: Vec::new(),
+            id_map: BTreeMap::new(),
             bytecode: Vec::new(),
             children: Vec::new(),
         });
@@ -363,6 +369,9 @@ impl<'a> Compiler<'a> {
                 if id.flags & ID_IS_STAR_PARAM != 0 {
                     if let Some(p) = id_param {
                         scope.ids.swap(p, i);
+                        let (qp, qi) = (scope.ids[p].qst, scope.ids[i].qst);
+                        scope.id_map.insert(qp, p);
+                        scope.id_map.insert(qi, i);
                     }
                     break;
                 } else if id_param.is_none() && id.flags == ID_IS_PARAM {
@@ -430,13 +439,18 @@ impl<'a> Compiler<'a> {
     }
 
     fn use_const(&mut self, o: &Obj) -> usize {
-        for (i, c) in self.consts.iter().enumerate() {
-            if c.strictly_equal(o) {
+        // MicroPython searches its list linearly; a hash index gives the same answer in O(1)
+        let h = num::const_hash(o);
+        let bucket = self.const_index.entry(h).or_default();
+        for &i in bucket.iter() {
+            if self.consts[i].strictly_equal(o) {
                 return i;
             }
         }
         self.consts.push(o.clone());
-        self.consts.len() - 1
+        let i = self.consts.len() - 1;
+        bucket.push(i);
+        i
     }
 
     // ---- emitter ------------------------------------------------------------------------------

@@ -100,6 +100,42 @@ fn to_big(o: &Obj) -> Option<Big> {
     }
 }
 
+/// A hash consistent with [`Obj::strictly_equal`] (equal objects hash equally).
+pub fn const_hash(o: &Obj) -> u64 {
+    fn mix(h: u64, b: &[u8]) -> u64 {
+        let mut h = h;
+        for &x in b {
+            h = (h ^ x as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        h
+    }
+    let h0: u64 = 0xcbf2_9ce4_8422_2325;
+    match o {
+        Obj::Int(v) => mix(mix(h0, b"i"), &v.to_le_bytes()),
+        Obj::Mpz(b) => match b.to_i128() {
+            Some(v) => mix(mix(h0, b"i"), &v.to_le_bytes()),
+            None => mix(mix(h0, b"I"), b.to_decimal().as_bytes()),
+        },
+        Obj::Float(f) => mix(mix(h0, b"f"), &f.to_bits().to_le_bytes()),
+        // complex constants compare by value (0j == -0j)
+        Obj::Complex(f) => mix(
+            mix(h0, b"c"),
+            &(if *f == 0.0 { 0.0f64 } else { *f })
+                .to_bits()
+                .to_le_bytes(),
+        ),
+        Obj::Str(s) => mix(mix(h0, b"s"), s),
+        Obj::Bytes(s) => mix(mix(h0, b"b"), s),
+        Obj::Tuple(t) => t
+            .iter()
+            .fold(mix(h0, b"t"), |h, x| mix(h, &const_hash(x).to_le_bytes())),
+        Obj::None => mix(h0, b"N"),
+        Obj::True => mix(h0, b"T"),
+        Obj::False => mix(h0, b"F"),
+        Obj::Ellipsis => mix(h0, b"E"),
+    }
+}
+
 /// Does `v` fit in a small int of `bits` bits (signed)?
 pub fn fits_small_int(v: i128, bits: u8) -> bool {
     let bits = bits.clamp(2, 64) as u32;

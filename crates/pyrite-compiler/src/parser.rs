@@ -55,12 +55,12 @@ pub struct Interner {
 }
 
 fn hash_bytes(s: &[u8]) -> u32 {
-    // djb2-xor, as MicroPython's qstr hash
-    let mut h: u32 = 5381;
+    // FNV-1a, folded: well mixed in the low bits used by the table
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in s {
-        h = h.wrapping_mul(33) ^ b as u32;
+        h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
     }
-    h
+    (h ^ (h >> 29) ^ (h >> 47)) as u32
 }
 
 impl Interner {

@@ -74,6 +74,28 @@ pub trait Host {
         Ok(())
     }
     /// True if the handle is an interactive terminal.
+    /// Monotonic microseconds since an arbitrary start (for `time.ticks_*`).
+    fn ticks_us(&mut self) -> u64 {
+        0
+    }
+    /// Nanoseconds since 1970-01-01 UTC (for `time.time()`/`time_ns()`), or None without a clock.
+    fn time_ns(&mut self) -> Option<u64> {
+        None
+    }
+    /// Offset of local time from UTC in seconds at `utc_secs` (for `time.localtime`).
+    fn utc_offset(&mut self, _utc_secs: i64) -> i64 {
+        0
+    }
+    /// Sleep for `us` microseconds, returning early (true) if Ctrl-C arrived.
+    fn sleep_us(&mut self, us: u64) -> bool {
+        let end = self.ticks_us().saturating_add(us);
+        while self.ticks_us() < end {
+            if self.take_interrupt() {
+                return true;
+            }
+        }
+        false
+    }
     fn file_isatty(&mut self, fd: i32) -> bool {
         let _ = fd;
         false

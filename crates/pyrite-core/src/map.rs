@@ -111,6 +111,40 @@ fn h32(h: usize) -> u32 {
     h as u32
 }
 
+/// The probe sequence of the index (CPython's): start at `hash & mask`, then
+/// `i = 5*i + 1 + perturb` with `perturb` shifted right 5 bits each step. Sequential int keys
+/// still land in consecutive slots, but collisions leave a cluster quickly; once `perturb`
+/// is 0 the recurrence visits every slot, so `cap + PROBE_SLACK` steps always suffice.
+struct Probe {
+    i: usize,
+    perturb: usize,
+    mask: usize,
+}
+
+const PROBE_SLACK: usize = 8;
+
+impl Probe {
+    #[inline(always)]
+    fn new(h: u32, cap: usize) -> Probe {
+        let mask = cap - 1;
+        Probe {
+            i: h as usize & mask,
+            perturb: h as usize,
+            mask,
+        }
+    }
+    #[inline(always)]
+    fn next(&mut self) {
+        self.perturb >>= 5;
+        self.i = (self
+            .i
+            .wrapping_mul(5)
+            .wrapping_add(self.perturb)
+            .wrapping_add(1))
+            & self.mask;
+    }
+}
+
 impl Map {
     pub const fn new() -> Map {
         Map {
@@ -213,12 +247,11 @@ impl Map {
             }
             return None;
         }
-        let h = vm.qstrs.hash(q);
-        let hh = h32(h);
+        let hh = h32(vm.qstrs.hash(q));
         let cap = index.capacity() / 2;
-        let mask = cap - 1;
-        let mut i = h & mask;
-        for _ in 0..cap {
+        let mut p = Probe::new(hh, cap);
+        for _ in 0..cap + PROBE_SLACK {
+            let i = p.i;
             let e = index.get(2 * i).unwrap_or(0);
             if e == 0 {
                 return None;
@@ -229,7 +262,7 @@ impl Map {
                     return Some(v);
                 }
             }
-            i = (i + 1) & mask;
+            p.next();
         }
         None
     }
@@ -266,9 +299,9 @@ impl Map {
         }
         let hh = h32(hash);
         let cap = index.capacity() / 2;
-        let mask = cap - 1;
-        let mut i = hash & mask;
-        for _ in 0..cap {
+        let mut p = Probe::new(hh, cap);
+        for _ in 0..cap + PROBE_SLACK {
+            let i = p.i;
             // Re-read the index each step: an `__eq__` may have rebuilt it.
             let index = self.index.get();
             let e = index.get(2 * i).unwrap_or(0);
@@ -288,7 +321,7 @@ impl Map {
                     return Ok(None);
                 }
             }
-            i = (i + 1) & mask;
+            p.next();
         }
         Ok(None)
     }
@@ -414,15 +447,15 @@ impl Map {
         if cap == 0 {
             return;
         }
-        let mask = cap - 1;
-        let mut i = hash & mask;
-        for _ in 0..cap {
+        let mut p = Probe::new(h32(hash), cap);
+        for _ in 0..cap + PROBE_SLACK {
+            let i = p.i;
             if index.get(2 * i) == Some(0) {
                 index.set(2 * i, (slot + 1) as u32);
                 index.set(2 * i + 1, h32(hash));
                 return;
             }
-            i = (i + 1) & mask;
+            p.next();
         }
     }
 

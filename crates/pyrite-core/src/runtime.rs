@@ -169,7 +169,11 @@ impl Vm {
             return Ok(false);
         }
         let r = self.binary_op(BinOp::Equal, a, b)?;
-        Ok(r == Value::TRUE)
+        // A user `__eq__` may return any object.
+        if r == Value::TRUE || r == Value::FALSE {
+            return Ok(r == Value::TRUE);
+        }
+        self.is_true(r)
     }
 
     /// Equality for dict/set lookups (identity first).
@@ -203,11 +207,10 @@ impl Vm {
                 return self.contains(rhs, lhs).map(Value::from_bool);
             }
             BinOp::Equal | BinOp::NotEqual => {
-                if op == BinOp::NotEqual {
-                    // A user class's own `__ne__` (types/class.rs answers NULL without one).
-                    if let Some(r) = self.user_ne(lhs, rhs)? {
-                        return Ok(r);
-                    }
+                if lhs.type_of().has_flag(flags::USER_CLASS)
+                    || rhs.type_of().has_flag(flags::USER_CLASS)
+                {
+                    return self.user_equal(op, lhs, rhs);
                 }
                 // `==` is not reflexive for floats and complexes (NaN != NaN).
                 // User classes' `__eq__` runs even for identical operands.
@@ -275,20 +278,43 @@ impl Vm {
         self.type_error(&m)
     }
 
-    /// `lhs != rhs` through a user class's `__ne__`, if either side has one.
-    fn user_ne(&mut self, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
-        for (a, b) in [(lhs, rhs), (rhs, lhs)] {
+    /// `==` / `!=` when a user class is involved, as CPython: `__eq__`/`__ne__` results are
+    /// returned as they are; a missing `__ne__` inverts `__eq__`; the other operand's methods
+    /// are tried when the first answers NotImplemented (a user-class right operand goes first
+    /// against a builtin left one); identity decides when nobody answers.
+    fn user_equal(&mut self, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Value> {
+        let rhs_first =
+            rhs.type_of().has_flag(flags::USER_CLASS) && !lhs.type_of().has_flag(flags::USER_CLASS);
+        let order = if rhs_first {
+            [(rhs, lhs), (lhs, rhs)]
+        } else {
+            [(lhs, rhs), (rhs, lhs)]
+        };
+        for (a, b) in order {
             let t = a.type_of();
-            if t.has_flag(flags::USER_CLASS) {
-                if let Some(f) = t.binary_op {
-                    let r = f(self, BinOp::NotEqual, a, b)?;
-                    if !r.is_null() && r != Value::NOT_IMPLEMENTED {
-                        return Ok(Some(Value::from_bool(self.is_true(r)?)));
-                    }
+            let Some(f) = t.binary_op else {
+                continue;
+            };
+            if t.has_flag(flags::USER_CLASS) && op == BinOp::NotEqual {
+                let r = f(self, BinOp::NotEqual, a, b)?;
+                if !r.is_null() && r != Value::NOT_IMPLEMENTED {
+                    return Ok(r);
                 }
             }
+            let r = f(self, BinOp::Equal, a, b)?;
+            if !r.is_null() && r != Value::NOT_IMPLEMENTED {
+                if op == BinOp::Equal {
+                    return Ok(r);
+                }
+                return Ok(Value::from_bool(!self.is_true(r)?));
+            }
         }
-        Ok(None)
+        let same = lhs == rhs;
+        Ok(Value::from_bool(if op == BinOp::Equal {
+            same
+        } else {
+            !same
+        }))
     }
 
     fn equal_dispatch(&mut self, lhs: Value, rhs: Value) -> PyResult<bool> {

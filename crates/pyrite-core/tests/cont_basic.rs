@@ -587,11 +587,17 @@ fn deep_nesting_raises_instead_of_overflowing() {
     std::thread::Builder::new()
         .stack_size(16 << 20)
         .spawn(|| {
-            let mut vm = make_vm(16 << 20);
+            // (gc-stress collects at every allocation: keep the heap and the depth small.)
+            let (heap, depth) = if cfg!(feature = "gc-stress") {
+                (512 << 10, 3_000)
+            } else {
+                (16 << 20, 200_000)
+            };
+            let mut vm = make_vm(heap);
             let vm = &mut *vm;
             let mut x = list::new_list(vm, &[]).unwrap();
             vm.roots.push(x);
-            for _ in 0..200_000 {
+            for _ in 0..depth {
                 x = list::new_list(vm, &[x]).unwrap();
                 vm.roots.pop();
                 vm.roots.push(x);

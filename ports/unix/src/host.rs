@@ -38,6 +38,7 @@ pub struct UnixHost {
     interrupts: Interrupts,
     files: HashMap<i32, File>,
     next_fd: i32,
+    start: std::time::Instant,
 }
 
 impl UnixHost {
@@ -46,6 +47,7 @@ impl UnixHost {
             interrupts,
             files: HashMap::new(),
             next_fd: 3,
+            start: std::time::Instant::now(),
         }
     }
 
@@ -102,6 +104,32 @@ impl Host for UnixHost {
 
     fn read_file(&mut self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(path).ok()
+    }
+
+    fn ticks_us(&mut self) -> u64 {
+        self.start.elapsed().as_micros() as u64
+    }
+
+    fn time_ns(&mut self) -> Option<u64> {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_nanos() as u64)
+    }
+
+    fn sleep_us(&mut self, us: u64) -> bool {
+        // Sleep in slices so Ctrl-C ends the sleep promptly.
+        let end = std::time::Instant::now() + std::time::Duration::from_micros(us);
+        loop {
+            if self.interrupts.pending.load(Ordering::Relaxed) {
+                return true;
+            }
+            let now = std::time::Instant::now();
+            if now >= end {
+                return false;
+            }
+            std::thread::sleep((end - now).min(std::time::Duration::from_millis(10)));
+        }
     }
 
     fn take_interrupt(&mut self) -> bool {

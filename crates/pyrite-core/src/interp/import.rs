@@ -71,6 +71,19 @@ pub fn import_module(vm: &mut Vm, dotted: &str, fromlist: Value, level: usize) -
     import_impl(vm, dotted, fromlist, level, globals)
 }
 
+/// `__import__(name, globals, None, fromlist, level)` with explicit globals (relative imports
+/// resolve against `globals['__name__']`/`__path__`).
+pub fn import_with_globals(
+    vm: &mut Vm,
+    dotted: &str,
+    globals: Value,
+    fromlist: Value,
+    level: usize,
+) -> PyResult<Value> {
+    super::init(vm)?;
+    import_impl(vm, dotted, fromlist, level, globals)
+}
+
 fn import_impl(
     vm: &mut Vm,
     dotted: &str,
@@ -79,6 +92,12 @@ fn import_impl(
     globals: Value,
 ) -> PyResult<Value> {
     super::init(vm)?;
+    if level == 0 && dotted.is_empty() {
+        return Err(vm.new_exception_args(crate::value::TypeRef::of_static(&exc::VALUE_ERROR), &[]));
+    }
+    if level > 0 && globals.downcast::<DictObj>().is_none() {
+        return Err(vm.new_exception_args(crate::value::TypeRef::of_static(&exc::TYPE_ERROR), &[]));
+    }
     let full: String = if level > 0 {
         resolve_relative(vm, dotted, level, globals)?
     } else {

@@ -37,7 +37,7 @@ pub use code::{
     is_function, load_module, make_function, CodeObj, FunObj, CELL_TYPE, FUNCTION_TYPE,
 };
 pub use gen::{GenObj, GENERATOR_TYPE};
-pub use import::import_module;
+pub use import::{import_module, import_with_globals};
 
 use crate::map::DictObj;
 use crate::qstr::Q;

@@ -1,64 +1,87 @@
-//! The `errno` module: MicroPython's errno constants (Linux values) and the read-only
-//! `errorcode` dict (number -> name).
-//!
-//! Contract for others: `errno_name(n) -> Option<Qstr>` (e.g. for printing
-//! `OSError: [Errno 2] ENOENT`).
+//! The `errno` module (also `uerrno`): MicroPython's errno constants (Linux numbering, as
+//! py/mperrno.h) and `errorcode`, the dict from number to name.
 
-use crate::fixed_dict;
 use crate::map::DictObj;
-use crate::qstr::{Qstr, Q};
+use crate::qstr::Q;
 use crate::value::Value;
 
 use super::BuiltinModuleDef;
 
-macro_rules! errnos {
-    ($($name:path = $n:expr),* $(,)?) => {
-        /// (number, name) of every errno the module knows.
-        pub static ERRNOS: &[(isize, Qstr)] = &[$(($n, $name)),*];
+// (Written out: build.rs collects `Q::NAME` names from the source text.)
+static ERRORCODE_TABLE: &[[Value; 2]] = &[
+    [Value::small_int_unchecked(1), Value::qstr(Q::EPERM)],
+    [Value::small_int_unchecked(2), Value::qstr(Q::ENOENT)],
+    [Value::small_int_unchecked(5), Value::qstr(Q::EIO)],
+    [Value::small_int_unchecked(9), Value::qstr(Q::EBADF)],
+    [Value::small_int_unchecked(11), Value::qstr(Q::EAGAIN)],
+    [Value::small_int_unchecked(12), Value::qstr(Q::ENOMEM)],
+    [Value::small_int_unchecked(13), Value::qstr(Q::EACCES)],
+    [Value::small_int_unchecked(17), Value::qstr(Q::EEXIST)],
+    [Value::small_int_unchecked(19), Value::qstr(Q::ENODEV)],
+    [Value::small_int_unchecked(21), Value::qstr(Q::EISDIR)],
+    [Value::small_int_unchecked(22), Value::qstr(Q::EINVAL)],
+    [Value::small_int_unchecked(95), Value::qstr(Q::EOPNOTSUPP)],
+    [Value::small_int_unchecked(98), Value::qstr(Q::EADDRINUSE)],
+    [
+        Value::small_int_unchecked(103),
+        Value::qstr(Q::ECONNABORTED),
+    ],
+    [Value::small_int_unchecked(104), Value::qstr(Q::ECONNRESET)],
+    [Value::small_int_unchecked(105), Value::qstr(Q::ENOBUFS)],
+    [Value::small_int_unchecked(107), Value::qstr(Q::ENOTCONN)],
+    [Value::small_int_unchecked(110), Value::qstr(Q::ETIMEDOUT)],
+    [
+        Value::small_int_unchecked(111),
+        Value::qstr(Q::ECONNREFUSED),
+    ],
+    [
+        Value::small_int_unchecked(113),
+        Value::qstr(Q::EHOSTUNREACH),
+    ],
+    [Value::small_int_unchecked(114), Value::qstr(Q::EALREADY)],
+    [Value::small_int_unchecked(115), Value::qstr(Q::EINPROGRESS)],
+];
 
-        static ERRORCODE_TABLE: &[[Value; 2]] =
-            &[$([Value::small_int_unchecked($n), Value::qstr($name)]),*];
+static ERRNO_TABLE: &[[Value; 2]] = &[
+    [Value::qstr(Q::__name__), Value::qstr(Q::errno)],
+    [Value::qstr(Q::errorcode), Value::from_static(&ERRORCODE)],
+    [Value::qstr(Q::EPERM), Value::small_int_unchecked(1)],
+    [Value::qstr(Q::ENOENT), Value::small_int_unchecked(2)],
+    [Value::qstr(Q::EIO), Value::small_int_unchecked(5)],
+    [Value::qstr(Q::EBADF), Value::small_int_unchecked(9)],
+    [Value::qstr(Q::EAGAIN), Value::small_int_unchecked(11)],
+    [Value::qstr(Q::ENOMEM), Value::small_int_unchecked(12)],
+    [Value::qstr(Q::EACCES), Value::small_int_unchecked(13)],
+    [Value::qstr(Q::EEXIST), Value::small_int_unchecked(17)],
+    [Value::qstr(Q::ENODEV), Value::small_int_unchecked(19)],
+    [Value::qstr(Q::EISDIR), Value::small_int_unchecked(21)],
+    [Value::qstr(Q::EINVAL), Value::small_int_unchecked(22)],
+    [Value::qstr(Q::EOPNOTSUPP), Value::small_int_unchecked(95)],
+    [Value::qstr(Q::EADDRINUSE), Value::small_int_unchecked(98)],
+    [
+        Value::qstr(Q::ECONNABORTED),
+        Value::small_int_unchecked(103),
+    ],
+    [Value::qstr(Q::ECONNRESET), Value::small_int_unchecked(104)],
+    [Value::qstr(Q::ENOBUFS), Value::small_int_unchecked(105)],
+    [Value::qstr(Q::ENOTCONN), Value::small_int_unchecked(107)],
+    [Value::qstr(Q::ETIMEDOUT), Value::small_int_unchecked(110)],
+    [
+        Value::qstr(Q::ECONNREFUSED),
+        Value::small_int_unchecked(111),
+    ],
+    [
+        Value::qstr(Q::EHOSTUNREACH),
+        Value::small_int_unchecked(113),
+    ],
+    [Value::qstr(Q::EALREADY), Value::small_int_unchecked(114)],
+    [Value::qstr(Q::EINPROGRESS), Value::small_int_unchecked(115)],
+];
 
-        fixed_dict!(ERRNO_GLOBALS, [
-            (Q::__name__, Value::qstr(Q::errno)),
-            (Q::errorcode, Value::from_static(&ERRORCODE)),
-            $(($name, Value::small_int_unchecked($n))),*
-        ]);
-    };
-}
+/// `errno.errorcode`.
+pub static ERRORCODE: DictObj = DictObj::fixed(ERRORCODE_TABLE);
 
-errnos!(
-    Q::EPERM = 1,
-    Q::ENOENT = 2,
-    Q::EIO = 5,
-    Q::EBADF = 9,
-    Q::EAGAIN = 11,
-    Q::ENOMEM = 12,
-    Q::EACCES = 13,
-    Q::EEXIST = 17,
-    Q::ENODEV = 19,
-    Q::EISDIR = 21,
-    Q::EINVAL = 22,
-    Q::EOPNOTSUPP = 95,
-    Q::EADDRINUSE = 98,
-    Q::ECONNABORTED = 103,
-    Q::ECONNRESET = 104,
-    Q::ENOBUFS = 105,
-    Q::ENOTCONN = 107,
-    Q::ETIMEDOUT = 110,
-    Q::ECONNREFUSED = 111,
-    Q::EHOSTUNREACH = 113,
-    Q::EALREADY = 114,
-    Q::EINPROGRESS = 115,
-);
-
-/// `errno.errorcode`: a fixed (read-only) dict.
-static ERRORCODE: DictObj = DictObj::fixed(ERRORCODE_TABLE);
-
-/// The name of an errno value (`ENOENT` for 2), if the module knows it.
-pub fn errno_name(n: isize) -> Option<Qstr> {
-    ERRNOS.iter().find(|e| e.0 == n).map(|e| e.1)
-}
+static ERRNO_GLOBALS: DictObj = DictObj::fixed(ERRNO_TABLE);
 
 pub static ERRNO_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     name: Q::errno,

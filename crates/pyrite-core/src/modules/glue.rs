@@ -58,9 +58,12 @@ pub fn import(
     fromlist: Value,
     level: usize,
 ) -> PyResult<Value> {
-    let _ = globals; // relative imports resolve against the running frame
     let dotted = String::from(vm.qstr_str(name));
-    crate::interp::import_module(vm, &dotted, fromlist, level)
+    if globals.is_null() || globals.is_none() {
+        crate::interp::import_module(vm, &dotted, fromlist, level)
+    } else {
+        crate::interp::import_with_globals(vm, &dotted, globals, fromlist, level)
+    }
 }
 
 /// Import module `name` as the program (`-m`): its code runs with `__name__ == "__main__"`

@@ -20,16 +20,21 @@ use crate::value::Value;
 use crate::vm::Vm;
 use crate::PyResult;
 
+pub mod array;
+pub mod binary;
 pub mod builtins;
+pub mod collections;
 pub mod errno;
 pub mod evalexec;
 pub mod gc;
 pub mod glue;
 pub mod io;
-pub mod iomod;
 pub mod micropython;
 pub mod module;
+pub mod stringio;
+pub mod structmod;
 pub mod sys;
+pub mod time;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -51,8 +56,12 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &micropython::MICROPYTHON_MODULE,
     &MATH_MODULE,
     &CMATH_MODULE,
+    &time::TIME_MODULE,
+    &structmod::STRUCT_MODULE,
+    &array::ARRAY_MODULE,
+    &stringio::IO_MODULE,
     &errno::ERRNO_MODULE,
-    &iomod::IO_MODULE,
+    &collections::COLLECTIONS_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).

@@ -13,13 +13,15 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-#[cfg(target_pointer_width = "64")]
+// Limbs are machine words (u64 with u128 products on 64-bit hosts); the `limb32` feature forces
+// 32-bit limbs on any host, to test the 32-bit targets' arithmetic.
+#[cfg(all(target_pointer_width = "64", not(feature = "limb32")))]
 pub type Limb = u64;
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", not(feature = "limb32")))]
 pub type DLimb = u128;
-#[cfg(not(target_pointer_width = "64"))]
+#[cfg(any(not(target_pointer_width = "64"), feature = "limb32"))]
 pub type Limb = u32;
-#[cfg(not(target_pointer_width = "64"))]
+#[cfg(any(not(target_pointer_width = "64"), feature = "limb32"))]
 pub type DLimb = u64;
 
 /// Bits per limb.
@@ -1007,6 +1009,53 @@ mod tests {
                 assert_eq!(x.as_ref().bitop(&y.as_ref(), 1), big(a | b));
                 assert_eq!(x.as_ref().bitop(&y.as_ref(), 2), big(a ^ b));
             }
+        }
+    }
+
+    fn lcg(seed: &mut u64) -> Limb {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*seed >> 11) as Limb
+    }
+
+    #[test]
+    fn karatsuba_matches_schoolbook() {
+        let mut seed = 42u64;
+        for &(la, lb) in &[
+            (40, 40),
+            (64, 33),
+            (100, 35),
+            (200, 64),
+            (33, 200),
+            (129, 128),
+            (300, 300),
+        ] {
+            let a: Vec<Limb> = (0..la).map(|_| lcg(&mut seed)).collect();
+            let mut b: Vec<Limb> = (0..lb).map(|_| lcg(&mut seed)).collect();
+            if la == 129 {
+                for x in b.iter_mut() {
+                    *x = !0;
+                }
+            }
+            let fast = mul_mag(&a, &b);
+            let mut slow = vec![0; la + lb];
+            mul_school_into(&mut slow, &a, &b);
+            trim(&mut slow);
+            assert_eq!(fast, slow, "{}x{}", la, lb);
+            let sq = sqr_mag(&a);
+            let mut slow = vec![0; 2 * la];
+            mul_school_into(&mut slow, &a, &a);
+            trim(&mut slow);
+            assert_eq!(sq, slow, "sqr {}", la);
+            // division round trip: (a*b + r) / b == a, r
+            let r: Vec<Limb> = b[..lb - 1].to_vec();
+            let n = add_mag(&fast, &r);
+            let (q, rem) = divrem_mag(&n, &b);
+            assert_eq!(q, a);
+            let mut r2 = r.clone();
+            trim(&mut r2);
+            assert_eq!(rem, r2);
         }
     }
 

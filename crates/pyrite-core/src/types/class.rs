@@ -68,6 +68,7 @@ pub const fn type_type() -> Type {
         attr: Some(type_attr),
         ..Type::new(Q::r#type)
     }
+    .with_flags(flags::BASETYPE)
 }
 
 /// True if `t` is a metaclass (a subclass of `type`) other than `type` itself. Pyrite, like
@@ -866,8 +867,17 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
     let Some(btup) = tuple_items(bases) else {
         return Err(vm.type_error("type() argument 2 must be tuple"));
     };
-    let Some(d) = dict.downcast::<DictObj>() else {
-        return Err(vm.type_error("type() argument 3 must be dict"));
+    let d = match dict.downcast::<DictObj>() {
+        Some(d) => d,
+        // A dict subclass of builtin layout (e.g. OrderedDict): the class gets a plain copy.
+        None => match crate::types::dict::dict_obj(dict) {
+            Some(src) => {
+                let nd = crate::types::dict::new_dict(vm)?;
+                nd.map.update_from(vm, &src.map)?;
+                nd
+            }
+            None => return Err(vm.type_error("type() argument 3 must be dict")),
+        },
     };
     let mut fl = flags::USER_CLASS | flags::BASETYPE;
     for &b in btup.items() {
@@ -918,6 +928,20 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
             }
         }
     }
+    // The buffer slot only where a native base has one (others test the slot's presence).
+    let mut has_buffer = false;
+    for &b in btup.items() {
+        if let Some(bt) = TypeRef::from_value(b) {
+            let nb = if bt.has_flag(flags::USER_CLASS) {
+                native_base(bt).ok().flatten()
+            } else {
+                Some(bt)
+            };
+            if nb.map(|n| n.buffer.is_some()).unwrap_or(false) {
+                has_buffer = true;
+            }
+        }
+    }
     let t = vm.alloc_obj(Type {
         hdr: ObjHeader::new(&crate::obj::TYPE_TYPE),
         name,
@@ -931,7 +955,11 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
         subscr: Some(instance_subscr),
         getiter: Some(instance_getiter),
         iternext: Some(instance_iternext),
-        buffer: Some(instance_buffer),
+        buffer: if has_buffer {
+            Some(instance_buffer)
+        } else {
+            None
+        },
         finalise: None,
         protocol,
         base: Cell::new(base),

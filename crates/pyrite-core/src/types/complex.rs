@@ -86,7 +86,7 @@ fn complex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
 }
 
 /// A number as a complex: complex, float, int, bool, `__complex__`/`__float__` objects.
-fn value_to_complex(vm: &mut Vm, v: Value) -> PyResult<(f64, f64)> {
+pub fn value_to_complex(vm: &mut Vm, v: Value) -> PyResult<(f64, f64)> {
     if let Some(c) = complex_value(v) {
         return Ok(c);
     }

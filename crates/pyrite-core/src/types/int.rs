@@ -37,6 +37,9 @@ pub struct BigHead {
 /// A big int object.
 pub type BigObj = VarObj<BigHead, Limb>;
 
+/// Limbs needed for a machine word.
+const SMALL_LIMBS: usize = (usize::BITS / bigint::LIMB_BITS) as usize;
+
 crate::py_object!(BigObj, INT_TYPE);
 
 crate::fixed_dict!(
@@ -77,7 +80,7 @@ pub static BOOL_TYPE: Type = Type {
 /// An integer operand (small int, bool or big int) viewed as sign + magnitude.
 pub struct IntArg {
     neg: bool,
-    small: [Limb; 1],
+    small: [Limb; SMALL_LIMBS],
     small_len: usize,
     big: Option<crate::value::Gc<BigObj>>,
     /// The value if it is small (or bool).
@@ -98,7 +101,7 @@ impl IntArg {
             let g = v.downcast::<BigObj>()?;
             return Some(IntArg {
                 neg: g.head.neg,
-                small: [0],
+                small: [0; SMALL_LIMBS],
                 small_len: 0,
                 big: Some(g),
                 small_val: None,
@@ -107,10 +110,18 @@ impl IntArg {
         Some(IntArg::from_isize(i))
     }
     pub fn from_isize(i: isize) -> IntArg {
+        let mut small = [0 as Limb; SMALL_LIMBS];
+        let mut m = i.unsigned_abs() as u64;
+        let mut n = 0;
+        while m != 0 && n < SMALL_LIMBS {
+            small[n] = m as Limb;
+            m = m.checked_shr(bigint::LIMB_BITS).unwrap_or(0);
+            n += 1;
+        }
         IntArg {
             neg: i < 0,
-            small: [i.unsigned_abs() as Limb],
-            small_len: (i != 0) as usize,
+            small,
+            small_len: n,
             big: None,
             small_val: Some(i),
         }
@@ -179,20 +190,19 @@ pub fn int_from_big(vm: &mut Vm, b: Big) -> PyResult<Value> {
 
 /// A normalised int value from sign and magnitude (no high zero limbs).
 pub fn int_from_parts(vm: &mut Vm, neg: bool, mag: &[Limb]) -> PyResult<Value> {
-    match mag.len() {
-        0 => return Ok(Value::small_int_unchecked(0)),
-        1 => {
-            let m = mag[0] as u128;
-            if !neg && m <= SMALL_INT_MAX as u128 {
-                return Ok(Value::small_int_unchecked(m as isize));
-            }
-            if neg && m <= (SMALL_INT_MIN as i128).unsigned_abs() {
-                return Ok(Value::small_int_unchecked(
-                    (m as i128).wrapping_neg() as isize
-                ));
-            }
+    if mag.is_empty() {
+        return Ok(Value::small_int_unchecked(0));
+    }
+    if mag.len() <= SMALL_LIMBS {
+        let m = bigint::mag_to_u128(mag).unwrap_or(u128::MAX);
+        if !neg && m <= SMALL_INT_MAX as u128 {
+            return Ok(Value::small_int_unchecked(m as isize));
         }
-        _ => {}
+        if neg && m <= (SMALL_INT_MIN as i128).unsigned_abs() {
+            return Ok(Value::small_int_unchecked(
+                (m as i128).wrapping_neg() as isize
+            ));
+        }
     }
     let head = BigHead {
         hdr: ObjHeader::new(&INT_TYPE),
@@ -400,8 +410,8 @@ pub fn hash_big(vm: &mut Vm, v: Value) -> PyResult<usize> {
 
 /// Hash value (a small int) of an integer given as sign + magnitude.
 pub fn hash_parts(neg: bool, mag: &[Limb]) -> Value {
-    if mag.len() <= 1 {
-        let m = mag.first().copied().unwrap_or(0) as u128;
+    if mag.len() <= SMALL_LIMBS {
+        let m = bigint::mag_to_u128(mag).unwrap_or(u128::MAX);
         if m <= SMALL_INT_MAX as u128 {
             let i = m as isize;
             return Value::small_int_unchecked(if neg { -i } else { i });

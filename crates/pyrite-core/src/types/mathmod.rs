@@ -333,10 +333,7 @@ pub fn math_init(vm: &mut Vm, module: Value) -> PyResult<()> {
 // cmath
 
 fn to_c(vm: &mut Vm, v: Value) -> PyResult<(f64, f64)> {
-    if let Some(c) = complex::complex_value(v) {
-        return Ok(c);
-    }
-    Ok((value_to_f64(vm, v)?, 0.0))
+    complex::value_to_complex(vm, v)
 }
 
 fn c1(vm: &mut Vm, x: Value, f: fn(f64, f64) -> (f64, f64)) -> PyResult<Value> {

@@ -127,7 +127,15 @@ pub fn str_data(vm: &Vm, v: Value) -> Option<StrData> {
 pub fn value_eq_qstr(vm: &Vm, v: Value, q: Qstr) -> bool {
     match str_obj(v) {
         Some(s) => s.items() == vm.qstr_str(q).as_bytes(),
-        None => false,
+        None => {
+            // An instance of a user subclass of str compares by its text.
+            if v.type_of().has_flag(crate::obj::flags::USER_CLASS) {
+                if let Some(n) = crate::types::class::native_self(v, &STR_TYPE) {
+                    return n == Value::qstr(q) || (n != v && value_eq_qstr(vm, n, q));
+                }
+            }
+            false
+        }
     }
 }
 
@@ -1282,34 +1290,35 @@ method!(STR_ISLOWER, Q::islower, 1, 1, m_islower);
 method!(kw STR_ENCODE, Q::encode, 1, 3, m_encode);
 method!(kw STR_FORMAT, Q::format, 1, crate::obj::VAR_ARGS, m_format);
 
+// Most used first: builtin type dicts are searched linearly.
 fixed_dict!(pub STR_LOCALS, [
-    (Q::find, fnv!(STR_FIND)),
-    (Q::rfind, fnv!(STR_RFIND)),
-    (Q::index, fnv!(STR_INDEX)),
-    (Q::rindex, fnv!(STR_RINDEX)),
     (Q::join, fnv!(STR_JOIN)),
+    (Q::format, fnv!(STR_FORMAT)),
     (Q::split, fnv!(STR_SPLIT)),
-    (Q::splitlines, fnv!(STR_SPLITLINES)),
-    (Q::rsplit, fnv!(STR_RSPLIT)),
+    (Q::strip, fnv!(STR_STRIP)),
     (Q::startswith, fnv!(STR_STARTSWITH)),
     (Q::endswith, fnv!(STR_ENDSWITH)),
-    (Q::strip, fnv!(STR_STRIP)),
-    (Q::lstrip, fnv!(STR_LSTRIP)),
-    (Q::rstrip, fnv!(STR_RSTRIP)),
-    (Q::format, fnv!(STR_FORMAT)),
     (Q::replace, fnv!(STR_REPLACE)),
+    (Q::find, fnv!(STR_FIND)),
+    (Q::upper, fnv!(STR_UPPER)),
+    (Q::lower, fnv!(STR_LOWER)),
+    (Q::encode, fnv!(STR_ENCODE)),
+    (Q::rstrip, fnv!(STR_RSTRIP)),
+    (Q::lstrip, fnv!(STR_LSTRIP)),
     (Q::count, fnv!(STR_COUNT)),
+    (Q::index, fnv!(STR_INDEX)),
+    (Q::rfind, fnv!(STR_RFIND)),
+    (Q::rindex, fnv!(STR_RINDEX)),
+    (Q::rsplit, fnv!(STR_RSPLIT)),
+    (Q::splitlines, fnv!(STR_SPLITLINES)),
     (Q::partition, fnv!(STR_PARTITION)),
     (Q::rpartition, fnv!(STR_RPARTITION)),
-    (Q::center, fnv!(STR_CENTER)),
-    (Q::lower, fnv!(STR_LOWER)),
-    (Q::upper, fnv!(STR_UPPER)),
-    (Q::isspace, fnv!(STR_ISSPACE)),
-    (Q::isalpha, fnv!(STR_ISALPHA)),
     (Q::isdigit, fnv!(STR_ISDIGIT)),
+    (Q::isalpha, fnv!(STR_ISALPHA)),
+    (Q::isspace, fnv!(STR_ISSPACE)),
     (Q::isupper, fnv!(STR_ISUPPER)),
     (Q::islower, fnv!(STR_ISLOWER)),
-    (Q::encode, fnv!(STR_ENCODE)),
+    (Q::center, fnv!(STR_CENTER)),
 ]);
 
 /// Search `sub` in `d[start:end]` (character positions); returns the character index.
@@ -1900,6 +1909,20 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn case_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {
     let d = self_data(vm, args[0])?;
     let b = d.bytes();
+    if d.ascii() && d.kind == Kind::Str && b.len() > 1 {
+        // One allocation: copy and convert in place.
+        let fill = |out: &mut [u8]| {
+            out.copy_from_slice(b);
+            if upper {
+                out.make_ascii_uppercase();
+            } else {
+                out.make_ascii_lowercase();
+            }
+        };
+        return Ok(vm
+            .alloc_var_bytes(str_head(b.len()), b.len(), fill)?
+            .value());
+    }
     if d.ascii() {
         let mut v = b.to_vec();
         if upper {
