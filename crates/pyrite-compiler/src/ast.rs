@@ -208,18 +208,50 @@ pub struct Stmt {
 }
 
 #[derive(Debug)]
+pub struct IfStmt {
+    pub test: Expr,
+    pub body: Vec<Stmt>,
+    pub elifs: Vec<(Expr, Vec<Stmt>)>,
+    pub orelse: Option<Vec<Stmt>>,
+}
+
+#[derive(Debug)]
+pub struct WhileStmt {
+    pub test: Expr,
+    pub body: Vec<Stmt>,
+    pub orelse: Option<Vec<Stmt>>,
+}
+
+#[derive(Debug)]
+pub struct ForStmt {
+    pub target: Expr,
+    pub iter: Expr,
+    pub body: Vec<Stmt>,
+    pub orelse: Option<Vec<Stmt>>,
+    pub is_async: bool,
+}
+
+#[derive(Debug)]
+pub struct TryStmt {
+    pub body: Vec<Stmt>,
+    pub handlers: Vec<Handler>,
+    pub orelse: Option<Vec<Stmt>>,
+    pub finalbody: Option<Vec<Stmt>>,
+}
+
+#[derive(Debug)]
 pub enum StmtKind {
     Expr(Expr),
     /// `t1 = t2 = ... = value`
     Assign(Vec<Expr>, Expr),
-    AugAssign(Expr, u8, Expr),
+    AugAssign(Box<(Expr, u8, Expr)>),
     /// `x: ann` (no value): declares a local in functions
     AnnDecl(Expr),
     Pass,
     Break,
     Continue,
     Return(Option<Expr>),
-    Raise(Option<(Expr, Option<Expr>)>),
+    Raise(Option<Box<(Expr, Option<Expr>)>>),
     YieldStmt(Expr),
     Del(Vec<Expr>),
     /// `import a.b.c as d, e`: (dotted name, as-name)
@@ -231,31 +263,12 @@ pub enum StmtKind {
     },
     Global(Vec<Sym>),
     Nonlocal(Vec<Sym>),
-    Assert(Expr, Option<Expr>),
-    If {
-        test: Expr,
-        body: Vec<Stmt>,
-        elifs: Vec<(Expr, Vec<Stmt>)>,
-        orelse: Option<Vec<Stmt>>,
-    },
-    While {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Option<Vec<Stmt>>,
-    },
-    For {
-        target: Expr,
-        iter: Expr,
-        body: Vec<Stmt>,
-        orelse: Option<Vec<Stmt>>,
-        is_async: bool,
-    },
-    Try {
-        body: Vec<Stmt>,
-        handlers: Vec<Handler>,
-        orelse: Option<Vec<Stmt>>,
-        finalbody: Option<Vec<Stmt>>,
-    },
+    Assert(Box<(Expr, Option<Expr>)>),
+    // compound statements are boxed to keep `Stmt` small (most statements are simple)
+    If(Box<IfStmt>),
+    While(Box<WhileStmt>),
+    For(Box<ForStmt>),
+    Try(Box<TryStmt>),
     With {
         items: Vec<(Expr, Option<Expr>)>,
         body: Vec<Stmt>,

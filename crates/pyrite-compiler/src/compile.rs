@@ -999,7 +999,8 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            StmtKind::AugAssign(target, o, value) => {
+            StmtKind::AugAssign(b) => {
+                let (target, o, value) = &**b;
                 self.c_assign(target, AssignKind::AugLoad)?;
                 self.compile_expr(value)?;
                 self.binary_op(*o);
@@ -1049,7 +1050,7 @@ impl<'a> Compiler<'a> {
                 }
                 self.return_value();
             }
-            StmtKind::Raise(r) => match r {
+            StmtKind::Raise(r) => match r.as_deref() {
                 None => self.raise(0),
                 Some((e, Some(c))) => {
                     self.compile_expr(e)?;
@@ -1120,7 +1121,8 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            StmtKind::Assert(test, msg) => {
+            StmtKind::Assert(b) => {
+                let (test, msg) = &**b;
                 if self.opts.opt_level != 0 {
                     return Ok(());
                 }
@@ -1134,12 +1136,13 @@ impl<'a> Compiler<'a> {
                 self.raise(1);
                 self.label_assign(l_end);
             }
-            StmtKind::If {
-                test,
-                body,
-                elifs,
-                orelse,
-            } => {
+            StmtKind::If(b) => {
+                let IfStmt {
+                    test,
+                    body,
+                    elifs,
+                    orelse,
+                } = &**b;
                 let l_end = self.new_label();
                 let mut done = false;
                 if !is_const_bool(test, false) {
@@ -1177,7 +1180,8 @@ impl<'a> Compiler<'a> {
                 }
                 self.label_assign(l_end);
             }
-            StmtKind::While { test, body, orelse } => {
+            StmtKind::While(b) => {
+                let WhileStmt { test, body, orelse } = &**b;
                 let (old_b, old_c, old_l) = (
                     self.break_label,
                     self.continue_label,
@@ -1206,28 +1210,32 @@ impl<'a> Compiler<'a> {
                 }
                 self.label_assign(break_label);
             }
-            StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
-                is_async,
-            } => {
+            StmtKind::For(b) => {
+                let ForStmt {
+                    target,
+                    iter,
+                    body,
+                    orelse,
+                    is_async,
+                } = &**b;
                 if *is_async {
                     self.check_async_allowed(s.line)?;
                     return self.compile_async_for(target, iter, body, orelse.as_deref());
                 }
                 self.compile_for(target, iter, body, orelse.as_deref())?;
             }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => match finalbody {
-                Some(f) => self.compile_try_finally(body, handlers, orelse.as_deref(), f)?,
-                None => self.compile_try_except(body, handlers, orelse.as_deref())?,
-            },
+            StmtKind::Try(b) => {
+                let TryStmt {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } = &**b;
+                match finalbody {
+                    Some(f) => self.compile_try_finally(body, handlers, orelse.as_deref(), f)?,
+                    None => self.compile_try_except(body, handlers, orelse.as_deref())?,
+                }
+            }
             StmtKind::With {
                 items,
                 body,

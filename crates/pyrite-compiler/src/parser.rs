@@ -451,7 +451,7 @@ impl<'a> Parser<'a> {
                     } else {
                         None
                     };
-                    StmtKind::Raise(Some((e, cause)))
+                    StmtKind::Raise(Some(Box::new((e, cause))))
                 }
             }
             Tok::KwYield => {
@@ -551,7 +551,7 @@ impl<'a> Parser<'a> {
                 } else {
                     None
                 };
-                StmtKind::Assert(t, m)
+                StmtKind::Assert(Box::new((t, m)))
             }
             _ => return self.parse_expr_stmt(),
         };
@@ -598,7 +598,7 @@ impl<'a> Parser<'a> {
             };
             return Ok(Stmt {
                 line,
-                kind: StmtKind::AugAssign(lhs, op, rhs),
+                kind: StmtKind::AugAssign(Box::new((lhs, op, rhs))),
             });
         }
         if self.tok() == Tok::Colon {
@@ -721,12 +721,12 @@ impl<'a> Parser<'a> {
                     elifs.push((t, b));
                 }
                 let orelse = self.parse_else()?;
-                StmtKind::If {
+                StmtKind::If(Box::new(IfStmt {
                     test,
                     body,
                     elifs,
                     orelse,
-                }
+                }))
             }
             Tok::KwWhile => {
                 self.advance();
@@ -734,7 +734,7 @@ impl<'a> Parser<'a> {
                 self.expect(Tok::Colon)?;
                 let body = self.parse_suite()?;
                 let orelse = self.parse_else()?;
-                StmtKind::While { test, body, orelse }
+                StmtKind::While(Box::new(WhileStmt { test, body, orelse }))
             }
             Tok::KwFor => self.parse_for(false)?,
             Tok::KwTry => {
@@ -777,12 +777,12 @@ impl<'a> Parser<'a> {
                 if handlers.is_empty() && finalbody.is_none() {
                     return self.err();
                 }
-                StmtKind::Try {
+                StmtKind::Try(Box::new(TryStmt {
                     body,
                     handlers,
                     orelse,
                     finalbody,
-                }
+                }))
             }
             Tok::KwWith => self.parse_with(false)?,
             Tok::KwDef => {
@@ -854,13 +854,13 @@ impl<'a> Parser<'a> {
         self.expect(Tok::Colon)?;
         let body = self.parse_suite()?;
         let orelse = self.parse_else()?;
-        Ok(StmtKind::For {
+        Ok(StmtKind::For(Box::new(ForStmt {
             target,
             iter,
             body,
             orelse,
             is_async,
-        })
+        })))
     }
 
     fn parse_with(&mut self, is_async: bool) -> PResult<StmtKind> {

@@ -933,3 +933,23 @@ fn native_subclasses() {
         "TypeError: multiple bases have instance lay-out conflict"
     );
 }
+
+#[test]
+fn exceptions_with_heap_locked() {
+    let mut vm = make_vm(256 * 1024);
+    vm.heap.lock_depth += 1;
+    let e = vm.type_error("no room for this message");
+    assert_eq!(repr(&mut vm, e.0), "TypeError()");
+    let ve = Value::from_static(&exc::VALUE_ERROR);
+    let one = Value::small_int(1).unwrap();
+    let e2 = vm.call(ve, &[one, one], &[]).unwrap();
+    assert!(e2.type_of().is(&exc::VALUE_ERROR));
+    let f = q(&mut vm, "f");
+    exc::traceback_add(&mut vm, e2, f, 1, f);
+    vm.heap.lock_depth -= 1;
+    assert_eq!(repr(&mut vm, e2), "ValueError()");
+    let m = vm
+        .call(Value::from_static(&exc::MEMORY_ERROR), &[], &[])
+        .unwrap();
+    assert!(m.type_of().is(&exc::MEMORY_ERROR));
+}

@@ -197,3 +197,25 @@ fn upstream_string_tests() {
         eprintln!("upstream: {} pass, {} fail", pass, fail);
     });
 }
+
+/// Time benches/progs/strings.py in-process (informational; `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn bench_strings() {
+    common::big_stack(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../benches/progs/strings.py"
+        );
+        let n = std::env::var("BENCH_N").unwrap_or_else(|_| "20000".into());
+        let src = std::fs::read_to_string(path).unwrap() + &format!("\nprint(main({}))\n", n);
+        let t = std::time::Instant::now();
+        let out = run_program(&src);
+        eprintln!(
+            "strings.py main({}) = {} in {:?}",
+            n,
+            out.trim(),
+            t.elapsed()
+        );
+    });
+}

@@ -154,7 +154,8 @@ fn dict_del_q(vm: &mut Vm, d: Value, q: Qstr) -> PyResult<()> {
     };
     match r {
         Some(_) => Ok(()),
-        None => Err(vm.name_error(q)),
+        // MicroPython raises the dict's KeyError here (not NameError).
+        None => Err(vm.key_error(Value::qstr(q))),
     }
 }
 

@@ -20,13 +20,19 @@ use crate::value::Value;
 use crate::vm::Vm;
 use crate::PyResult;
 
+pub mod array;
+pub mod binary;
 pub mod builtins;
+pub mod collections;
+pub mod errno;
 pub mod evalexec;
 pub mod gc;
 pub mod glue;
 pub mod io;
 pub mod micropython;
 pub mod module;
+pub mod stringio;
+pub mod structmod;
 pub mod sys;
 pub mod time;
 
@@ -51,6 +57,11 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &MATH_MODULE,
     &CMATH_MODULE,
     &time::TIME_MODULE,
+    &structmod::STRUCT_MODULE,
+    &array::ARRAY_MODULE,
+    &stringio::IO_MODULE,
+    &errno::ERRNO_MODULE,
+    &collections::COLLECTIONS_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).

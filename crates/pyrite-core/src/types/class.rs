@@ -867,8 +867,17 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
     let Some(btup) = tuple_items(bases) else {
         return Err(vm.type_error("type() argument 2 must be tuple"));
     };
-    let Some(d) = dict.downcast::<DictObj>() else {
-        return Err(vm.type_error("type() argument 3 must be dict"));
+    let d = match dict.downcast::<DictObj>() {
+        Some(d) => d,
+        // A dict subclass of builtin layout (e.g. OrderedDict): the class gets a plain copy.
+        None => match crate::types::dict::dict_obj(dict) {
+            Some(src) => {
+                let nd = crate::types::dict::new_dict(vm)?;
+                nd.map.update_from(vm, &src.map)?;
+                nd
+            }
+            None => return Err(vm.type_error("type() argument 3 must be dict")),
+        },
     };
     let mut fl = flags::USER_CLASS | flags::BASETYPE;
     for &b in btup.items() {

@@ -136,28 +136,70 @@ pub static BUILTIN_EXCEPTIONS: &[&Type] = &[
     &ZERO_DIVISION_ERROR,
 ];
 
-/// Make an exception instance of `ty` with `args`.
+/// Make an exception instance of `ty` with `args`. When the heap is full or locked, a builtin
+/// exception class still gets an instance: the emergency exception (with no args), as
+/// MicroPython does, so code running with the heap locked can raise and catch.
 pub fn new_exception(vm: &mut Vm, ty: TypeRef, args: &[Value]) -> PyResult<Value> {
-    let args = new_tuple(vm, args)?;
-    let e = vm.alloc_layout(ExcObj {
-        hdr: ObjHeader::with_type(ty),
-        args: Cell::new(args),
-        traceback: Cell::new(Value::NULL),
-        dict: Cell::new(Value::NULL),
-    })?;
-    Ok(e.value())
+    let made = match new_tuple(vm, args) {
+        Ok(args) => vm.alloc_layout(ExcObj {
+            hdr: ObjHeader::with_type(ty),
+            args: Cell::new(args),
+            traceback: Cell::new(Value::NULL),
+            dict: Cell::new(Value::NULL),
+        }),
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok(e) => Ok(e.value()),
+        Err(err) => emergency_exception(vm, ty).ok_or(err),
+    }
+}
+
+/// The preallocated emergency exception, retyped to `ty` with empty args (None for user
+/// classes, or before start-up made it).
+fn emergency_exception(vm: &mut Vm, ty: TypeRef) -> Option<Value> {
+    if ty.has_flag(flags::USER_CLASS) || !ty.has_flag(flags::EXCEPTION) {
+        return None;
+    }
+    let me = vm.memory_error;
+    if ty.is(&MEMORY_ERROR) && !me.is_null() {
+        return Some(me);
+    }
+    let m = me.downcast_layout::<ExcObj>()?;
+    let em = m.dict.get();
+    let e = em.downcast_layout::<ExcObj>()?;
+    e.hdr.ty.set(ty);
+    e.args.set(m.args.get());
+    e.traceback.set(Value::NULL);
+    Some(em)
 }
 
 /// Make an exception with one str message; returns the exception to raise (or the MemoryError
 /// raised while making it).
 pub fn new_exception_msg(vm: &mut Vm, ty: TypeRef, msg: &str) -> Result<PyErr, PyErr> {
-    let s = crate::types::str::new_str(vm, msg)?;
-    Ok(PyErr(new_exception(vm, ty, &[s])?))
+    match crate::types::str::new_str(vm, msg) {
+        Ok(s) => Ok(PyErr(new_exception(vm, ty, &[s])?)),
+        // No memory for the message: the exception without it (possibly the emergency one).
+        Err(_) => Ok(PyErr(new_exception(vm, ty, &[])?)),
+    }
 }
 
 /// The preallocated MemoryError (made at start-up, before any other allocation can fail).
+/// It also holds (in its unused `dict` field) the emergency exception used when an exception
+/// must be made with the heap full or locked.
 pub fn new_exception_noalloc_slot(vm: &mut Vm) -> PyResult<Value> {
-    new_exception(vm, TypeRef::of_static(&MEMORY_ERROR), &[])
+    let me = new_exception(vm, TypeRef::of_static(&MEMORY_ERROR), &[])?;
+    let args = new_tuple(vm, &[])?;
+    let em = vm.alloc_layout(ExcObj {
+        hdr: ObjHeader::new(&EXCEPTION),
+        args: Cell::new(args),
+        traceback: Cell::new(Value::NULL),
+        dict: Cell::new(Value::NULL),
+    })?;
+    if let Some(m) = me.downcast_layout::<ExcObj>() {
+        m.dict.set(em.value());
+    }
+    Ok(me)
 }
 
 /// True if `v` is an exception instance.
@@ -373,7 +415,12 @@ pub fn exc_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResu
         AttrAction::Load => {}
         AttrAction::Store(x) => {
             if name == Q::__traceback__ && x.is_none() {
-                e.traceback.set(Value::NULL);
+                // Keep the storage so raising the same instance again (e.g. with the heap
+                // locked) can record its traceback without allocating.
+                match crate::types::list::list_obj(e.traceback.get()) {
+                    Some(l) => l.len.set(0),
+                    None => e.traceback.set(Value::NULL),
+                }
                 return Ok(Some(Value::NONE));
             }
             return Ok(None);

@@ -100,7 +100,7 @@ pub static ENUMERATE_TYPE: Type = Type {
     iternext: Some(enumerate_iternext),
     ..Type::new(Q::enumerate)
 }
-.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY);
+.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY | flags::BASETYPE);
 
 fn enumerate_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
     let mut iterable = args.first().copied();
@@ -172,7 +172,7 @@ pub static ZIP_TYPE: Type = Type {
     iternext: Some(zip_iternext),
     ..Type::new(Q::zip)
 }
-.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY);
+.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY | flags::BASETYPE);
 
 /// A tuple of `iter(x)` for each x.
 fn iters_tuple(vm: &mut Vm, iterables: &[Value]) -> PyResult<Value> {
@@ -264,7 +264,7 @@ pub static MAP_TYPE: Type = Type {
     iternext: Some(map_iternext),
     ..Type::new(Q::map)
 }
-.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY);
+.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY | flags::BASETYPE);
 
 fn map_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
     if !kw.is_empty() {
@@ -318,7 +318,7 @@ pub static FILTER_TYPE: Type = Type {
     iternext: Some(filter_iternext),
     ..Type::new(Q::filter)
 }
-.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY);
+.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY | flags::BASETYPE);
 
 fn filter_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
     if !kw.is_empty() {
@@ -381,7 +381,7 @@ pub static REVERSED_TYPE: Type = Type {
     iternext: Some(reversed_iternext),
     ..Type::new(Q::reversed)
 }
-.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY);
+.with_flags(flags::ITER_IS_SELF | flags::EQ_IS_IDENTITY | flags::BASETYPE);
 
 fn reversed_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
     if !kw.is_empty() {

@@ -923,7 +923,20 @@ pub fn str_eq(vm: &Vm, a: Value, b: Value) -> Option<bool> {
     Some(x == y)
 }
 
+/// `v`, or the native str part of an instance of a user subclass of str.
+#[inline]
+fn native_or_self(v: Value) -> Value {
+    if v.is_obj() && v.type_of().has_flag(flags::USER_CLASS) {
+        let n = crate::types::class::native_part(v);
+        if !n.is_null() {
+            return n;
+        }
+    }
+    v
+}
+
 fn str_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Value> {
+    let rhs = native_or_self(rhs);
     match op {
         BinOp::Equal => {
             return Ok(match str_eq(vm, lhs, rhs) {
@@ -1290,34 +1303,35 @@ method!(STR_ISLOWER, Q::islower, 1, 1, m_islower);
 method!(kw STR_ENCODE, Q::encode, 1, 3, m_encode);
 method!(kw STR_FORMAT, Q::format, 1, crate::obj::VAR_ARGS, m_format);
 
+// Most used first: builtin type dicts are searched linearly.
 fixed_dict!(pub STR_LOCALS, [
-    (Q::find, fnv!(STR_FIND)),
-    (Q::rfind, fnv!(STR_RFIND)),
-    (Q::index, fnv!(STR_INDEX)),
-    (Q::rindex, fnv!(STR_RINDEX)),
     (Q::join, fnv!(STR_JOIN)),
+    (Q::format, fnv!(STR_FORMAT)),
     (Q::split, fnv!(STR_SPLIT)),
-    (Q::splitlines, fnv!(STR_SPLITLINES)),
-    (Q::rsplit, fnv!(STR_RSPLIT)),
+    (Q::strip, fnv!(STR_STRIP)),
     (Q::startswith, fnv!(STR_STARTSWITH)),
     (Q::endswith, fnv!(STR_ENDSWITH)),
-    (Q::strip, fnv!(STR_STRIP)),
-    (Q::lstrip, fnv!(STR_LSTRIP)),
-    (Q::rstrip, fnv!(STR_RSTRIP)),
-    (Q::format, fnv!(STR_FORMAT)),
     (Q::replace, fnv!(STR_REPLACE)),
+    (Q::find, fnv!(STR_FIND)),
+    (Q::upper, fnv!(STR_UPPER)),
+    (Q::lower, fnv!(STR_LOWER)),
+    (Q::encode, fnv!(STR_ENCODE)),
+    (Q::rstrip, fnv!(STR_RSTRIP)),
+    (Q::lstrip, fnv!(STR_LSTRIP)),
     (Q::count, fnv!(STR_COUNT)),
+    (Q::index, fnv!(STR_INDEX)),
+    (Q::rfind, fnv!(STR_RFIND)),
+    (Q::rindex, fnv!(STR_RINDEX)),
+    (Q::rsplit, fnv!(STR_RSPLIT)),
+    (Q::splitlines, fnv!(STR_SPLITLINES)),
     (Q::partition, fnv!(STR_PARTITION)),
     (Q::rpartition, fnv!(STR_RPARTITION)),
-    (Q::center, fnv!(STR_CENTER)),
-    (Q::lower, fnv!(STR_LOWER)),
-    (Q::upper, fnv!(STR_UPPER)),
-    (Q::isspace, fnv!(STR_ISSPACE)),
-    (Q::isalpha, fnv!(STR_ISALPHA)),
     (Q::isdigit, fnv!(STR_ISDIGIT)),
+    (Q::isalpha, fnv!(STR_ISALPHA)),
+    (Q::isspace, fnv!(STR_ISSPACE)),
     (Q::isupper, fnv!(STR_ISUPPER)),
     (Q::islower, fnv!(STR_ISLOWER)),
-    (Q::encode, fnv!(STR_ENCODE)),
+    (Q::center, fnv!(STR_CENTER)),
 ]);
 
 /// Search `sub` in `d[start:end]` (character positions); returns the character index.
@@ -1465,7 +1479,13 @@ fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // no Python code runs below).
     let mut datas: Vec<SData> = Vec::with_capacity(n);
     for i in 0..n {
-        let item = seq_get(seq, i).unwrap_or(Value::NONE);
+        let mut item = seq_get(seq, i).unwrap_or(Value::NONE);
+        if item.type_of().has_flag(flags::USER_CLASS) {
+            let nat = crate::types::class::native_part(item);
+            if !nat.is_null() {
+                item = nat;
+            }
+        }
         let ok = match sdata(vm, item) {
             Some(x) if (x.kind == Kind::Str) == (d.kind == Kind::Str) => {
                 datas.push(x);
@@ -1908,6 +1928,20 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn case_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {
     let d = self_data(vm, args[0])?;
     let b = d.bytes();
+    if d.ascii() && d.kind == Kind::Str && b.len() > 1 {
+        // One allocation: copy and convert in place.
+        let fill = |out: &mut [u8]| {
+            out.copy_from_slice(b);
+            if upper {
+                out.make_ascii_uppercase();
+            } else {
+                out.make_ascii_lowercase();
+            }
+        };
+        return Ok(vm
+            .alloc_var_bytes(str_head(b.len()), b.len(), fill)?
+            .value());
+    }
     if d.ascii() {
         let mut v = b.to_vec();
         if upper {

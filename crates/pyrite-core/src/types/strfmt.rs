@@ -29,7 +29,7 @@ use crate::PyResult;
 pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bool, String)> {
     if let Some(i) = small_of(v) {
         let neg = i < 0;
-        return Ok((neg, digits_u128((i as i128).unsigned_abs(), base, upper)));
+        return Ok((neg, digits_u64(i.unsigned_abs() as u64, base, upper)));
     }
     if crate::types::int::is_int(v) {
         let mut t = String::new();
@@ -61,7 +61,7 @@ pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bo
     let mut parts: Vec<String> = Vec::new();
     loop {
         if let Some(i) = x.as_small_int() {
-            parts.push(digits_u128(i as u128, base, upper));
+            parts.push(digits_u64(i as u64, base, upper));
             break;
         }
         let r = vm.binary_op(BinOp::Modulo, x, cv)?;
@@ -69,7 +69,7 @@ pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bo
         let Some(ri) = r.as_small_int() else {
             return Err(vm.type_error("int formatting failed"));
         };
-        let d = digits_u128(ri as u128, base, upper);
+        let d = digits_u64(ri as u64, base, upper);
         let mut padded = String::new();
         for _ in d.len()..chunk_digits {
             padded.push('0');
@@ -94,7 +94,7 @@ fn small_of(v: Value) -> Option<isize> {
     None
 }
 
-fn digits_u128(mut n: u128, base: u32, upper: bool) -> String {
+fn digits_u64(n: u64, base: u32, upper: bool) -> String {
     let table: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
     } else {
@@ -102,11 +102,13 @@ fn digits_u128(mut n: u128, base: u32, upper: bool) -> String {
     };
     let mut buf = [0u8; 130];
     let mut i = buf.len();
+    let mut m = n;
+    let b = base as u64;
     loop {
         i -= 1;
-        buf[i] = table[(n % base as u128) as usize];
-        n /= base as u128;
-        if n == 0 {
+        buf[i] = table[(m % b) as usize];
+        m /= b;
+        if m == 0 {
             break;
         }
     }
@@ -1016,6 +1018,20 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
             arg = a;
         }
         let width = width as usize;
+        // Fast paths for the most common directives: plain %d of a small int, plain %s of a str.
+        if width == 0 && prec.is_none() && !plus && !space && !alt {
+            if matches!(conv, b'd' | b'i' | b'u') {
+                if let Some(n) = arg.as_small_int() {
+                    push_decimal(&mut out, n);
+                    continue;
+                }
+            } else if conv == b's' && !is_bytes {
+                if let Some(sd) = s::str_data(vm, arg) {
+                    out.extend_from_slice(sd.as_bytes());
+                    continue;
+                }
+            }
+        }
         let sign = |neg: bool| -> &'static str {
             if neg {
                 "-"
@@ -1223,6 +1239,25 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
     } else {
         s::new_str_unchecked(vm, &out, None)
     }
+}
+
+/// Append the decimal digits of `n` (with '-' if negative).
+fn push_decimal(out: &mut Vec<u8>, n: isize) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut m = n.unsigned_abs() as u64;
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 fn printf_pad(out: &mut String, prefix: &str, body: &str, width: usize, left: bool, zero: bool) {

@@ -43,17 +43,27 @@ pub fn new_tuple(vm: &mut Vm, items: &[Value]) -> PyResult<Value> {
     Ok(vm.alloc_var(ObjHeader::new(&TUPLE_TYPE), items)?.value())
 }
 
-/// The items of a tuple value (exact tuple type).
+/// The items of a tuple value (tuple type, or a builtin subtype sharing its layout such as
+/// the types `collections.namedtuple` makes).
 #[inline]
 pub fn tuple_items(v: Value) -> Option<Gc<TupleObj>> {
     let h = v.as_obj()?;
-    if h.ty.get().is(&TUPLE_TYPE) {
+    let t = h.ty.get();
+    if t.is(&TUPLE_TYPE) || is_tuple_layout_subtype(t) {
         Some(Gc::from_raw(core::ptr::NonNull::new(
             h.as_ptr() as *mut TupleObj
         )?))
     } else {
         None
     }
+}
+
+/// A non-user type whose direct base is tuple (namedtuple types) has tuple's layout.
+#[inline]
+fn is_tuple_layout_subtype(t: TypeRef) -> bool {
+    !t.has_flag(flags::USER_CLASS)
+        && t.base.get() == Value::from_static(&TUPLE_TYPE)
+        && !t.is(&crate::obj::TYPE_TYPE)
 }
 
 /// A tuple of the items of any iterable (the same object if it is already a tuple).
