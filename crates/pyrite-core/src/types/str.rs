@@ -923,7 +923,20 @@ pub fn str_eq(vm: &Vm, a: Value, b: Value) -> Option<bool> {
     Some(x == y)
 }
 
+/// `v`, or the native str part of an instance of a user subclass of str.
+#[inline]
+fn native_or_self(v: Value) -> Value {
+    if v.is_obj() && v.type_of().has_flag(flags::USER_CLASS) {
+        let n = crate::types::class::native_part(v);
+        if !n.is_null() {
+            return n;
+        }
+    }
+    v
+}
+
 fn str_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Value> {
+    let rhs = native_or_self(rhs);
     match op {
         BinOp::Equal => {
             return Ok(match str_eq(vm, lhs, rhs) {
@@ -1466,7 +1479,13 @@ fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // no Python code runs below).
     let mut datas: Vec<SData> = Vec::with_capacity(n);
     for i in 0..n {
-        let item = seq_get(seq, i).unwrap_or(Value::NONE);
+        let mut item = seq_get(seq, i).unwrap_or(Value::NONE);
+        if item.type_of().has_flag(flags::USER_CLASS) {
+            let nat = crate::types::class::native_part(item);
+            if !nat.is_null() {
+                item = nat;
+            }
+        }
         let ok = match sdata(vm, item) {
             Some(x) if (x.kind == Kind::Str) == (d.kind == Kind::Str) => {
                 datas.push(x);
