@@ -1193,7 +1193,7 @@ fn int_to_bytes(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         return Err(int_conversion_error(vm, selfv));
     };
     let len = length as usize;
-    check_bits(vm, len as u64 * 8)?;
+    check_bits(vm, (len as u64).saturating_mul(8))?;
     let r = a.r();
     if r.neg && !signed {
         return Err(vm.overflow_error("can't convert negative int to unsigned"));
