@@ -486,12 +486,14 @@ fn builtin_next(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         let m = alloc::format!("'{}' object isn't an iterator", vm.type_name(it));
         return Err(vm.type_error(&m));
     };
+    crate::interp::clear_stop_value(vm);
     match f(vm, it) {
         Ok(r) if r == Value::STOP || r.is_null() => {
             if args.len() > 1 {
                 Ok(args[1])
             } else {
-                Err(vm.stop_iteration(Value::NONE))
+                let v = crate::interp::take_stop_value(vm);
+                Err(vm.stop_iteration(v))
             }
         }
         Ok(r) => Ok(r),

@@ -22,15 +22,21 @@ use crate::PyResult;
 
 pub mod array;
 pub mod binary;
+pub mod binascii;
 pub mod builtins;
 pub mod collections;
 pub mod errno;
 pub mod evalexec;
 pub mod gc;
 pub mod glue;
+pub mod hashlib;
+pub mod heapq;
 pub mod io;
+pub mod json;
 pub mod micropython;
 pub mod module;
+pub mod platform;
+pub mod random;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
@@ -62,6 +68,12 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &stringio::IO_MODULE,
     &errno::ERRNO_MODULE,
     &collections::COLLECTIONS_MODULE,
+    &json::JSON_MODULE,
+    &binascii::BINASCII_MODULE,
+    &heapq::HEAPQ_MODULE,
+    &random::RANDOM_MODULE,
+    &hashlib::HASHLIB_MODULE,
+    &platform::PLATFORM_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
