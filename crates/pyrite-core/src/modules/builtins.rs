@@ -467,10 +467,8 @@ fn builtin_next(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // Iterators written in Python and generators: call them so that the StopIteration they
     // raise keeps its value (the iternext slot reports only "exhausted").
     let direct = if t.has_flag(flags::USER_CLASS) && !crate::obj::is_type_type(t) {
-        match crate::types::class::lookup(vm, t, Q::__next__) {
-            Some(_) => Some(vm.call_method(it, Q::__next__, &[])),
-            None => None,
-        }
+        crate::types::class::lookup(vm, t, Q::__next__)
+            .map(|_| vm.call_method(it, Q::__next__, &[]))
     } else if t.is(&crate::interp::GENERATOR_TYPE) {
         Some(vm.call_method(it, Q::send, &[Value::NONE]))
     } else {
