@@ -649,11 +649,41 @@ impl Map {
         Ok(())
     }
 
-    /// Copy every entry of `other` into this (empty or not) map, reusing stored hashes where
-    /// possible.
+    /// Copy every entry of `other` into this (empty or not) map. Into an empty map, a
+    /// compact indexed map is copied array by array (no hashing, no comparisons).
     pub fn update_from(&self, vm: &mut Vm, other: &Map) -> PyResult<()> {
         if core::ptr::eq(self, other) {
             return Ok(());
+        }
+        let oi = other.index.get();
+        let used = other.used.get();
+        if self.used.get() == 0
+            && !self.fixed.get()
+            && oi.capacity() != 0
+            && used == other.len.get()
+        {
+            let Some(words) = used.checked_mul(2) else {
+                return Err(vm.memory_error());
+            };
+            let e = vm.alloc_array::<Value>(words.max(8))?;
+            let oe = other.entries.get();
+            for i in 0..words {
+                e.set(i, oe.get(i).unwrap_or(Value::NULL));
+            }
+            let idx = vm.alloc_array::<u32>(oi.capacity())?;
+            // `other` may have changed if the allocation ran a finaliser: copy its current
+            // index only if it is still the same shape.
+            let oi = other.index.get();
+            if oi.capacity() == idx.capacity() && other.used.get() == used {
+                for i in 0..oi.capacity() {
+                    idx.set(i, oi.get(i).unwrap_or(0));
+                }
+                self.entries.set(e);
+                self.index.set(idx);
+                self.used.set(used);
+                self.len.set(used);
+                return Ok(());
+            }
         }
         let mut pos = 0;
         while let Some((k, v)) = other.next_entry(&mut pos) {

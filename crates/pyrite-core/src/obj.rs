@@ -336,6 +336,8 @@ pub mod flags {
     /// functions, closures, generator functions): `obj.f` gives a bound method. Builtin
     /// functions (`BuiltinFn`) are handled separately in types/class.rs.
     pub const BINDS_SELF: u32 = 1 << 8;
+    /// A user class deriving from a builtin type other than `object` (types/class.rs).
+    pub const HAS_NATIVE_BASE: u32 = 1 << 9;
 }
 
 /// A type object. Builtin types are `static`s; classes made by `class` statements live in the

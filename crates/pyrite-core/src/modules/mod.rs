@@ -29,11 +29,13 @@ pub mod errno;
 pub mod evalexec;
 pub mod gc;
 pub mod glue;
+pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
 pub mod micropython;
 pub mod module;
+pub mod platform;
 pub mod random;
 pub mod stringio;
 pub mod structmod;
@@ -70,6 +72,8 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &binascii::BINASCII_MODULE,
     &heapq::HEAPQ_MODULE,
     &random::RANDOM_MODULE,
+    &hashlib::HASHLIB_MODULE,
+    &platform::PLATFORM_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).

@@ -654,6 +654,9 @@ pub struct LayoutConflict;
 /// The native base of a class: the one builtin type other than `object` it derives from.
 /// Errors if there is more than one.
 pub fn native_base(t: TypeRef) -> Result<Option<TypeRef>, LayoutConflict> {
+    if t.has_flag(flags::USER_CLASS) && !t.has_flag(flags::HAS_NATIVE_BASE) {
+        return Ok(None);
+    }
     let mut found: Option<TypeRef> = None;
     let mut conflict = false;
     native_base_walk(t, &mut found, &mut conflict, 0);
@@ -928,20 +931,22 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
             }
         }
     }
-    // The buffer slot only where a native base has one (others test the slot's presence).
-    let mut has_buffer = false;
+    // The native base (at most one layout), and the buffer slot only where it has one (other
+    // code tests the slot's presence).
+    let mut nb: Option<TypeRef> = None;
+    let mut conflict = false;
     for &b in btup.items() {
         if let Some(bt) = TypeRef::from_value(b) {
-            let nb = if bt.has_flag(flags::USER_CLASS) {
-                native_base(bt).ok().flatten()
-            } else {
-                Some(bt)
-            };
-            if nb.map(|n| n.buffer.is_some()).unwrap_or(false) {
-                has_buffer = true;
-            }
+            native_base_walk(bt, &mut nb, &mut conflict, 0);
         }
     }
+    if conflict {
+        return Err(vm.type_error("multiple bases have instance lay-out conflict"));
+    }
+    if nb.is_some() {
+        fl |= flags::HAS_NATIVE_BASE;
+    }
+    let has_buffer = nb.map(|n| n.buffer.is_some()).unwrap_or(false);
     let t = vm.alloc_obj(Type {
         hdr: ObjHeader::new(&crate::obj::TYPE_TYPE),
         name,
@@ -966,9 +971,6 @@ pub fn new_class_kw(vm: &mut Vm, name: Qstr, bases: Value, dict: Value, kw: Kw) 
         locals: Cell::new(dict),
     })?;
     let tr = TypeRef::from_value(t.value()).ok_or_else(|| vm.type_error("internal error"))?;
-    if native_base(tr).is_err() {
-        return Err(vm.type_error("multiple bases have instance lay-out conflict"));
-    }
     // __set_name__ on descriptors defined in the body: collect (value, name) pairs first, as
     // the calls may change the dict.
     let mut pending = Value::NULL;
@@ -1408,7 +1410,10 @@ fn instance_iternext(vm: &mut Vm, obj: Value) -> PyResult<Value> {
         }
         SpecialFound::Method(m) => match call_method_pair(vm, m, &[], &[]) {
             Ok(v) => Ok(v),
-            Err(e) if exc::is_stop_iteration(e.0) => Ok(Value::STOP),
+            Err(e) if exc::is_stop_iteration(e.0) => {
+                crate::interp::note_stop_value(vm, e.0);
+                Ok(Value::STOP)
+            }
             Err(e) => Err(e),
         },
         SpecialFound::Missing => {

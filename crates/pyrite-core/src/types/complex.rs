@@ -36,7 +36,7 @@ pub static COMPLEX_TYPE: Type = Type {
     attr: Some(complex_attr),
     ..Type::new(Q::complex)
 }
-.with_flags(flags::EQ_CHECKS_OTHER_TYPE)
+.with_flags(flags::BASETYPE | flags::EQ_CHECKS_OTHER_TYPE)
 .with_locals(&COMPLEX_LOCALS);
 
 /// A new complex number.
@@ -88,6 +88,9 @@ fn complex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
 /// A number as a complex: complex, float, int, bool, `__complex__`/`__float__` objects.
 pub fn value_to_complex(vm: &mut Vm, v: Value) -> PyResult<(f64, f64)> {
     if let Some(c) = complex_value(v) {
+        return Ok(c);
+    }
+    if let Some(c) = complex_value(int::number_part(v)) {
         return Ok(c);
     }
     if v.is_obj() && float_value(v).is_none() && !int::is_int(v) {
@@ -380,7 +383,7 @@ fn complex_attr(
 }
 
 fn complex_conjugate(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    match complex_value(args[0]) {
+    match complex_value(args[0]).or_else(|| complex_value(int::number_part(args[0]))) {
         Some((re, im)) => new_complex(vm, re, -im),
         None => Err(vm.type_error("expected complex")),
     }

@@ -97,7 +97,11 @@ pub fn dict_obj(v: Value) -> Option<Gc<DictObj>> {
     None
 }
 
+#[inline]
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<DictObj>> {
+    if let Some(d) = v.downcast::<DictObj>() {
+        return Ok(d);
+    }
     match crate::types::class::native_self(v, &DICT_TYPE).and_then(dict_obj) {
         Some(d) => Ok(d),
         None => {

@@ -73,6 +73,10 @@ pub fn value_to_f64(vm: &mut Vm, v: Value) -> PyResult<f64> {
     if int::is_int(v) {
         return int::int_to_f64(vm, v);
     }
+    let n = int::number_part(v);
+    if !n.is_null() && n.downcast::<complex::ComplexObj>().is_none() {
+        return value_to_f64(vm, n);
+    }
     if v.is_obj() && v.downcast::<complex::ComplexObj>().is_none() {
         let r = vm.unary_op(UnaryOp::FloatMaybe, v)?;
         if let Some(f) = float_value(r) {
@@ -111,6 +115,10 @@ fn float_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult
     if float_value(x).is_some() {
         return Ok(x);
     }
+    let n = int::number_part(x);
+    if let Some(f) = float_value(n) {
+        return new_float(vm, f);
+    }
     if let Some(d) = crate::types::str::str_data(vm, x) {
         let b: alloc::vec::Vec<u8> = d.as_bytes().to_vec();
         return match crate::types::numfmt::parse_float_text(&b) {
@@ -119,13 +127,12 @@ fn float_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult
         };
     }
     if x.is_obj() && x.type_of().buffer.is_some() {
-        let Some(b) = int::read_buffer(vm, x)? else {
-            return Err(vm.type_error("can't convert to float"));
-        };
-        return match crate::types::numfmt::parse_float_text(&b) {
-            Some(f) => new_float(vm, f),
-            None => Err(vm.value_error("invalid syntax for number")),
-        };
+        if let Some(b) = int::read_buffer(vm, x)? {
+            return match crate::types::numfmt::parse_float_text(&b) {
+                Some(f) => new_float(vm, f),
+                None => Err(vm.value_error("invalid syntax for number")),
+            };
+        }
     }
     let f = value_to_f64(vm, x)?;
     new_float(vm, f)
@@ -310,6 +317,8 @@ pub fn round_value(vm: &mut Vm, x: Value, ndigits: Option<Value>) -> PyResult<Va
         Some(n) if !n.is_none() => Some(int::value_to_i64(vm, n)?),
         _ => None,
     };
+    let n = int::number_part(x);
+    let x = if n.is_null() { x } else { n };
     if let Some(a) = IntArg::of(x) {
         let v = if x.is_bool() {
             Value::small_int_unchecked(a.small_val.unwrap_or(0))

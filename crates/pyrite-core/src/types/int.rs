@@ -148,6 +148,22 @@ impl IntArg {
     }
 }
 
+/// The native number inside an instance of a user subclass of int/float/complex (NULL if `v`
+/// is not such an instance).
+#[inline]
+pub fn number_part(v: Value) -> Value {
+    if v.is_obj() && v.type_of().has_flag(flags::USER_CLASS) {
+        let n = crate::types::class::native_part(v);
+        if is_int(n)
+            || float::float_value(n).is_some()
+            || n.downcast::<complex::ComplexObj>().is_some()
+        {
+            return n;
+        }
+    }
+    Value::NULL
+}
+
 /// True for int values (small, big) and bools.
 #[inline]
 pub fn is_int(v: Value) -> bool {
@@ -272,6 +288,9 @@ fn int_like(vm: &mut Vm, v: Value) -> PyResult<IntArg> {
     if let Some(a) = IntArg::of(v) {
         return Ok(a);
     }
+    if let Some(a) = IntArg::of(number_part(v)) {
+        return Ok(a);
+    }
     if v.is_obj() && float::float_value(v).is_none() {
         let r = vm.unary_op(UnaryOp::IntMaybe, v)?;
         if !r.is_null() {
@@ -314,7 +333,7 @@ pub fn int_to_f64(vm: &mut Vm, v: Value) -> PyResult<f64> {
     if let Some(i) = v.as_small_int() {
         return Ok(i as f64);
     }
-    let Some(a) = IntArg::of(v) else {
+    let Some(a) = IntArg::of(v).or_else(|| IntArg::of(number_part(v))) else {
         return Err(int_conversion_error(vm, v));
     };
     arg_to_f64(vm, &a)
@@ -337,7 +356,7 @@ pub fn cmp_int_f64(a: &IntArg, f: f64) -> Option<Ordering> {
         return None;
     }
     if let Some(i) = a.small_val {
-        if i.unsigned_abs() < (1 << 53) {
+        if (i.unsigned_abs() as u64) < (1u64 << 53) {
             return (i as f64).partial_cmp(&f);
         }
     }
@@ -575,7 +594,7 @@ pub fn format_int_ex(
     upper: bool,
     out: &mut String,
 ) -> PyResult<()> {
-    let Some(a) = IntArg::of(v) else {
+    let Some(a) = IntArg::of(v).or_else(|| IntArg::of(number_part(v))) else {
         return Err(int_conversion_error(vm, v));
     };
     let radix = radix.clamp(2, 36);
@@ -651,6 +670,8 @@ pub fn int_of_value(vm: &mut Vm, x: Value) -> PyResult<Value> {
     if x.is_small_int() {
         return Ok(x);
     }
+    let n = number_part(x);
+    let x = if n.is_null() { x } else { n };
     if x.is_bool() {
         return Ok(Value::small_int_unchecked((x == Value::TRUE) as isize));
     }
@@ -910,7 +931,9 @@ fn small_binop(vm: &mut Vm, op: BinOp, a: isize, b: isize) -> PyResult<Value> {
             if b == 0 {
                 return Err(div_zero(vm));
             }
-            let f = if a.unsigned_abs() <= (1 << 53) && b.unsigned_abs() <= (1 << 53) {
+            let f = if (a.unsigned_abs() as u64) <= (1u64 << 53)
+                && (b.unsigned_abs() as u64) <= (1u64 << 53)
+            {
                 a as f64 / b as f64
             } else {
                 let (x, y) = (IntArg::from_isize(a), IntArg::from_isize(b));
@@ -1166,11 +1189,11 @@ fn int_to_bytes(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
             &[],
         ));
     }
-    let Some(a) = IntArg::of(selfv) else {
+    let Some(a) = IntArg::of(selfv).or_else(|| IntArg::of(number_part(selfv))) else {
         return Err(int_conversion_error(vm, selfv));
     };
     let len = length as usize;
-    check_bits(vm, len as u64 * 8)?;
+    check_bits(vm, (len as u64).saturating_mul(8))?;
     let r = a.r();
     if r.neg && !signed {
         return Err(vm.overflow_error("can't convert negative int to unsigned"));

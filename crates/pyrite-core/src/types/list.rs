@@ -113,7 +113,11 @@ pub fn list_obj(v: Value) -> Option<Gc<ListObj>> {
 }
 
 /// The list handle of `self` for a method (TypeError if not a list).
+#[inline]
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<ListObj>> {
+    if let Some(l) = list_obj(v) {
+        return Ok(l);
+    }
     match crate::types::class::native_self(v, &LIST_TYPE).and_then(list_obj) {
         Some(l) => Ok(l),
         None => {

@@ -169,12 +169,13 @@ fn log_of(vm: &mut Vm, x: Value) -> PyResult<f64> {
             return Err(domain(vm));
         }
         let bits = bigint::bit_len(r.mag);
-        if bits > 1000 {
-            // log(m * 2^k) = log(m) + k log 2, with m the top bits
+        if bits > 1024 {
+            // Too big for a float: x = m * 2**bits with m in [0.5, 1), as CPython does.
             let shift = bits - 64;
-            let (top, _) = bigint::shr_mag(r.mag, shift);
-            let m = bigint::mag_to_f64(&top);
-            return Ok(libm::log(m) + shift as f64 * core::f64::consts::LN_2);
+            let (top, lost) = bigint::shr_mag(r.mag, shift);
+            let t = bigint::mag_to_u128(&top).unwrap_or(0) as u64;
+            let m = bigint::round_to_f64(t, lost, -64);
+            return Ok(libm::log(m) + core::f64::consts::LN_2 * bits as f64);
         }
     }
     let v = value_to_f64(vm, x)?;

@@ -235,7 +235,11 @@ fn set_make_new(vm: &mut Vm, ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Va
     }
 }
 
+#[inline]
 fn this(vm: &mut Vm, v: Value) -> PyResult<Gc<SetObj>> {
+    if let Some(s) = set_obj(v) {
+        return Ok(s);
+    }
     let n = crate::types::class::native_self(v, &SET_TYPE)
         .or_else(|| crate::types::class::native_self(v, &FROZENSET_TYPE));
     match n.and_then(set_obj) {
