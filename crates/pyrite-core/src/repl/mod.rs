@@ -145,6 +145,10 @@ impl Repl {
             match end {
                 LineEnd::Enter => {}
                 LineEnd::Cancel => continue,
+                LineEnd::Closed => {
+                    con.write(b"\r\n");
+                    return Some(Exit::Code(0));
+                }
                 LineEnd::Eof => {
                     if self.ctrl_d_soft_reset {
                         con.write(b"\r\n");
@@ -198,6 +202,7 @@ impl Repl {
                         con.write(b"\r\n");
                         break;
                     }
+                    LineEnd::Closed => return Some(Exit::Code(0)),
                     LineEnd::Control(_) => {}
                 }
             }

@@ -18,8 +18,10 @@ pub enum LineEnd {
     Enter,
     /// Ctrl-C: the line is abandoned.
     Cancel,
-    /// Ctrl-D on an empty line (or end of input).
+    /// Ctrl-D on an empty line.
     Eof,
+    /// End of input (the console closed).
+    Closed,
     /// Ctrl-A / Ctrl-B / Ctrl-E on an empty line: a mode switch, handled by the caller.
     Control(u8),
 }
@@ -161,7 +163,7 @@ impl Editor {
         let mut esc_arg: Vec<u8> = Vec::new();
         loop {
             let Some(c) = l.con.read_byte() else {
-                return (String::new(), LineEnd::Eof);
+                return (String::new(), LineEnd::Closed);
             };
             let old_len = l.buf.len();
             let (mut back, mut from, mut fwd) = (0usize, false, 0usize);
