@@ -393,12 +393,7 @@ impl<'a> Matcher<'a> {
 }
 
 /// Match `re` at `start` in `s` (anchored); the group spans on success.
-fn match_at(
-    vm: &mut Vm,
-    re: &Regex,
-    s: &[u32],
-    start: usize,
-) -> PyResult<Option<Spans>> {
+fn match_at(vm: &mut Vm, re: &Regex, s: &[u32], start: usize) -> PyResult<Option<Spans>> {
     let mut m = Matcher {
         s,
         caps: alloc::vec![None; re.groups + 1],
