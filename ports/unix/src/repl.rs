@@ -250,42 +250,52 @@ impl Console for BoardConsole {
     }
 }
 
-/// A terminal on stdin/stdout; `stty` switches it between line-editing mode (no echo, no
-/// canonical input, no signals) and its original mode (while code runs).
+/// A terminal on stdin/stdout, switched between line-editing mode (no echo, no canonical
+/// input, no signals) and its original mode (while code runs, so Ctrl-C raises SIGINT).
 pub struct TtyConsole {
-    saved: Option<String>,
+    saved: Option<libc::termios>,
 }
 
-fn stty(args: &[&str]) -> Option<String> {
-    let out = std::process::Command::new("stty")
-        .args(args)
-        .stdin(std::process::Stdio::inherit())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
+fn tc_get() -> Option<libc::termios> {
+    // SAFETY: termios is plain old data, so all-zero is a valid value; tcgetattr writes only
+    // into the struct we pass.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(0, &mut t) == 0 {
+            Some(t)
+        } else {
+            None
+        }
     }
-    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn tc_set(t: &libc::termios) {
+    // SAFETY: `t` is a valid termios obtained from tcgetattr (possibly with flags changed);
+    // tcsetattr only reads it.
+    unsafe {
+        libc::tcsetattr(0, libc::TCSADRAIN, t);
+    }
 }
 
 impl TtyConsole {
     pub fn new() -> TtyConsole {
-        let saved = stty(&["-g"]);
-        let c = TtyConsole { saved };
+        let c = TtyConsole { saved: tc_get() };
         c.raw();
         c
     }
     fn raw(&self) {
-        if self.saved.is_some() {
-            let _ = stty(&[
-                "-icanon", "-echo", "-isig", "-icrnl", "-ixon", "-iexten", "min", "1", "time", "0",
-            ]);
+        if let Some(orig) = &self.saved {
+            let mut t = *orig;
+            t.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ISIG | libc::IEXTEN);
+            t.c_iflag &= !(libc::ICRNL | libc::IXON | libc::INLCR);
+            t.c_cc[libc::VMIN] = 1;
+            t.c_cc[libc::VTIME] = 0;
+            tc_set(&t);
         }
     }
     fn restore(&self) {
-        if let Some(s) = &self.saved {
-            let _ = stty(&[s.as_str()]);
+        if let Some(t) = &self.saved {
+            tc_set(t);
         }
     }
 }

@@ -219,10 +219,13 @@ impl Repl {
     fn paste<C: Console + ?Sized>(&mut self, vm: &mut Vm, con: &mut C) -> Option<Exit> {
         con.write(b"\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ");
         let mut buf: Vec<u8> = Vec::new();
+        let mut after_cr = false;
         loop {
             let Some(c) = con.read_byte() else {
                 return Some(Exit::Code(0));
             };
+            let was_cr = after_cr;
+            after_cr = c == b'\r';
             match c {
                 0x03 => {
                     con.write(b"\r\n");
@@ -232,16 +235,11 @@ impl Repl {
                     con.write(b"\r\n");
                     break;
                 }
-                b'\r' => {
+                // CR, LF or CR LF end a line
+                b'\n' if was_cr => {}
+                b'\r' | b'\n' => {
                     buf.push(b'\n');
                     con.write(b"\r\n=== ");
-                }
-                b'\n' => {
-                    // a lone LF (terminal in raw mode sends CR); treat CR LF as one newline
-                    if buf.last() != Some(&b'\n') || !matches!(buf.len(), 1..) {
-                        buf.push(b'\n');
-                        con.write(b"\r\n=== ");
-                    }
                 }
                 c => {
                     buf.push(c);
@@ -438,12 +436,23 @@ fn names_of(vm: &mut Vm, obj: Value, out: &mut Vec<String>) {
     }
 }
 
-/// Completions of `word` (a dotted name): global and builtin names, or attributes.
-pub fn complete(vm: &mut Vm, word: &str) -> Vec<String> {
+/// Completions for the text before the cursor: the dotted name at its end completed from the
+/// globals of `__main__` and the builtins, or from an object's attributes (names starting with
+/// `_` only when the prefix is non-empty); after `import `, builtin module names; and `import `
+/// itself for a first word nothing else matches. Returns full candidate names, sorted.
+pub fn complete(vm: &mut Vm, head: &str) -> Vec<String> {
+    let start = head
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let word = &head[start..];
     let mut parts: Vec<&str> = word.split('.').collect();
     let prefix = parts.pop().unwrap_or("");
     let mut names: Vec<String> = Vec::new();
-    if parts.is_empty() {
+    if head.starts_with("import ") && parts.is_empty() {
+        let m = vm.interp.builtin_modules;
+        names_of(vm, m, &mut names);
+    } else if parts.is_empty() {
         let g = crate::modules::main_globals(vm);
         names_of(vm, g, &mut names);
         let b = vm.interp.builtins;
@@ -488,10 +497,13 @@ pub fn complete(vm: &mut Vm, word: &str) -> Vec<String> {
     }
     let mut out: Vec<String> = names
         .into_iter()
-        .filter(|n| n.starts_with(prefix) && (!n.starts_with('_') || prefix.starts_with('_')))
+        .filter(|n| n.starts_with(prefix) && !(prefix.is_empty() && n.starts_with('_')))
         .collect();
     out.sort();
     out.dedup();
+    if out.is_empty() && start == 0 && !prefix.is_empty() && "import ".starts_with(word) {
+        out.push(String::from("import "));
+    }
     out
 }
 

@@ -340,62 +340,63 @@ impl Editor {
                             from = true;
                             fwd = 4;
                         } else {
-                            let cands = complete(&word);
+                            let line_head = String::from_utf8_lossy(head).into_owned();
+                            let cands = complete(&line_head);
                             let prefix = match word.rfind('.') {
                                 Some(i) => &word[i + 1..],
                                 None => &word[..],
                             };
-                            if cands.len() == 1 {
-                                let add = cands[0].get(prefix.len()..).unwrap_or("");
-                                let add = add.as_bytes().to_vec();
+                            let mut common = cands.first().cloned().unwrap_or_default();
+                            for c in cands.iter().skip(1) {
+                                let n = common
+                                    .bytes()
+                                    .zip(c.bytes())
+                                    .take_while(|(a, b)| a == b)
+                                    .count();
+                                common.truncate(n);
+                            }
+                            if !cands.is_empty()
+                                && (cands.len() == 1 || common.len() > prefix.len())
+                            {
+                                let add = common.as_bytes().get(prefix.len()..).unwrap_or(&[]);
+                                let add = add.to_vec();
                                 for (k, &b) in add.iter().enumerate() {
                                     l.buf.insert(l.cursor + k, b);
                                 }
                                 from = true;
                                 fwd = add.len();
                             } else if cands.len() > 1 {
-                                // common prefix
-                                let mut common = cands[0].clone();
-                                for c in &cands[1..] {
-                                    let n = common
-                                        .bytes()
-                                        .zip(c.bytes())
-                                        .take_while(|(a, b)| a == b)
-                                        .count();
-                                    common.truncate(n);
-                                }
-                                if common.len() > prefix.len() {
-                                    let add = common.as_bytes()[prefix.len()..].to_vec();
-                                    for (k, &b) in add.iter().enumerate() {
-                                        l.buf.insert(l.cursor + k, b);
+                                // list the candidates in 16-column slots, then redraw the
+                                // prompt and the line
+                                const SLOT: usize = 16;
+                                const MAX: usize = 4 * SLOT;
+                                let mut out = String::new();
+                                let mut col = MAX;
+                                for c in &cands {
+                                    let mut gap = col.div_ceil(SLOT) * SLOT - col;
+                                    if gap < 2 {
+                                        gap += SLOT;
                                     }
-                                    from = true;
-                                    fwd = add.len();
-                                } else {
-                                    // list the candidates, then redraw prompt and line
-                                    let mut out = String::from("\r\n");
-                                    let mut col = 0;
-                                    for c in &cands {
-                                        let w = (c.len() / 16 + 1) * 16;
-                                        if col + w > 80 && col > 0 {
-                                            out.push_str("\r\n");
-                                            col = 0;
-                                        }
-                                        out.push_str(c);
-                                        for _ in c.len()..w {
+                                    if col + gap + c.len() <= MAX {
+                                        for _ in 0..gap {
                                             out.push(' ');
                                         }
-                                        col += w;
+                                        out.push_str(c);
+                                        col += gap + c.len();
+                                    } else {
+                                        out.push_str("\r\n");
+                                        out.push_str(c);
+                                        col = c.len();
                                     }
-                                    out.push_str("\r\n");
-                                    out.push_str(prompt);
-                                    l.con.write(out.as_bytes());
-                                    let all = l.buf.clone();
-                                    l.con.write(&all);
-                                    let after = l.buf.len() - l.cursor;
-                                    l.back(after);
-                                    continue;
                                 }
+                                out.push_str("\r\n");
+                                out.push_str(prompt);
+                                l.con.write(out.as_bytes());
+                                let all = l.buf.clone();
+                                l.con.write(&all);
+                                let after = l.buf.len() - l.cursor;
+                                l.back(after);
+                                continue;
                             }
                         }
                     }
