@@ -502,10 +502,12 @@ impl Vm {
                 crate::interp::exec::check_native_stack(self)?;
                 // A StopIteration raised by the iterator also means "exhausted" (as
                 // MicroPython's mp_iternext); its value is dropped here.
+                crate::interp::clear_stop_value(self);
                 let r = match n(self, it) {
                     Ok(r) => r,
                     Err(e) if crate::interp::exception_is(e.0, &exc::STOP_ITERATION) => {
-                        return Ok(None)
+                        crate::interp::note_stop_value(self, e.0);
+                        return Ok(None);
                     }
                     Err(e) => return Err(e),
                 };

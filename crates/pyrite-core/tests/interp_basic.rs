@@ -235,3 +235,10 @@ fn generator_pend_throw() {
         "0\nraised ValueError()\nNone\nKeyError()\n1\n",
     );
 }
+
+#[test]
+fn generator_resumed_at_other_depth() {
+    // A generator suspended inside try/except is resumed from a deeper native call chain:
+    // its handlers must still match (saved stack depths are frame-relative).
+    check("def gen2(x):\n    try:\n        yield\n    except ValueError:\n        print('caught')\n    return x\ndef deeper(g, n):\n    if n:\n        return deeper(g, n - 1)\n    try:\n        g.throw(ValueError)\n    except StopIteration as e:\n        print('stop', e.args)\ng = gen2(5)\nnext(g)\nprint(*list(map(lambda k: deeper(g, 3) if k else None, [1])))\n");
+}

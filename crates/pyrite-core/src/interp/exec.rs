@@ -3,7 +3,7 @@
 //! Every active bytecode frame keeps its state in the Vm's value stack ([`super::stack`]):
 //! `n_state` words of locals + value stack (locals at the top, indexed downwards: local `i` is
 //! word `n_state - 1 - i`; the value stack grows upwards from word 0, as MicroPython lays it
-//! out), then `3 * n_exc_stack` words of exception handlers (`handler pc`, `saved sp << 1 |
+//! out), then `3 * n_exc_stack` words of exception handlers (`handler pc`, `(saved sp - frame base) << 1 |
 //! is_finally`, `exception being handled`). Frames are packed one after another; the
 //! [`Frame`] records (in `InterpState::frames`) say where each starts.
 //!
@@ -456,7 +456,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                 }
                 macro_rules! eh_sp {
                     ($k:expr) => {
-                        (rd!(eb + 3 * $k + 1).small_int_value() >> 1) as usize
+                        base.wrapping_add((rd!(eb + 3 * $k + 1).small_int_value() >> 1) as usize)
                     };
                 }
                 macro_rules! eh_finally {
@@ -473,7 +473,9 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         wr!(eb + 3 * k, Value::small_int_unchecked($target as isize));
                         wr!(
                             eb + 3 * k + 1,
-                            Value::small_int_unchecked(((sp as isize) << 1) | ($fin as isize))
+                            Value::small_int_unchecked(
+                                (((sp - base) as isize) << 1) | ($fin as isize)
+                            )
                         );
                         wr!(eb + 3 * k + 2, Value::NULL);
                         exc_n += 1;
@@ -1404,7 +1406,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
         if exc_n > 0 {
             let k = exc_n - 1;
             let h = rd!(eb + 3 * k).small_int_value() as usize;
-            let hsp = (rd!(eb + 3 * k + 1).small_int_value() >> 1) as usize;
+            let hsp = base.wrapping_add((rd!(eb + 3 * k + 1).small_int_value() >> 1) as usize);
             wr!(eb + 3 * k + 2, e);
             if hsp < base || hsp >= lim {
                 // Corrupt handler: give up on this frame.

@@ -227,9 +227,10 @@ pub(crate) fn resume_any(vm: &mut Vm, it: Value, send: Value, throw: Value) -> P
             // Native iterators: call the slot directly so a StopIteration(value) it raises
             // reaches YIELD_FROM with its value.
             if let (false, Some(next)) = (t.has_flag(flags::USER_CLASS), t.iternext) {
+                super::clear_stop_value(vm);
                 let r = next(vm, it)?;
                 return Ok(if r == Value::STOP || r.is_null() {
-                    Resumed::Return(Value::NONE)
+                    Resumed::Return(super::take_stop_value(vm))
                 } else {
                     Resumed::Yield(r)
                 });

@@ -69,6 +69,9 @@ pub struct InterpState {
     /// Nesting of native (Rust -> Python) entries into the dispatch loop.
     pub native_depth: usize,
     pub poll_counter: u32,
+    /// The value of the last StopIteration an iterator ended with when it reported plain
+    /// exhaustion (MicroPython's `stop_iteration_arg`), or NULL.
+    pub stop_value: Value,
     initialised: bool,
 }
 
@@ -84,6 +87,7 @@ impl Default for InterpState {
             builtin_modules: Value::NULL,
             native_depth: 0,
             poll_counter: 0,
+            stop_value: Value::NULL,
             initialised: false,
         }
     }
@@ -136,6 +140,7 @@ pub fn mark_roots(vm: &mut Vm) {
         vm.interp.modules,
         vm.interp.path,
         vm.interp.builtin_modules,
+        vm.interp.stop_value,
     ] {
         vm.heap.mark_word(v.word());
     }
@@ -267,6 +272,30 @@ pub fn current_locals(vm: &Vm) -> Value {
     match vm.interp.frames.last() {
         Some(f) if !f.locals.is_null() => f.locals,
         _ => Value::NULL,
+    }
+}
+
+/// Remember the value of StopIteration `exc` for whoever sees the iterator's STOP next
+/// (MicroPython's `stop_iteration_arg`): `next()` raises StopIteration with it, `yield from`
+/// returns it.
+pub fn note_stop_value(vm: &mut Vm, exc: Value) {
+    vm.interp.stop_value = gen::stop_iteration_value(exc);
+}
+
+/// Forget any remembered StopIteration value (call before asking an iterator for an item).
+#[inline]
+pub fn clear_stop_value(vm: &mut Vm) {
+    vm.interp.stop_value = Value::NULL;
+}
+
+/// Take the remembered StopIteration value (None if there is none).
+pub fn take_stop_value(vm: &mut Vm) -> Value {
+    let v = vm.interp.stop_value;
+    vm.interp.stop_value = Value::NULL;
+    if v.is_null() {
+        Value::NONE
+    } else {
+        v
     }
 }
 

@@ -464,16 +464,34 @@ pub static ITER: BuiltinFn = BuiltinFn::new(Q::iter, 1, 2, builtin_iter);
 fn builtin_next(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let it = args[0];
     let t = it.type_of();
+    // Iterators written in Python and generators: call them so that the StopIteration they
+    // raise keeps its value (the iternext slot reports only "exhausted").
+    let direct = if t.has_flag(flags::USER_CLASS) && !crate::obj::is_type_type(t) {
+        crate::types::class::lookup(vm, t, Q::__next__)
+            .map(|_| vm.call_method(it, Q::__next__, &[]))
+    } else if t.is(&crate::interp::GENERATOR_TYPE) {
+        Some(vm.call_method(it, Q::send, &[Value::NONE]))
+    } else {
+        None
+    };
+    if let Some(r) = direct {
+        return match r {
+            Err(e) if args.len() > 1 && err_is(vm, e, &exc::STOP_ITERATION) => Ok(args[1]),
+            r => r,
+        };
+    }
     let Some(f) = t.iternext else {
         let m = alloc::format!("'{}' object isn't an iterator", vm.type_name(it));
         return Err(vm.type_error(&m));
     };
+    crate::interp::clear_stop_value(vm);
     match f(vm, it) {
         Ok(r) if r == Value::STOP || r.is_null() => {
             if args.len() > 1 {
                 Ok(args[1])
             } else {
-                Err(vm.stop_iteration(Value::NONE))
+                let v = crate::interp::take_stop_value(vm);
+                Err(vm.stop_iteration(v))
             }
         }
         Ok(r) => Ok(r),

@@ -89,7 +89,7 @@ pub fn set_readonly(v: Value) {
 }
 
 /// Attributes of `sys` that may be rebound (as in MicroPython).
-const SYS_MUTABLE: [Qstr; 4] = [Q::path, Q::ps1, Q::ps2, Q::tracebacklimit];
+const SYS_MUTABLE: [Qstr; 3] = [Q::path, Q::ps1, Q::ps2];
 
 /// True if `name` may be stored into / deleted from module `v`.
 fn writable(vm: &Vm, v: Value, name: Qstr) -> bool {

@@ -169,11 +169,6 @@ fn sys_atexit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 static ATEXIT: BuiltinFn = BuiltinFn::new(Q::atexit, 1, 1, sys_atexit);
 
-fn sys_getsizeof(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    vm.unary_op(UnaryOp::Sizeof, args[0])
-}
-static GETSIZEOF: BuiltinFn = BuiltinFn::new(Q::getsizeof, 1, 1, sys_getsizeof);
-
 fn sys_intern(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     let _ = parse_kw(vm, kw, &[], &mut []);
     if types::str::str_data(vm, args[0]).is_none() {
@@ -192,7 +187,6 @@ fixed_dict!(pub SYS_GLOBALS, [
     (Q::print_exception, fnv!(PRINT_EXCEPTION)),
     (Q::exc_info, fnv!(EXC_INFO)),
     (Q::atexit, fnv!(ATEXIT)),
-    (Q::getsizeof, fnv!(GETSIZEOF)),
     (Q::intern, fnv!(INTERN)),
 ]);
 

@@ -1410,7 +1410,10 @@ fn instance_iternext(vm: &mut Vm, obj: Value) -> PyResult<Value> {
         }
         SpecialFound::Method(m) => match call_method_pair(vm, m, &[], &[]) {
             Ok(v) => Ok(v),
-            Err(e) if exc::is_stop_iteration(e.0) => Ok(Value::STOP),
+            Err(e) if exc::is_stop_iteration(e.0) => {
+                crate::interp::note_stop_value(vm, e.0);
+                Ok(Value::STOP)
+            }
             Err(e) => Err(e),
         },
         SpecialFound::Missing => {

@@ -356,7 +356,7 @@ pub fn cmp_int_f64(a: &IntArg, f: f64) -> Option<Ordering> {
         return None;
     }
     if let Some(i) = a.small_val {
-        if i.unsigned_abs() < (1 << 53) {
+        if (i.unsigned_abs() as u64) < (1u64 << 53) {
             return (i as f64).partial_cmp(&f);
         }
     }
@@ -931,7 +931,9 @@ fn small_binop(vm: &mut Vm, op: BinOp, a: isize, b: isize) -> PyResult<Value> {
             if b == 0 {
                 return Err(div_zero(vm));
             }
-            let f = if a.unsigned_abs() <= (1 << 53) && b.unsigned_abs() <= (1 << 53) {
+            let f = if (a.unsigned_abs() as u64) <= (1u64 << 53)
+                && (b.unsigned_abs() as u64) <= (1u64 << 53)
+            {
                 a as f64 / b as f64
             } else {
                 let (x, y) = (IntArg::from_isize(a), IntArg::from_isize(b));
@@ -1191,7 +1193,7 @@ fn int_to_bytes(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         return Err(int_conversion_error(vm, selfv));
     };
     let len = length as usize;
-    check_bits(vm, len as u64 * 8)?;
+    check_bits(vm, (len as u64).saturating_mul(8))?;
     let r = a.r();
     if r.neg && !signed {
         return Err(vm.overflow_error("can't convert negative int to unsigned"));

@@ -296,7 +296,10 @@ fn map_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
 /// MicroPython's `mp_iternext` does).
 fn stop_is_end(vm: &mut Vm, r: PyResult<Value>) -> PyResult<Value> {
     match r {
-        Err(e) if err_is(vm, e, &exc::STOP_ITERATION) => Ok(Value::STOP),
+        Err(e) if err_is(vm, e, &exc::STOP_ITERATION) => {
+            crate::interp::note_stop_value(vm, e.0);
+            Ok(Value::STOP)
+        }
         r => r,
     }
 }

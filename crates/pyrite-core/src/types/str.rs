@@ -1579,46 +1579,80 @@ fn split_impl(vm: &mut Vm, args: &[Value], kw: Kw, rev: bool) -> PyResult<Value>
                 (c as u32) < 0x80 && is_ws_byte(c as u8)
             }
         };
-        let cs: Vec<(usize, char, usize)> = chars_of(b, d.kind).collect();
+        let n = b.len();
+        let is_str = d.kind == Kind::Str;
+        // The character at byte offset i, and its length.
+        let at = |i: usize| -> (char, usize) {
+            match b.get(i) {
+                Some(&c) if !is_str || c < 0x80 => (c as char, 1),
+                Some(_) => char_at(b, i),
+                None => ('\0', 1),
+            }
+        };
+        // The character ending at byte offset i (> 0), and where it starts.
+        let before = |i: usize| -> (char, usize) {
+            let mut st = i - 1;
+            if is_str {
+                while st > 0 && b.get(st).is_some_and(|&c| is_cont(c)) {
+                    st -= 1;
+                }
+            }
+            (at(st).0, st)
+        };
         if !rev {
             let mut i = 0;
-            while i < cs.len() {
-                while i < cs.len() && ws(cs[i].1) {
-                    i += 1;
+            loop {
+                while i < n {
+                    let (c, l) = at(i);
+                    if !ws(c) {
+                        break;
+                    }
+                    i += l;
                 }
-                if i >= cs.len() {
+                if i >= n {
                     break;
                 }
                 if pieces.len() == max {
                     // The remainder keeps its trailing whitespace (as CPython).
-                    pieces.push((cs[i].0, b.len()));
+                    pieces.push((i, n));
                     break;
                 }
                 let st = i;
-                while i < cs.len() && !ws(cs[i].1) {
-                    i += 1;
+                while i < n {
+                    let (c, l) = at(i);
+                    if ws(c) {
+                        break;
+                    }
+                    i += l;
                 }
-                let en = if i < cs.len() { cs[i].0 } else { b.len() };
-                pieces.push((cs[st].0, en));
+                pieces.push((st, i.min(n)));
             }
         } else {
-            let mut i = cs.len();
-            while i > 0 {
-                while i > 0 && ws(cs[i - 1].1) {
-                    i -= 1;
+            let mut i = n;
+            loop {
+                while i > 0 {
+                    let (c, st) = before(i);
+                    if !ws(c) {
+                        break;
+                    }
+                    i = st;
                 }
                 if i == 0 {
                     break;
                 }
-                let en = if i < cs.len() { cs[i].0 } else { b.len() };
+                let en = i;
                 if pieces.len() == max {
                     pieces.push((0, en));
                     break;
                 }
-                while i > 0 && !ws(cs[i - 1].1) {
-                    i -= 1;
+                while i > 0 {
+                    let (c, st) = before(i);
+                    if ws(c) {
+                        break;
+                    }
+                    i = st;
                 }
-                pieces.push((cs[i].0, en));
+                pieces.push((i, en));
             }
             pieces.reverse();
         }
@@ -1745,28 +1779,30 @@ fn strip_impl(vm: &mut Vm, args: &[Value], left: bool, right: bool) -> PyResult<
             }
         }
     } else {
-        let cs: Vec<(usize, char, usize)> = chars_of(b, d.kind).collect();
-        let mut i = 0;
-        let mut j = cs.len();
+        // Non-ASCII text: scan characters from both ends.
         if left {
-            while i < j && strip_it(cs[i].1) {
-                i += 1;
+            while s < e {
+                let (c, l) = char_at(b, s);
+                if !strip_it(c) {
+                    break;
+                }
+                s += l;
             }
         }
         if right {
-            while j > i && strip_it(cs[j - 1].1) {
-                j -= 1;
+            while e > s {
+                let mut st = e - 1;
+                while st > s && b.get(st).is_some_and(|&c| is_cont(c)) {
+                    st -= 1;
+                }
+                if !strip_it(char_at(b, st).0) {
+                    break;
+                }
+                e = st;
             }
         }
-        s = cs.get(i).map_or(b.len(), |x| x.0);
-        e = if j == 0 {
-            s
-        } else {
-            cs.get(j - 1).map_or(b.len(), |x| x.0 + x.2)
-        };
-        if e < s {
-            e = s;
-        }
+        s = s.min(b.len());
+        e = e.clamp(s, b.len());
     }
     if s == 0 && e == b.len() && d.kind != Kind::ByteArray {
         return Ok(args[0]);
