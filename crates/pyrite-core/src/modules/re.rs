@@ -944,6 +944,16 @@ fn group_value(vm: &mut Vm, m: Gc<MatchObj>, n: usize, caps: &[isize]) -> PyResu
 
 fn m_group(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let m = match_obj(vm, args[0])?;
+    if args.len() > 2 {
+        // CPython's group(a, b, ...) -> tuple (an extension over MicroPython).
+        let out = types::list::new_list(vm, &[])?;
+        for &idx in &args[1..] {
+            let (n, caps) = group_index(vm, m, idx)?;
+            let v = group_value(vm, m, n, &caps)?;
+            types::list::list_append(vm, out, v)?;
+        }
+        return types::tuple::tuple_from_iter(vm, out);
+    }
     let idx = args
         .get(1)
         .copied()
@@ -957,8 +967,12 @@ fn m_groups(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let (_, caps) = group_index(vm, m, Value::small_int_unchecked(0))?;
     let n = caps.len() / 2;
     let out = types::list::new_list(vm, &[])?;
+    let default = args.get(1).copied().unwrap_or(Value::NONE);
     for g in 1..n {
-        let v = group_value(vm, m, g, &caps)?;
+        let mut v = group_value(vm, m, g, &caps)?;
+        if v.is_none() {
+            v = default;
+        }
         types::list::list_append(vm, out, v)?;
     }
     types::tuple::tuple_from_iter(vm, out)
@@ -1007,8 +1021,8 @@ static SEARCH: BuiltinFn = BuiltinFn::new(Q::search, 2, 4, re_search);
 static SPLIT: BuiltinFn = BuiltinFn::new(Q::split, 2, 3, re_split);
 static SUB: BuiltinFn = BuiltinFn::new(Q::sub, 3, 5, re_sub);
 
-static GROUP: BuiltinFn = BuiltinFn::new(Q::group, 1, 2, m_group);
-static GROUPS: BuiltinFn = BuiltinFn::new(Q::groups, 1, 1, m_groups);
+static GROUP: BuiltinFn = BuiltinFn::new(Q::group, 1, 16, m_group);
+static GROUPS: BuiltinFn = BuiltinFn::new(Q::groups, 1, 2, m_groups);
 static SPAN: BuiltinFn = BuiltinFn::new(Q::span, 1, 2, m_span);
 static START: BuiltinFn = BuiltinFn::new(Q::start, 1, 2, m_start);
 static END: BuiltinFn = BuiltinFn::new(Q::end, 1, 2, m_end);
@@ -1042,6 +1056,7 @@ fixed_dict!(
         (Q::r#match, fnv!(MATCH)),
         (Q::search, fnv!(SEARCH)),
         (Q::sub, fnv!(SUB)),
+        (Q::split, fnv!(SPLIT)),
         (Q::DEBUG, Value::small_int_unchecked(FLAG_DEBUG)),
     ]
 );
