@@ -19,7 +19,7 @@ use host::{Interrupts, UnixHost};
 /// `STACK_LIMIT` bytes, well before the end of this stack, so it raises RuntimeError instead of
 /// overflowing.
 const THREAD_STACK: usize = 256 * 1024 * 1024;
-const STACK_LIMIT: usize = 8 * 1024 * 1024;
+const STACK_LIMIT: usize = 1024 * 1024;
 
 /// The first line of the REPL banner and of `--version`.
 fn banner() -> String {
