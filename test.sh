@@ -35,3 +35,6 @@ cargo build --release -p pyrite
 
 step "Python test programs (tests/run.py)"
 python3 tests/run.py
+
+step "REPL protocols over pyrite --board (tests/repl/_raw_repl.py)"
+python3 tests/repl/_raw_repl.py target/release/pyrite
