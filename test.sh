@@ -22,8 +22,19 @@ cargo test -p pyrite-core --features gc-stress
 step "no_std build for riscv32imc-unknown-none-elf"
 cargo build -p pyrite-core -p pyrite-compiler --target riscv32imc-unknown-none-elf
 
+step "cargo test on a 32-bit target (i686): no 64-bit assumption in the value representation"
+if rustup target list --installed 2>/dev/null | grep -q i686-unknown-linux-gnu; then
+    cargo test -p pyrite-core -p pyrite-compiler --target i686-unknown-linux-gnu
+else
+    echo "i686-unknown-linux-gnu is not installed (rustup target add i686-unknown-linux-gnu; apt install gcc-multilib)" >&2
+    exit 1
+fi
+
 step "release build"
 cargo build --release -p pyrite
 
 step "Python test programs (tests/run.py)"
 python3 tests/run.py
+
+step "REPL protocols over pyrite --board (tests/repl/_raw_repl.py)"
+python3 tests/repl/_raw_repl.py target/release/pyrite

@@ -20,6 +20,7 @@ pub mod vm;
 
 pub mod interp;
 pub mod modules;
+pub mod repl;
 pub mod types;
 
 pub use obj::{BinOp, PrintKind, Type, UnaryOp};

@@ -94,8 +94,12 @@ fn big_strings_and_memory_error() {
     let mut vm = make_vm(128 * 1024);
     let s = pstr::new_str(&mut vm, "abcdefgh").unwrap();
     vm.roots.push(s);
-    // 8 * 2^40 bytes cannot be allocated: MemoryError, not a panic.
-    let r = vm.binary_op(BinOp::Multiply, s, Value::small_int(1 << 40).unwrap());
+    // 8 * SMALL_INT_MAX bytes cannot be allocated: MemoryError, not a panic.
+    let r = vm.binary_op(
+        BinOp::Multiply,
+        s,
+        Value::small_int(pyrite_core::value::SMALL_INT_MAX).unwrap(),
+    );
     assert!(r.is_err());
     let r = vm
         .binary_op(BinOp::Multiply, s, Value::small_int(1000).unwrap())

@@ -33,9 +33,18 @@ impl Interrupts {
     }
 }
 
+/// The console of `pyrite --board`: input bytes come from a reader thread (stdin or a TCP
+/// client) and output goes to a shared sink with `\n` written as `\r\n`, as on a board's UART.
+pub struct BoardIo {
+    pub input: Arc<crate::repl::ByteQueue>,
+    pub output: crate::repl::Sink,
+}
+
 /// The unix host.
 pub struct UnixHost {
     interrupts: Interrupts,
+    /// Set for `--board`: console I/O through the board console instead of stdin/stdout.
+    pub board: Option<BoardIo>,
     files: HashMap<i32, File>,
     next_fd: i32,
     start: std::time::Instant,
@@ -45,6 +54,7 @@ impl UnixHost {
     pub fn new(interrupts: Interrupts) -> UnixHost {
         UnixHost {
             interrupts,
+            board: None,
             files: HashMap::new(),
             next_fd: 3,
             start: std::time::Instant::now(),
@@ -65,6 +75,10 @@ fn errno(e: &std::io::Error) -> i32 {
 
 impl Host for UnixHost {
     fn write(&mut self, fd: u8, data: &[u8]) {
+        if let Some(b) = &self.board {
+            crate::repl::write_crlf(&b.output, data);
+            return;
+        }
         // Unbuffered, as MicroPython's unix port: each write reaches the OS at once.
         if fd == 2 {
             let mut out = std::io::stdout().lock();
@@ -80,6 +94,9 @@ impl Host for UnixHost {
     }
 
     fn read_stdin(&mut self, buf: &mut [u8]) -> usize {
+        if let Some(b) = &self.board {
+            return b.input.read_into(buf, &self.interrupts.pending);
+        }
         let _ = std::io::stdout().flush();
         loop {
             match std::io::stdin().lock().read(buf) {

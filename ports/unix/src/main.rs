@@ -19,7 +19,7 @@ use host::{Interrupts, UnixHost};
 /// `STACK_LIMIT` bytes, well before the end of this stack, so it raises RuntimeError instead of
 /// overflowing.
 const THREAD_STACK: usize = 256 * 1024 * 1024;
-const STACK_LIMIT: usize = 8 * 1024 * 1024;
+const STACK_LIMIT: usize = 1024 * 1024;
 
 /// The first line of the REPL banner and of `--version`.
 fn banner() -> String {
@@ -34,6 +34,7 @@ fn main() {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let prog = argv.first().cloned().unwrap_or_else(|| "pyrite".into());
+    let (board, argv) = board_option(argv);
     let opts = match args::parse(argv.get(1..).unwrap_or(&[])) {
         Parsed::Run(o) => o,
         Parsed::Help => {
@@ -53,7 +54,7 @@ fn main() {
     let runner = std::thread::Builder::new()
         .name("python".into())
         .stack_size(THREAD_STACK)
-        .spawn(move || thread_main(opts, interrupts, prog));
+        .spawn(move || thread_main(opts, interrupts, prog, board));
     let code = match runner {
         Ok(h) => h.join().unwrap_or(1),
         Err(e) => {
@@ -65,10 +66,46 @@ fn main() {
 }
 
 /// The outermost frame of the Python thread: its address bounds the conservative stack scan.
-fn thread_main(opts: Options, interrupts: Interrupts, prog: String) -> i32 {
+fn thread_main(opts: Options, interrupts: Interrupts, prog: String, board: BoardMode) -> i32 {
     let top = 0usize;
     let top_addr = std::hint::black_box(&top) as *const usize as usize;
-    execute(opts, interrupts, prog, top_addr)
+    execute(opts, interrupts, prog, top_addr, board)
+}
+
+/// `--board`: serve the REPL on stdin/stdout as a board's UART; `--board-tcp=PORT`: on a TCP
+/// port of 127.0.0.1 (see repl.rs). These options come before the others.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BoardMode {
+    No,
+    Stdio,
+    Tcp(u16),
+}
+
+fn board_option(argv: Vec<String>) -> (BoardMode, Vec<String>) {
+    let mut mode = BoardMode::No;
+    let mut out = Vec::with_capacity(argv.len());
+    let mut taking = true;
+    for (i, a) in argv.into_iter().enumerate() {
+        if i > 0 && taking {
+            if a == "--board" {
+                mode = BoardMode::Stdio;
+                continue;
+            }
+            if let Some(p) = a.strip_prefix("--board-tcp=") {
+                match p.parse::<u16>() {
+                    Ok(port) => mode = BoardMode::Tcp(port),
+                    Err(_) => {
+                        eprintln!("pyrite: bad port in {a}");
+                        std::process::exit(1);
+                    }
+                }
+                continue;
+            }
+            taking = false;
+        }
+        out.push(a);
+    }
+    (mode, out)
 }
 
 /// `sys.path`: "" then MICROPYPATH's entries (or the default), with `~/` expanded.
@@ -99,30 +136,39 @@ enum Report {
     Stderr,
 }
 
-#[inline(never)]
-fn execute(opts: Options, interrupts: Interrupts, prog: String, stack_top: usize) -> i32 {
+/// Make an interpreter over the heap region at `region` (address, length). Only one Vm may use
+/// the region at a time: a soft reset drops the old one before making the next.
+fn new_vm(
+    opts: &Options,
+    interrupts: &Interrupts,
+    region: (usize, usize),
+    stack_top: usize,
+    board: Option<&repl::Board>,
+) -> Option<Box<Vm>> {
     let config = Config {
         platform: "linux",
         path: sys_path(),
         opt_level: opts.opt_level,
         stack_limit: STACK_LIMIT,
     };
-    let region: &'static mut [u8] = Box::leak(vec![0u8; opts.heap_size].into_boxed_slice());
-    // SAFETY: the region is leaked, so it stays valid for the rest of the process, and nothing
-    // else uses it.
-    let vm = unsafe {
-        Vm::new(
-            region.as_mut_ptr(),
-            region.len(),
-            Box::new(UnixHost::new(interrupts)),
-            config,
-        )
-    };
+    let mut host = UnixHost::new(Interrupts {
+        pending: std::sync::Arc::clone(&interrupts.pending),
+        disabled: std::sync::Arc::clone(&interrupts.disabled),
+    });
+    if let Some(b) = board {
+        host.board = Some(host::BoardIo {
+            input: std::sync::Arc::clone(&b.queue),
+            output: std::sync::Arc::clone(&b.sink),
+        });
+    }
+    // SAFETY: the region was leaked by `execute` (valid for the rest of the process) and no
+    // other Vm uses it now (callers drop the previous Vm first).
+    let vm = unsafe { Vm::new(region.0 as *mut u8, region.1, Box::new(host), config) };
     let mut vm = match vm {
         Ok(vm) => vm,
         Err(_) => {
             eprintln!("pyrite: heap of {} bytes is too small", opts.heap_size);
-            return 1;
+            return None;
         }
     };
     vm.set_stack_top(stack_top);
@@ -130,6 +176,29 @@ fn execute(opts: Options, interrupts: Interrupts, prog: String, stack_top: usize
     if let Ok(exe) = std::env::current_exe() {
         let _ = sys::set_executable(&mut vm, &exe.to_string_lossy());
     }
+    Some(vm)
+}
+
+#[inline(never)]
+fn execute(
+    opts: Options,
+    interrupts: Interrupts,
+    prog: String,
+    stack_top: usize,
+    board_mode: BoardMode,
+) -> i32 {
+    let region: &'static mut [u8] = Box::leak(vec![0u8; opts.heap_size].into_boxed_slice());
+    let region = (region.as_mut_ptr() as usize, region.len());
+    let board = match board_mode {
+        BoardMode::No => None,
+        _ => Some(repl::Board::new(
+            std::sync::Arc::clone(&interrupts.pending),
+            std::sync::Arc::clone(&interrupts.disabled),
+        )),
+    };
+    let Some(mut vm) = new_vm(&opts, &interrupts, region, stack_top, board.as_ref()) else {
+        return 1;
+    };
     let argv: Vec<&str> = opts.argv.iter().map(|s| s.as_str()).collect();
 
     let mut ret: Option<i32> = None;
@@ -195,8 +264,27 @@ fn execute(opts: Options, interrupts: Interrupts, prog: String, stack_top: usize
         || std::env::var("MICROPYINSPECT")
             .map(|v| !v.is_empty())
             .unwrap_or(false);
+    if let Some(b) = &board {
+        match board_mode {
+            BoardMode::Tcp(port) => {
+                if let Err(e) = b.serve_tcp(port) {
+                    eprintln!("pyrite: can't listen on 127.0.0.1:{port}: {e}");
+                    return 1;
+                }
+            }
+            _ => b.spawn_reader(std::io::stdin(), true),
+        }
+        let mut con = repl::BoardConsole { board: b.clone() };
+        let mut make = || new_vm(&opts, &interrupts, region, stack_top, board.as_ref());
+        return repl::run(vm, &mut make, &mut con, &banner(), true);
+    }
     if ret.is_none() || inspect {
         if std::io::stdin().is_terminal() || inspect {
+            if std::io::stdin().is_terminal() {
+                let mut con = repl::TtyConsole::new();
+                let mut make = || new_vm(&opts, &interrupts, region, stack_top, None);
+                return repl::run(vm, &mut make, &mut con, &banner(), false);
+            }
             ret = Some(run_repl(&mut vm));
         } else {
             let mut src = Vec::new();
@@ -331,7 +419,7 @@ fn run_repl(vm: &mut Vm) -> i32 {
             vm.write_stdout("\n");
             return 0;
         };
-        while repl::needs_more(&input) {
+        while pyrite_compiler::repl::continue_with_input(&input) {
             let ps2 = sys_prompt(vm, pyrite_core::Q::ps2, "... ");
             match read_line(vm, ps2) {
                 Some(l) => {

@@ -1,100 +1,353 @@
-//! A plain line-reading REPL (`>>> ` / `... ` prompts, compiled in single-statement mode).
-//! The full friendly REPL (editing, history, completion, paste and raw modes) is separate work.
+//! The consoles `pyrite` serves the core's REPL ([`pyrite_core::repl`]) on:
+//! - a terminal (stdin is a tty): raw-ish mode set with `stty` while reading a line, the
+//!   terminal's own mode restored while code runs (so Ctrl-C raises SIGINT, as MicroPython's
+//!   unix port does); Ctrl-D exits.
+//! - `--board`: stdin/stdout used like a board's UART (for `socat pty,raw,echo=0,... EXEC:`):
+//!   output lines end in `\r\n`, a Ctrl-C byte interrupts running code, Ctrl-D soft-resets,
+//!   end of input exits.
+//! - `--board-tcp=PORT`: the same board console served to one TCP client at a time on
+//!   127.0.0.1:PORT (mpremote's `socket://127.0.0.1:PORT`).
 
-/// True if `input` (the lines typed so far, joined by `\n`) needs more lines before it can be
-/// compiled: an open bracket or triple quote, a trailing backslash, or a compound statement
-/// not yet ended by an empty line.
-pub fn needs_more(input: &str) -> bool {
-    if input.is_empty() {
-        return false;
-    }
-    let first_word = input
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .next()
-        .unwrap_or("");
-    let compound = input.starts_with('@')
-        || matches!(
-            first_word,
-            "if" | "while" | "for" | "try" | "with" | "def" | "class" | "async"
-        );
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
-    #[derive(PartialEq, Clone, Copy)]
-    enum Quote {
-        None,
-        Single(u8),
-        Triple(u8),
-    }
-    let b = input.as_bytes();
-    let mut q = Quote::None;
-    let mut depth = [0i32; 3];
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\'' | b'"' => {
-                let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
-                match q {
-                    Quote::None if triple => {
-                        q = Quote::Triple(c);
-                        i += 2;
-                    }
-                    Quote::None => q = Quote::Single(c),
-                    Quote::Triple(t) if t == c && triple => {
-                        q = Quote::None;
-                        i += 2;
-                    }
-                    Quote::Single(t) if t == c => q = Quote::None,
-                    _ => {}
-                }
-            }
-            b'\\' if q != Quote::None && matches!(b.get(i + 1), Some(b'\'' | b'"' | b'\\')) => {
-                i += 1;
-            }
-            b'(' | b'[' | b'{' if q == Quote::None => depth[bracket(c)] += 1,
-            b')' | b']' | b'}' if q == Quote::None => depth[bracket(c)] -= 1,
-            _ => {}
+use pyrite_core::repl::{Console, Exit, Repl};
+use pyrite_core::Vm;
+
+/// Where board-console output goes (stdout or the current TCP client).
+pub type Sink = Arc<Mutex<Box<dyn Write + Send>>>;
+
+/// Write `data` to `sink` with lone `\n` written as `\r\n`.
+pub fn write_crlf(sink: &Sink, data: &[u8]) {
+    let mut out = Vec::with_capacity(data.len() + 8);
+    let mut prev = 0u8;
+    for &b in data {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
         }
-        i += 1;
+        out.push(b);
+        prev = b;
     }
-    if matches!(q, Quote::Triple(_)) {
-        return true;
-    }
-    if depth.iter().any(|&d| d > 0) && q == Quote::None {
-        return true;
-    }
-    let last = b[b.len() - 1];
-    if last == b'\\' {
-        return true;
-    }
-    compound && last != b'\n'
-}
-
-fn bracket(c: u8) -> usize {
-    match c {
-        b'(' | b')' => 0,
-        b'[' | b']' => 1,
-        _ => 2,
+    if let Ok(mut w) = sink.lock() {
+        let _ = w.write_all(&out);
+        let _ = w.flush();
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::needs_more;
+fn write_raw(sink: &Sink, data: &[u8]) {
+    if let Ok(mut w) = sink.lock() {
+        let _ = w.write_all(data);
+        let _ = w.flush();
+    }
+}
 
-    #[test]
-    fn continuation() {
-        assert!(!needs_more(""));
-        assert!(!needs_more("x = 1"));
-        assert!(needs_more("if x:"));
-        assert!(needs_more("if x:\n  y"));
-        assert!(!needs_more("if x:\n  y\n"));
-        assert!(needs_more("f(1,"));
-        assert!(!needs_more("f(1, ')')"));
-        assert!(needs_more("s = '''abc"));
-        assert!(!needs_more("s = '''abc'''"));
-        assert!(needs_more("x = 1 + \\"));
-        assert!(needs_more("@dec"));
-        assert!(!needs_more("iffy = 2"));
-        assert!(!needs_more("'it\\'s'"));
+/// Bytes received on the board console, filled by a reader thread.
+#[derive(Default)]
+pub struct ByteQueue {
+    state: Mutex<(VecDeque<u8>, bool)>,
+    ready: Condvar,
+}
+
+impl ByteQueue {
+    fn push(&self, data: &[u8]) {
+        if let Ok(mut s) = self.state.lock() {
+            s.0.extend(data.iter().copied());
+            self.ready.notify_all();
+        }
+    }
+    fn close(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.1 = true;
+            self.ready.notify_all();
+        }
+    }
+    /// Next byte, waiting; None at end of input.
+    fn pop(&self) -> Option<u8> {
+        let mut s = self.state.lock().ok()?;
+        loop {
+            if let Some(b) = s.0.pop_front() {
+                return Some(b);
+            }
+            if s.1 {
+                return None;
+            }
+            s = self.ready.wait(s).ok()?;
+        }
+    }
+    fn try_pop(&self) -> Option<u8> {
+        self.state.lock().ok()?.0.pop_front()
+    }
+    /// For `sys.stdin` reads: wait for at least one byte; 0 at end of input or when Ctrl-C is
+    /// pending (the VM then raises KeyboardInterrupt).
+    pub fn read_into(&self, buf: &mut [u8], pending: &AtomicBool) -> usize {
+        let Ok(mut s) = self.state.lock() else {
+            return 0;
+        };
+        loop {
+            if !s.0.is_empty() {
+                let mut n = 0;
+                while n < buf.len() {
+                    match s.0.pop_front() {
+                        Some(b) => {
+                            buf[n] = b;
+                            n += 1;
+                            if b == b'\n' || b == b'\r' {
+                                break;
+                            }
+                        }
+                        None => break,
+                    }
+                }
+                return n;
+            }
+            if s.1 || pending.load(Ordering::Relaxed) {
+                return 0;
+            }
+            match self.ready.wait_timeout(s, Duration::from_millis(20)) {
+                Ok((g, _)) => s = g,
+                Err(_) => return 0,
+            }
+        }
+    }
+}
+
+/// State shared between the board console, its reader threads and the host.
+#[derive(Clone)]
+pub struct Board {
+    pub queue: Arc<ByteQueue>,
+    pub sink: Sink,
+    /// True while code runs: a Ctrl-C byte then interrupts instead of being queued.
+    pub executing: Arc<AtomicBool>,
+    pub pending: Arc<AtomicBool>,
+    pub disabled: Arc<AtomicBool>,
+}
+
+impl Board {
+    pub fn new(pending: Arc<AtomicBool>, disabled: Arc<AtomicBool>) -> Board {
+        Board {
+            queue: Arc::new(ByteQueue::default()),
+            sink: Arc::new(Mutex::new(Box::new(std::io::stdout()))),
+            executing: Arc::new(AtomicBool::new(false)),
+            pending,
+            disabled,
+        }
+    }
+
+    /// Feed bytes from `src` into the queue on a thread; `close_at_end` ends the console when
+    /// `src` ends (stdin), otherwise the next client may continue (TCP).
+    pub fn spawn_reader<R: Read + Send + 'static>(&self, mut src: R, close_at_end: bool) {
+        let b = self.clone();
+        let _ = std::thread::Builder::new()
+            .name("console".into())
+            .spawn(move || {
+                let mut buf = [0u8; 512];
+                loop {
+                    let n = match src.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => break,
+                    };
+                    let data = &buf[..n];
+                    if b.executing.load(Ordering::Relaxed) && !b.disabled.load(Ordering::Relaxed) {
+                        // Ctrl-C interrupts running code and is not queued.
+                        let mut rest = Vec::with_capacity(n);
+                        for &c in data {
+                            if c == 0x03 {
+                                b.pending.store(true, Ordering::Relaxed);
+                                // input typed before the interrupt is discarded, as on a UART
+                                if let Ok(mut s) = b.queue.state.lock() {
+                                    s.0.clear();
+                                }
+                                rest.clear();
+                            } else {
+                                rest.push(c);
+                            }
+                        }
+                        b.queue.push(&rest);
+                    } else {
+                        b.queue.push(data);
+                    }
+                }
+                if close_at_end {
+                    b.queue.close();
+                }
+            });
+    }
+
+    /// Serve the console on 127.0.0.1:`port`, one client at a time.
+    pub fn serve_tcp(&self, port: u16) -> std::io::Result<()> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        let b = self.clone();
+        std::thread::Builder::new()
+            .name("console-tcp".into())
+            .spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(stream) = stream else { continue };
+                    let _ = stream.set_nodelay(true);
+                    let Ok(w) = stream.try_clone() else { continue };
+                    if let Ok(mut s) = b.sink.lock() {
+                        *s = Box::new(w);
+                    }
+                    // one client at a time: read until it disconnects
+                    let mut src = stream;
+                    let mut buf = [0u8; 512];
+                    loop {
+                        let n = match src.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        b.feed(&buf[..n]);
+                    }
+                    if let Ok(mut s) = b.sink.lock() {
+                        *s = Box::new(std::io::sink());
+                    }
+                }
+            })?;
+        Ok(())
+    }
+
+    fn feed(&self, data: &[u8]) {
+        if self.executing.load(Ordering::Relaxed) && !self.disabled.load(Ordering::Relaxed) {
+            let rest: Vec<u8> = data.iter().copied().filter(|&c| c != 0x03).collect();
+            if rest.len() != data.len() {
+                self.pending.store(true, Ordering::Relaxed);
+            }
+            self.queue.push(&rest);
+        } else {
+            self.queue.push(data);
+        }
+    }
+}
+
+/// The board console as the core's REPL sees it.
+pub struct BoardConsole {
+    pub board: Board,
+}
+
+impl Console for BoardConsole {
+    fn read_byte(&mut self) -> Option<u8> {
+        self.board.queue.pop()
+    }
+    fn poll_byte(&mut self) -> Option<u8> {
+        self.board.queue.try_pop()
+    }
+    fn write(&mut self, data: &[u8]) {
+        write_raw(&self.board.sink, data);
+    }
+    fn crlf(&self) -> bool {
+        true
+    }
+    fn enter_exec(&mut self) {
+        self.board.pending.store(false, Ordering::Relaxed);
+        self.board.executing.store(true, Ordering::Relaxed);
+    }
+    fn leave_exec(&mut self) {
+        self.board.executing.store(false, Ordering::Relaxed);
+    }
+}
+
+/// A terminal on stdin/stdout; `stty` switches it between line-editing mode (no echo, no
+/// canonical input, no signals) and its original mode (while code runs).
+pub struct TtyConsole {
+    saved: Option<String>,
+}
+
+fn stty(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("stty")
+        .args(args)
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+impl TtyConsole {
+    pub fn new() -> TtyConsole {
+        let saved = stty(&["-g"]);
+        let c = TtyConsole { saved };
+        c.raw();
+        c
+    }
+    fn raw(&self) {
+        if self.saved.is_some() {
+            let _ = stty(&[
+                "-icanon", "-echo", "-isig", "-icrnl", "-ixon", "-iexten", "min", "1", "time", "0",
+            ]);
+        }
+    }
+    fn restore(&self) {
+        if let Some(s) = &self.saved {
+            let _ = stty(&[s.as_str()]);
+        }
+    }
+}
+
+impl Drop for TtyConsole {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+impl Console for TtyConsole {
+    fn read_byte(&mut self) -> Option<u8> {
+        let _ = std::io::stdout().flush();
+        let mut b = [0u8; 1];
+        loop {
+            match std::io::stdin().lock().read(&mut b) {
+                Ok(0) => return None,
+                Ok(_) => return Some(b[0]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+    fn write(&mut self, data: &[u8]) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(data);
+        let _ = out.flush();
+    }
+    fn enter_exec(&mut self) {
+        self.restore();
+    }
+    fn leave_exec(&mut self) {
+        self.raw();
+    }
+}
+
+/// Run the REPL on `con` until it exits; a soft reset drops the interpreter and makes a new one
+/// with `make_vm`. Returns the exit status.
+pub fn run(
+    mut vm: Box<Vm>,
+    make_vm: &mut dyn FnMut() -> Option<Box<Vm>>,
+    con: &mut dyn Console,
+    banner: &str,
+    board: bool,
+) -> i32 {
+    let mut repl = Repl::new(banner);
+    repl.ctrl_d_soft_reset = board;
+    loop {
+        match repl.run(&mut vm, con) {
+            Exit::Code(c) => {
+                pyrite_core::modules::sys::run_atexit(&mut vm);
+                return c;
+            }
+            Exit::SoftReset => {
+                pyrite_core::modules::sys::run_atexit(&mut vm);
+                drop(vm);
+                vm = match make_vm() {
+                    Some(v) => v,
+                    None => return 1,
+                };
+                con.write(b"MPY: soft reboot\r\n");
+            }
+        }
     }
 }

@@ -37,6 +37,7 @@ pub mod micropython;
 pub mod module;
 pub mod platform;
 pub mod random;
+pub mod re;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
@@ -74,6 +75,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &random::RANDOM_MODULE,
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
+    &re::RE_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).

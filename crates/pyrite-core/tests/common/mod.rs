@@ -154,13 +154,28 @@ static COLLECT: BuiltinFn = BuiltinFn::new(Q::EMPTY, 0, 0, bi_collect);
 pub struct Env {
     pub vm: Box<Vm>,
     pub out: Rc<RefCell<String>>,
+    // Declared last so it is dropped after the Vm that uses it.
+    _region: Region,
+}
+
+/// The GC heap's memory, freed when the Env goes (fuzz tests make thousands of Envs).
+struct Region(*mut [u8]);
+
+impl Drop for Region {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from Box::into_raw in make_env, and the Vm using it was
+        // dropped before this field.
+        drop(unsafe { Box::from_raw(self.0) });
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>) -> Env {
     let size = 1 << 20;
-    let region: &'static mut [u8] = Box::leak(vec![0u8; size].into_boxed_slice());
+    let raw: *mut [u8] = Box::into_raw(vec![0u8; size].into_boxed_slice());
+    // SAFETY: the region is freed only when the Env (and so the Vm) is dropped.
+    let region: &'static mut [u8] = unsafe { &mut *raw };
     let out = Rc::new(RefCell::new(String::new()));
     let host = TestHost {
         out: out.clone(),
@@ -253,7 +268,11 @@ pub fn make_env(files: HashMap<String, Vec<u8>>, interrupt_after: Option<usize>)
             )
             .unwrap();
     }
-    Env { vm, out }
+    Env {
+        vm,
+        out,
+        _region: Region(raw),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
