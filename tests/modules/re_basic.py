@@ -15,7 +15,7 @@ r = re.compile(r"^\s*(\S+)\s*=\s*(\S+)\s*$")
 for line in ("key = value", "  a=b  ", "bad line here"):
     m = r.match(line)
     print(m and m.groups())
-print(re.match(rb"\x00*[a-c]+", b"\x00\x00abcd").group(0))
+print(re.match(b"\x00*[a-c]+", b"\x00\x00abcd").group(0))
 print(re.compile("o").search("dog", 2), re.compile("o").match("dog", 1).group(0))
 for bad in ("*a", "(", "a)", "[a", "a|*"):
     try:

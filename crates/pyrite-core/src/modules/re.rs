@@ -1,461 +1,623 @@
-//! The `re` module (also `ure`): MicroPython's regular expression subset.
+//! The `re` module (also `ure`): MicroPython's regular-expression subset.
 //!
-//! Syntax: literals, `.`, `[...]`/`[^...]` with ranges and escapes, `^`, `$`, `*`, `+`, `?`
-//! and their lazy forms, `|`, `(...)`, `(?:...)`, and the classes `\d \D \w \W \s \S`.
-//! A bad pattern raises `ValueError("error in regex")`.
-//! API: `compile`, `match`, `search`, `sub` (string templates with `\N`/`\g<N>`, or a
-//! function; `count`), `split` (`maxsplit`); compiled patterns have `match`, `search`, `sub`,
-//! `split`; match objects have `group`, `groups`, `start`, `end`, `span`.
+//! Syntax: `.` `[...]` `[^...]` `^` `$` `?` `*` `+` (and lazy `??` `*?` `+?`), `|`, `(...)`,
+//! `(?:...)`, `\d \D \s \S \w \W`, and `\x` for any other `x` as a literal. Matching is on
+//! bytes (UTF-8 for str), `.` matches any byte, `^` only at the real start of the subject and
+//! `$` only at its end (or `endpos`), as MicroPython's engine does.
 //!
-//! Matching is backtracking over the text's characters (bytes for bytes patterns), with a
-//! bound on the recursion depth (RuntimeError beyond it) so no pattern can overflow the
-//! native stack. Patterns are parsed on each use (the parsed form holds Rust memory, which
-//! must not live in GC objects).
+//! The pattern is parsed into a tree and compiled into a small instruction list that a
+//! backtracking matcher runs with an explicit stack (no native recursion driven by input).
+//! The stack has a fixed limit: a pattern that loops without consuming input (`(a*)*`)
+//! or backtracks too deeply raises `RuntimeError`, as MicroPython's stack check does.
+//! MicroPython encodes jumps in one signed byte; patterns whose encoding would overflow it
+//! (long alternatives, more than 63 groups, classes with more than 127 ranges) raise
+//! `ValueError("error in regex")` here too, so both accept the same patterns.
+//!
+//! Objects: a regex keeps its pattern source and is compiled again for each operation
+//! (compilation is linear and cheap; nothing outside the GC heap has to be kept alive).
+//! A match object keeps the subject and a tuple of byte offsets (-1 for unset).
 
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::fixed_dict;
 use crate::fnv;
-use crate::obj::{flags, kw_get, BuiltinFn, Kw, PrintKind, Type};
+use crate::obj::{flags, BuiltinFn, Kw, PrintKind, Type};
 use crate::qstr::Q;
 use crate::types;
-use crate::value::{Gc, ObjHeader, Value};
+use crate::types::str::Kind;
+use crate::value::{Gc, ObjHeader, TypeRef, Value};
 use crate::vm::Vm;
-use crate::PyResult;
+use crate::{PyErr, PyResult};
 
 use super::builtins::arg_int;
 use super::BuiltinModuleDef;
 
-// ---- parsing ----
+const FLAG_DEBUG: isize = 0x1000;
+/// Most backtrack entries a match may hold.
+const MAX_STACK: usize = 200_000;
+/// Most instructions one match attempt may execute before giving up.
+const MAX_STEPS: u64 = 200_000_000;
+/// Deepest group nesting accepted by the parser.
+const MAX_NEST: usize = 200;
 
-#[derive(Debug)]
-enum Node {
-    Char(u32),
-    Any,
-    Class(Vec<ClassItem>, bool),
-    Start,
-    End,
-    Group(Box<Node>, Option<usize>),
-    Alt(Vec<Node>),
-    Concat(Vec<Node>),
-    Repeat(Box<Node>, usize, Option<usize>, bool),
-}
+// ---------------------------------------------------------------- parsing
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 enum ClassItem {
-    Range(u32, u32),
+    Range(u8, u8),
     Named(u8),
 }
 
+enum Node {
+    Char(u8),
+    Any,
+    Class(bool, Vec<ClassItem>),
+    Named(u8),
+    Group(Option<usize>, Box<Node>),
+    Bol,
+    Eol,
+    Seq(Vec<Node>),
+    Alt(Box<Node>, Box<Node>),
+    /// kind: 0 = `?`, 1 = `*`, 2 = `+`; greedy.
+    Rep(u8, bool, Box<Node>),
+}
+
+use alloc::boxed::Box;
+
 struct Parser<'a> {
-    p: &'a [u32],
+    p: &'a [u8],
     i: usize,
     groups: usize,
-    depth: usize,
 }
 
-/// Deepest group nesting accepted (the parser recurses per level).
-const MAX_NESTING: usize = 200;
-
-type PResult<T> = Result<T, ()>;
-
-fn named_match(k: u8, c: u32) -> bool {
-    let ch = char::from_u32(c).unwrap_or('\0');
-    match k {
-        b'd' => ch.is_ascii_digit(),
-        b'D' => !ch.is_ascii_digit(),
-        b'w' => ch.is_ascii_alphanumeric() || ch == '_',
-        b'W' => !(ch.is_ascii_alphanumeric() || ch == '_'),
-        b's' => ch.is_ascii_whitespace() || ch == '\x0b',
-        b'S' => !(ch.is_ascii_whitespace() || ch == '\x0b'),
-        _ => false,
-    }
-}
-
-fn escape_char(c: u32) -> u32 {
-    match char::from_u32(c) {
-        Some('n') => '\n' as u32,
-        Some('t') => '\t' as u32,
-        Some('r') => '\r' as u32,
-        _ => c,
-    }
+fn is_named(c: u8) -> bool {
+    matches!(c, b'd' | b'D' | b's' | b'S' | b'w' | b'W')
 }
 
 impl Parser<'_> {
-    fn peek(&self) -> Option<u32> {
-        self.p.get(self.i).copied()
+    fn peek(&self, k: usize) -> Option<u8> {
+        self.p.get(self.i + k).copied()
     }
-    /// The character of an escape `\e` whose `e` was just consumed (`\xHH` reads two more).
-    fn escaped(&mut self, e: u32) -> PResult<u32> {
-        if e == 'x' as u32 {
-            let h = self.p.get(self.i..self.i + 2).ok_or(())?;
-            let d = |c: u32| char::from_u32(c).and_then(|c| c.to_digit(16)).ok_or(());
-            let v = d(h[0])? * 16 + d(h[1])?;
-            self.i += 2;
-            return Ok(v);
+
+    /// Parse alternatives up to `)` or the end.
+    fn alt(&mut self, depth: usize) -> Option<Node> {
+        if depth > MAX_NEST {
+            return None;
         }
-        Ok(escape_char(e))
-    }
-    fn alt(&mut self) -> PResult<Node> {
-        let mut branches = alloc::vec![self.concat()?];
-        while self.peek() == Some('|' as u32) {
-            self.i += 1;
-            branches.push(self.concat()?);
-        }
-        Ok(if branches.len() == 1 {
-            branches.pop().ok_or(())?
-        } else {
-            Node::Alt(branches)
-        })
-    }
-    fn concat(&mut self) -> PResult<Node> {
-        let mut items = Vec::new();
-        while let Some(c) = self.peek() {
-            if c == '|' as u32 || c == ')' as u32 {
+        let mut left: Option<Node> = None;
+        let mut seq: Vec<Node> = Vec::new();
+        // Whether the last item may take a quantifier.
+        let mut term = false;
+        while let Some(c) = self.peek(0) {
+            if c == b')' {
                 break;
             }
-            let atom = self.atom()?;
-            items.push(self.postfix(atom)?);
-        }
-        Ok(Node::Concat(items))
-    }
-    fn postfix(&mut self, atom: Node) -> PResult<Node> {
-        let Some(c) = self.peek() else {
-            return Ok(atom);
-        };
-        let (min, max) = match char::from_u32(c) {
-            Some('*') => (0, None),
-            Some('+') => (1, None),
-            Some('?') => (0, Some(1)),
-            _ => return Ok(atom),
-        };
-        self.i += 1;
-        let mut greedy = true;
-        if self.peek() == Some('?' as u32) {
             self.i += 1;
-            greedy = false;
-        }
-        if matches!(atom, Node::Start | Node::End) {
-            return Err(());
-        }
-        Ok(Node::Repeat(Box::new(atom), min, max, greedy))
-    }
-    fn atom(&mut self) -> PResult<Node> {
-        let c = self.peek().ok_or(())?;
-        self.i += 1;
-        Ok(match char::from_u32(c) {
-            Some('.') => Node::Any,
-            Some('^') => Node::Start,
-            Some('$') => Node::End,
-            Some('*') | Some('+') | Some('?') => return Err(()),
-            Some('(') => {
-                self.depth += 1;
-                if self.depth > MAX_NESTING {
-                    return Err(());
-                }
-                let idx = if self.p.get(self.i..self.i + 2) == Some(&['?' as u32, ':' as u32]) {
-                    self.i += 2;
-                    None
-                } else {
-                    self.groups += 1;
-                    Some(self.groups)
-                };
-                let inner = self.alt()?;
-                if self.peek() != Some(')' as u32) {
-                    return Err(());
-                }
-                self.i += 1;
-                self.depth -= 1;
-                Node::Group(Box::new(inner), idx)
-            }
-            Some('[') => self.class()?,
-            Some('\\') => {
-                let e = self.peek().ok_or(())?;
-                self.i += 1;
-                match char::from_u32(e) {
-                    Some(k @ ('d' | 'D' | 'w' | 'W' | 's' | 'S')) => {
-                        Node::Class(alloc::vec![ClassItem::Named(k as u8)], false)
-                    }
-                    _ => Node::Char(self.escaped(e)?),
-                }
-            }
-            _ => Node::Char(c),
-        })
-    }
-    fn class(&mut self) -> PResult<Node> {
-        let mut neg = false;
-        if self.peek() == Some('^' as u32) {
-            self.i += 1;
-            neg = true;
-        }
-        let mut items = Vec::new();
-        let mut first = true;
-        loop {
-            let c = self.peek().ok_or(())?;
-            self.i += 1;
-            if c == ']' as u32 && !first {
-                break;
-            }
-            first = false;
-            let lo = if c == '\\' as u32 {
-                let e = self.peek().ok_or(())?;
-                self.i += 1;
-                match char::from_u32(e) {
-                    Some(k @ ('d' | 'D' | 'w' | 'W' | 's' | 'S')) => {
-                        items.push(ClassItem::Named(k as u8));
-                        continue;
-                    }
-                    _ => self.escaped(e)?,
-                }
-            } else {
-                c
-            };
-            // A range `lo-hi` (a '-' before ']' is literal).
-            if self.peek() == Some('-' as u32)
-                && self.p.get(self.i + 1).is_some_and(|&n| n != ']' as u32)
-            {
-                self.i += 1;
-                let mut hi = self.peek().ok_or(())?;
-                self.i += 1;
-                if hi == '\\' as u32 {
-                    let e = self.peek().ok_or(())?;
+            match c {
+                b'\\' => {
+                    let e = self.peek(0)?;
                     self.i += 1;
-                    hi = self.escaped(e)?;
+                    seq.push(if is_named(e) {
+                        Node::Named(e)
+                    } else {
+                        Node::Char(e)
+                    });
+                    term = true;
                 }
-                items.push(ClassItem::Range(lo, hi));
-            } else {
-                items.push(ClassItem::Range(lo, lo));
+                b'.' => {
+                    seq.push(Node::Any);
+                    term = true;
+                }
+                b'[' => {
+                    seq.push(self.class()?);
+                    term = true;
+                }
+                b'(' => {
+                    let capture = !(self.peek(0) == Some(b'?') && self.peek(1) == Some(b':'));
+                    let idx = if capture {
+                        self.groups += 1;
+                        Some(self.groups)
+                    } else {
+                        self.i += 2;
+                        None
+                    };
+                    let inner = self.alt(depth + 1)?;
+                    if self.peek(0) != Some(b')') {
+                        return None;
+                    }
+                    self.i += 1;
+                    seq.push(Node::Group(idx, Box::new(inner)));
+                    term = true;
+                }
+                b'?' | b'*' | b'+' => {
+                    if !term {
+                        return None;
+                    }
+                    let greedy = if self.peek(0) == Some(b'?') {
+                        self.i += 1;
+                        false
+                    } else {
+                        true
+                    };
+                    let kind = match c {
+                        b'?' => 0,
+                        b'*' => 1,
+                        _ => 2,
+                    };
+                    let body = seq.pop()?;
+                    seq.push(Node::Rep(kind, greedy, Box::new(body)));
+                    term = false;
+                }
+                b'|' => {
+                    let cur = Node::Seq(core::mem::take(&mut seq));
+                    left = Some(match left.take() {
+                        None => cur,
+                        Some(l) => Node::Alt(Box::new(l), Box::new(cur)),
+                    });
+                    term = false;
+                }
+                b'^' => {
+                    seq.push(Node::Bol);
+                    term = false;
+                }
+                b'$' => {
+                    seq.push(Node::Eol);
+                    term = false;
+                }
+                _ => {
+                    seq.push(Node::Char(c));
+                    term = true;
+                }
             }
         }
-        Ok(Node::Class(items, neg))
+        let cur = Node::Seq(seq);
+        Some(match left {
+            None => cur,
+            Some(l) => Node::Alt(Box::new(l), Box::new(cur)),
+        })
+    }
+
+    /// After `[`.
+    fn class(&mut self) -> Option<Node> {
+        let neg = if self.peek(0) == Some(b'^') {
+            self.i += 1;
+            true
+        } else {
+            false
+        };
+        let mut items = Vec::new();
+        loop {
+            let mut c = self.peek(0)?;
+            if c == b']' {
+                self.i += 1;
+                break;
+            }
+            if c == b'\\' {
+                self.i += 1;
+                c = self.peek(0)?;
+                if is_named(c) {
+                    items.push(ClassItem::Named(c));
+                    self.i += 1;
+                    continue;
+                }
+            }
+            if self.peek(1) == Some(b'-') && self.peek(2) != Some(b']') {
+                let hi = self.peek(2)?;
+                items.push(ClassItem::Range(c, hi));
+                self.i += 3;
+            } else {
+                items.push(ClassItem::Range(c, c));
+                self.i += 1;
+            }
+        }
+        Some(Node::Class(neg, items))
     }
 }
 
-struct Regex {
-    root: Node,
+// ---------------------------------------------------------------- program
+
+#[derive(Clone, Copy)]
+enum Inst {
+    Char(u8),
+    Any,
+    /// Index into `Prog::classes`, negated.
+    Class(usize, bool),
+    Named(u8),
+    /// Try the first target, then the second.
+    Split(usize, usize),
+    Jmp(usize),
+    Save(usize),
+    Bol,
+    Eol,
+    Match,
+}
+
+struct Prog {
+    insts: Vec<Inst>,
+    classes: Vec<Vec<ClassItem>>,
     groups: usize,
 }
 
-fn parse(p: &[u32]) -> PResult<Regex> {
-    let mut ps = Parser {
-        p,
+/// Index of the instruction where anchored matching starts (after the search prefix).
+const ANCHORED_START: usize = 3;
+
+impl Prog {
+    fn emit(&mut self, i: Inst) -> usize {
+        self.insts.push(i);
+        self.insts.len() - 1
+    }
+
+    fn gen(&mut self, n: &Node) {
+        match n {
+            Node::Char(c) => {
+                self.emit(Inst::Char(*c));
+            }
+            Node::Any => {
+                self.emit(Inst::Any);
+            }
+            Node::Named(c) => {
+                self.emit(Inst::Named(*c));
+            }
+            Node::Class(neg, items) => {
+                self.classes.push(items.clone());
+                let k = self.classes.len() - 1;
+                self.emit(Inst::Class(k, *neg));
+            }
+            Node::Bol => {
+                self.emit(Inst::Bol);
+            }
+            Node::Eol => {
+                self.emit(Inst::Eol);
+            }
+            Node::Seq(items) => {
+                for it in items {
+                    self.gen(it);
+                }
+            }
+            Node::Group(idx, inner) => {
+                if let Some(g) = idx {
+                    self.emit(Inst::Save(2 * g));
+                }
+                self.gen(inner);
+                if let Some(g) = idx {
+                    self.emit(Inst::Save(2 * g + 1));
+                }
+            }
+            Node::Alt(a, b) => {
+                let split = self.emit(Inst::Split(0, 0));
+                self.gen(a);
+                let jmp = self.emit(Inst::Jmp(0));
+                let second = self.insts.len();
+                self.gen(b);
+                let end = self.insts.len();
+                self.insts[split] = Inst::Split(split + 1, second);
+                self.insts[jmp] = Inst::Jmp(end);
+            }
+            Node::Rep(kind, greedy, body) => match kind {
+                0 => {
+                    let split = self.emit(Inst::Split(0, 0));
+                    self.gen(body);
+                    let end = self.insts.len();
+                    self.insts[split] = pick(*greedy, split + 1, end);
+                }
+                1 => {
+                    let split = self.emit(Inst::Split(0, 0));
+                    self.gen(body);
+                    self.emit(Inst::Jmp(split));
+                    let end = self.insts.len();
+                    self.insts[split] = pick(*greedy, split + 1, end);
+                }
+                _ => {
+                    let start = self.insts.len();
+                    self.gen(body);
+                    let split = self.insts.len();
+                    self.emit(pick(*greedy, start, split + 1));
+                }
+            },
+        }
+    }
+
+    /// Size in MicroPython's byte encoding (for its offset limits and the debug dump).
+    fn size(&self, i: &Inst) -> usize {
+        match i {
+            Inst::Any | Inst::Bol | Inst::Eol | Inst::Match => 1,
+            Inst::Class(k, _) => 2 + 2 * self.classes.get(*k).map_or(0, |c| c.len()),
+            _ => 2,
+        }
+    }
+
+    fn addrs(&self) -> Vec<usize> {
+        let mut a = Vec::with_capacity(self.insts.len() + 1);
+        let mut pc = 0;
+        for i in &self.insts {
+            a.push(pc);
+            pc += self.size(i);
+        }
+        a.push(pc);
+        a
+    }
+
+    /// The encoded target and offset of a jump instruction at `k`, with its mnemonic.
+    fn jump_of(&self, k: usize, addrs: &[usize]) -> Option<(&'static str, usize, isize)> {
+        let (name, target) = match self.insts.get(k)? {
+            Inst::Split(a, b) => {
+                if *a == k + 1 {
+                    ("split", *b)
+                } else {
+                    ("rsplit", *a)
+                }
+            }
+            Inst::Jmp(t) => ("jmp", *t),
+            _ => return None,
+        };
+        let here = *addrs.get(k)? as isize;
+        let to = *addrs.get(target)?;
+        Some((name, to, to as isize - here - 2))
+    }
+
+    /// True if the program fits MicroPython's encoding limits.
+    fn fits(&self) -> bool {
+        let addrs = self.addrs();
+        for (k, i) in self.insts.iter().enumerate() {
+            match i {
+                Inst::Class(c, _) if self.classes.get(*c).map_or(0, |c| c.len()) > 127 => {
+                    return false;
+                }
+                Inst::Save(s) if k > ANCHORED_START && *s > 127 => {
+                    return false;
+                }
+                Inst::Split(..) | Inst::Jmp(_) if k >= ANCHORED_START => {
+                    if let Some((_, _, off)) = self.jump_of(k, &addrs) {
+                        if !(-128..=127).contains(&off) {
+                            return false;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        true
+    }
+
+    fn dump(&self) -> String {
+        let addrs = self.addrs();
+        let mut s = String::new();
+        for (k, i) in self.insts.iter().enumerate() {
+            let a = addrs.get(k).copied().unwrap_or(0);
+            s.push_str(&alloc::format!("{:2}: ", a));
+            match i {
+                Inst::Split(..) | Inst::Jmp(_) => {
+                    if let Some((name, to, off)) = self.jump_of(k, &addrs) {
+                        s.push_str(&alloc::format!("{} {} ({})\n", name, to, off));
+                    }
+                }
+                Inst::Char(c) => s.push_str(&alloc::format!("char {}\n", *c as char)),
+                Inst::Any => s.push_str("any\n"),
+                Inst::Class(c, neg) => {
+                    let items = self.classes.get(*c).map_or(&[][..], |v| &v[..]);
+                    s.push_str(&alloc::format!(
+                        "class{} {}",
+                        if *neg { "not" } else { "" },
+                        items.len()
+                    ));
+                    for it in items {
+                        let (lo, hi) = match it {
+                            ClassItem::Range(l, h) => (*l, *h),
+                            ClassItem::Named(n) => (b':', *n),
+                        };
+                        s.push_str(&alloc::format!(" 0x{:02x}-0x{:02x}", lo, hi));
+                    }
+                    s.push('\n');
+                }
+                Inst::Named(c) => s.push_str(&alloc::format!("namedclass {}\n", *c as char)),
+                Inst::Match => s.push_str("match\n"),
+                Inst::Save(n) => s.push_str(&alloc::format!("save {}\n", n)),
+                Inst::Bol => s.push_str("assert bol\n"),
+                Inst::Eol => s.push_str("assert eol\n"),
+            }
+        }
+        s.push_str(&alloc::format!(
+            "Bytes: {}, insts: {}\n",
+            addrs.last().copied().unwrap_or(0),
+            self.insts.len()
+        ));
+        s
+    }
+}
+
+fn pick(greedy: bool, body: usize, skip: usize) -> Inst {
+    if greedy {
+        Inst::Split(body, skip)
+    } else {
+        Inst::Split(skip, body)
+    }
+}
+
+/// Compile a pattern; None if it is malformed or too large.
+fn compile(pat: &[u8]) -> Option<Prog> {
+    let mut p = Parser {
+        p: pat,
         i: 0,
         groups: 0,
-        depth: 0,
     };
-    let root = ps.alt()?;
-    if ps.i != p.len() {
-        return Err(());
+    let tree = p.alt(0)?;
+    if p.i != pat.len() {
+        return None; // unbalanced ')'
     }
-    Ok(Regex {
-        root,
-        groups: ps.groups,
-    })
+    let mut prog = Prog {
+        insts: Vec::new(),
+        classes: Vec::new(),
+        groups: p.groups,
+    };
+    // Search prefix: lazily skip any bytes, then the anchored program.
+    prog.emit(Inst::Split(3, 1));
+    prog.emit(Inst::Any);
+    prog.emit(Inst::Jmp(0));
+    prog.emit(Inst::Save(0));
+    prog.gen(&tree);
+    prog.emit(Inst::Save(1));
+    prog.emit(Inst::Match);
+    if !prog.fits() {
+        return None;
+    }
+    Some(prog)
 }
 
-// ---- matching ----
+// ---------------------------------------------------------------- matching
 
-const MAX_DEPTH: usize = 4000;
-
-/// Group spans of a match (group 0 is the whole match).
-type Spans = Vec<Option<(usize, usize)>>;
-
-struct Matcher<'a> {
-    s: &'a [u32],
-    caps: Vec<Option<(usize, usize)>>,
-    depth: usize,
-    overflow: bool,
-    /// The interpreter's native stack bounds (`vm.stack_top`, `vm.config.stack_limit`).
-    stack_top: usize,
-    stack_limit: usize,
-}
-
-type Cont<'c, 'a> = &'c mut dyn FnMut(&mut Matcher<'a>, usize) -> bool;
-
-impl<'a> Matcher<'a> {
-    fn m(&mut self, node: &Node, pos: usize, k: Cont<'_, 'a>) -> bool {
-        let here = 0u8;
-        let addr = &here as *const u8 as usize;
-        let deep = self.stack_top != 0
-            && self.stack_top > addr
-            && self.stack_top - addr > self.stack_limit;
-        if self.depth > MAX_DEPTH || deep {
-            self.overflow = true;
-            return false;
-        }
-        self.depth += 1;
-        let r = self.m_inner(node, pos, k);
-        self.depth -= 1;
+fn named_match(n: u8, b: u8) -> bool {
+    let r = match n | 0x20 {
+        b'd' => b.is_ascii_digit(),
+        b's' => b == b' ' || (b'\t'..=b'\r').contains(&b),
+        _ => b.is_ascii_alphanumeric() || b == b'_',
+    };
+    if n.is_ascii_uppercase() {
+        !r
+    } else {
         r
     }
+}
 
-    fn m_inner(&mut self, node: &Node, pos: usize, k: Cont<'_, 'a>) -> bool {
-        if self.overflow {
-            return false;
+enum Bt {
+    Try(usize, usize),
+    Restore(usize, isize),
+}
+
+enum Outcome {
+    Found,
+    NotFound,
+    TooDeep,
+}
+
+/// Run `prog` on `s[..end]` from `start`; `caps` holds byte offsets (-1 unset).
+fn run(
+    prog: &Prog,
+    s: &[u8],
+    start: usize,
+    end: usize,
+    anchored: bool,
+    caps: &mut [isize],
+) -> Outcome {
+    let mut stack: Vec<Bt> = Vec::new();
+    let mut pc = if anchored { ANCHORED_START } else { 0 };
+    let mut sp = start;
+    let mut steps: u64 = 0;
+    loop {
+        steps += 1;
+        if steps > MAX_STEPS || stack.len() > MAX_STACK {
+            return Outcome::TooDeep;
         }
-        let cur = self.s.get(pos).copied();
-        match node {
-            Node::Char(c) => cur == Some(*c) && k(self, pos + 1),
-            Node::Any => cur.is_some_and(|c| c != '\n' as u32) && k(self, pos + 1),
-            Node::Class(items, neg) => {
-                let Some(c) = cur else { return false };
-                let hit = items.iter().any(|it| match *it {
-                    ClassItem::Range(lo, hi) => lo <= c && c <= hi,
-                    ClassItem::Named(n) => named_match(n, c),
-                });
-                hit != *neg && k(self, pos + 1)
-            }
-            Node::Start => pos == 0 && k(self, pos),
-            Node::End => pos == self.s.len() && k(self, pos),
-            Node::Group(inner, idx) => {
-                let Some(idx) = *idx else {
-                    return self.m(inner, pos, k);
-                };
-                let saved = self.caps.get(idx).copied().flatten();
-                let ok = self.m(inner, pos, &mut |m: &mut Matcher<'a>, p| {
-                    let old = m.caps[idx];
-                    m.caps[idx] = Some((pos, p));
-                    if k(m, p) {
+        let ok = match prog.insts.get(pc) {
+            None => false,
+            Some(inst) => match *inst {
+                Inst::Char(c) => {
+                    if sp < end && s.get(sp) == Some(&c) {
+                        sp += 1;
+                        pc += 1;
                         true
                     } else {
-                        m.caps[idx] = old;
                         false
                     }
-                });
-                if !ok {
-                    self.caps[idx] = saved;
                 }
-                ok
-            }
-            Node::Alt(bs) => {
-                for b in bs {
-                    if self.m(b, pos, k) {
-                        return true;
-                    }
-                    if self.overflow {
-                        return false;
+                Inst::Any => {
+                    if sp < end {
+                        sp += 1;
+                        pc += 1;
+                        true
+                    } else {
+                        false
                     }
                 }
-                false
-            }
-            Node::Concat(items) => self.seq(items, pos, k),
-            Node::Repeat(inner, min, max, greedy) => {
-                self.rep(inner, *min, *max, *greedy, 0, pos, k)
-            }
-        }
-    }
-
-    fn seq(&mut self, items: &[Node], pos: usize, k: Cont<'_, 'a>) -> bool {
-        match items.split_first() {
-            None => k(self, pos),
-            Some((first, rest)) => {
-                self.m(first, pos, &mut |m: &mut Matcher<'a>, p| m.seq(rest, p, k))
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn rep(
-        &mut self,
-        inner: &Node,
-        min: usize,
-        max: Option<usize>,
-        greedy: bool,
-        count: usize,
-        pos: usize,
-        k: Cont<'_, 'a>,
-    ) -> bool {
-        let can_more = max.is_none_or(|mx| count < mx);
-        let more = |m: &mut Matcher<'a>, k: Cont<'_, 'a>| -> bool {
-            can_more
-                && m.m(inner, pos, &mut |m2: &mut Matcher<'a>, p| {
-                    // An empty iteration cannot make progress: stop repeating.
-                    if p == pos && count >= min {
-                        return false;
+                Inst::Named(n) => match s.get(sp) {
+                    Some(&b) if sp < end && named_match(n, b) => {
+                        sp += 1;
+                        pc += 1;
+                        true
                     }
-                    m2.rep(inner, min, max, greedy, count + 1, p, k)
-                })
+                    _ => false,
+                },
+                Inst::Class(k, neg) => match s.get(sp) {
+                    Some(&b) if sp < end => {
+                        let items = prog.classes.get(k).map_or(&[][..], |v| &v[..]);
+                        let hit = items.iter().any(|it| match *it {
+                            ClassItem::Range(lo, hi) => lo <= b && b <= hi,
+                            ClassItem::Named(n) => named_match(n, b),
+                        });
+                        if hit != neg {
+                            sp += 1;
+                            pc += 1;
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    _ => false,
+                },
+                Inst::Split(a, b) => {
+                    stack.push(Bt::Try(b, sp));
+                    pc = a;
+                    true
+                }
+                Inst::Jmp(t) => {
+                    pc = t;
+                    true
+                }
+                Inst::Save(n) => {
+                    if let Some(slot) = caps.get_mut(n) {
+                        stack.push(Bt::Restore(n, *slot));
+                        *slot = sp as isize;
+                    }
+                    pc += 1;
+                    true
+                }
+                Inst::Bol => {
+                    pc += 1;
+                    sp == 0
+                }
+                Inst::Eol => {
+                    pc += 1;
+                    sp == end
+                }
+                Inst::Match => return Outcome::Found,
+            },
         };
-        if greedy {
-            if more(self, k) {
-                return true;
+        if !ok {
+            // Backtrack.
+            loop {
+                match stack.pop() {
+                    None => return Outcome::NotFound,
+                    Some(Bt::Restore(n, old)) => {
+                        if let Some(slot) = caps.get_mut(n) {
+                            *slot = old;
+                        }
+                    }
+                    Some(Bt::Try(p, s2)) => {
+                        pc = p;
+                        sp = s2;
+                        break;
+                    }
+                }
             }
-            count >= min && !self.overflow && k(self, pos)
-        } else {
-            if count >= min && k(self, pos) {
-                return true;
-            }
-            !self.overflow && more(self, k)
         }
     }
 }
 
-/// Match `re` at `start` in `s` (anchored); the group spans on success.
-fn match_at(vm: &mut Vm, re: &Regex, s: &[u32], start: usize) -> PyResult<Option<Spans>> {
-    let mut m = Matcher {
-        s,
-        caps: alloc::vec![None; re.groups + 1],
-        depth: 0,
-        overflow: false,
-        stack_top: vm.stack_top,
-        stack_limit: vm.config.stack_limit,
-    };
-    let mut end = None;
-    let ok = m.m(&re.root, start, &mut |_m, p| {
-        end = Some(p);
-        true
-    });
-    if m.overflow {
-        return Err(vm.runtime_error("maximum recursion depth exceeded"));
-    }
-    if !ok {
-        return Ok(None);
-    }
-    let mut caps = m.caps;
-    caps[0] = end.map(|e| (start, e));
-    Ok(Some(caps))
-}
-
-fn search_from(
-    vm: &mut Vm,
-    re: &Regex,
-    s: &[u32],
-    from: usize,
-    anchored: bool,
-) -> PyResult<Option<Spans>> {
-    let mut st = from;
-    while st <= s.len() {
-        if let Some(c) = match_at(vm, re, s, st)? {
-            return Ok(Some(c));
-        }
-        if anchored {
-            break;
-        }
-        st += 1;
-    }
-    Ok(None)
-}
-
-// ---- objects ----
+// ---------------------------------------------------------------- objects
 
 #[repr(C)]
 pub struct RegexObj {
     pub hdr: ObjHeader,
-    pub pattern: Value,
+    pattern: Value,
 }
 
 #[repr(C)]
 pub struct MatchObj {
     pub hdr: ObjHeader,
-    pub string: Value,
-    /// Tuple of 2 * (groups + 1) ints: start, end (-1 for unmatched groups).
-    pub spans: Value,
+    subject: Value,
+    /// Tuple of 2*(groups+1) small ints: byte offsets, -1 for unset.
+    caps: Value,
 }
-
-crate::py_object!(RegexObj, REGEX_TYPE);
-crate::py_object!(MatchObj, MATCH_TYPE);
 
 pub static REGEX_TYPE: Type = Type {
     print: Some(regex_print),
@@ -471,311 +633,24 @@ pub static MATCH_TYPE: Type = Type {
 .with_flags(flags::EQ_IS_IDENTITY)
 .with_locals(&MATCH_LOCALS);
 
-fn regex_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    if let Some(r) = v.downcast::<RegexObj>() {
-        out.push_str("re.compile(");
-        vm.print_to(r.pattern, PrintKind::Repr, out)?;
-        out.push(')');
-    }
+crate::py_object!(RegexObj, REGEX_TYPE);
+crate::py_object!(MatchObj, MATCH_TYPE);
+
+fn regex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+    out.push_str(&alloc::format!(
+        "<re {:p}>",
+        v.as_obj()
+            .map_or(core::ptr::null(), |o| o.as_ptr() as *const u8)
+    ));
     Ok(())
 }
 
-fn match_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    out.push_str(&alloc::format!("<match 0x{:x}>", v.word()));
+fn match_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+    let m = match_obj(vm, v)?;
+    let n = types::tuple::tuple_items(m.caps).map_or(0, |t| t.items().len() / 2);
+    out.push_str(&alloc::format!("<match num={}>", n));
     Ok(())
 }
-
-/// The code points (or bytes) of a str/bytes value, and whether it is bytes.
-fn text_of(vm: &mut Vm, v: Value) -> PyResult<(Vec<u32>, bool)> {
-    if let Some(s) = types::str::str_data(vm, v) {
-        return Ok((s.as_str().chars().map(|c| c as u32).collect(), false));
-    }
-    if let Some(b) = types::bytes::bytes_obj(v) {
-        return Ok((b.items().iter().map(|&c| c as u32).collect(), true));
-    }
-    if let Some(b) = types::bytes::bytearray_obj(v) {
-        return Ok((b.to_vec().iter().map(|&c| c as u32).collect(), true));
-    }
-    Err(super::builtins::bad_implicit_conversion(vm, v))
-}
-
-fn make_text(vm: &mut Vm, cps: &[u32], bytes: bool) -> PyResult<Value> {
-    if bytes {
-        let b: Vec<u8> = cps.iter().map(|&c| c as u8).collect();
-        types::bytes::new_bytes(vm, &b)
-    } else {
-        let s: String = cps.iter().filter_map(|&c| char::from_u32(c)).collect();
-        types::str::new_str(vm, &s)
-    }
-}
-
-/// The pattern value of a str/bytes pattern or a compiled regex.
-fn pattern_of(vm: &mut Vm, v: Value) -> PyResult<Value> {
-    if let Some(r) = v.downcast::<RegexObj>() {
-        return Ok(r.pattern);
-    }
-    if types::str::str_data(vm, v).is_some() || types::bytes::bytes_obj(v).is_some() {
-        return Ok(v);
-    }
-    Err(vm.type_error("expected str, bytes or a compiled regex"))
-}
-
-fn compile_pattern(vm: &mut Vm, pat: Value) -> PyResult<Regex> {
-    let (p, _) = text_of(vm, pat)?;
-    match parse(&p) {
-        Ok(r) => Ok(r),
-        Err(()) => Err(vm.value_error("error in regex")),
-    }
-}
-
-fn new_match(vm: &mut Vm, string: Value, caps: &[Option<(usize, usize)>]) -> PyResult<Value> {
-    let list = types::list::new_list(vm, &[])?;
-    for c in caps {
-        let (a, b) = match c {
-            Some((a, b)) => (*a as isize, *b as isize),
-            None => (-1, -1),
-        };
-        types::list::list_append(vm, list, Value::small_int(a).unwrap_or(Value::NONE))?;
-        types::list::list_append(vm, list, Value::small_int(b).unwrap_or(Value::NONE))?;
-    }
-    let spans = types::tuple::tuple_from_iter(vm, list)?;
-    Ok(vm
-        .alloc_obj(MatchObj {
-            hdr: ObjHeader::new(&MATCH_TYPE),
-            string,
-            spans,
-        })?
-        .value())
-}
-
-fn do_match(
-    vm: &mut Vm,
-    pat: Value,
-    string: Value,
-    anchored: bool,
-    pos: usize,
-    endpos: Option<usize>,
-) -> PyResult<Value> {
-    let pat = pattern_of(vm, pat)?;
-    let re = compile_pattern(vm, pat)?;
-    let (mut s, _) = text_of(vm, string)?;
-    if let Some(e) = endpos {
-        s.truncate(e);
-    }
-    match search_from(vm, &re, &s, pos.min(s.len()), anchored)? {
-        Some(caps) => new_match(vm, string, &caps),
-        None => Ok(Value::NONE),
-    }
-}
-
-fn pos_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<usize> {
-    match v {
-        Some(&v) => Ok(arg_int(vm, v)?.max(0) as usize),
-        None => Ok(0),
-    }
-}
-
-fn re_match(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    do_match(vm, args[0], args[1], true, 0, None)
-}
-fn re_search(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    do_match(vm, args[0], args[1], false, 0, None)
-}
-fn regex_match(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let p = pos_arg(vm, args.get(2))?;
-    let e = match args.get(3) {
-        Some(_) => Some(pos_arg(vm, args.get(3))?),
-        None => None,
-    };
-    do_match(vm, args[0], args[1], true, p, e)
-}
-fn regex_search(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let p = pos_arg(vm, args.get(2))?;
-    let e = match args.get(3) {
-        Some(_) => Some(pos_arg(vm, args.get(3))?),
-        None => None,
-    };
-    do_match(vm, args[0], args[1], false, p, e)
-}
-
-fn re_compile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let pat = pattern_of(vm, args[0])?;
-    compile_pattern(vm, pat)?;
-    Ok(vm
-        .alloc_obj(RegexObj {
-            hdr: ObjHeader::new(&REGEX_TYPE),
-            pattern: pat,
-        })?
-        .value())
-}
-
-/// Expand a `sub` template for one match.
-fn expand(
-    vm: &mut Vm,
-    tpl: &[u32],
-    s: &[u32],
-    caps: &[Option<(usize, usize)>],
-    out: &mut Vec<u32>,
-) -> PyResult<()> {
-    let mut i = 0;
-    let bad = |vm: &mut Vm| vm.value_error("invalid group reference");
-    while i < tpl.len() {
-        let c = tpl[i];
-        if c != '\\' as u32 || i + 1 >= tpl.len() {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let n = tpl[i + 1];
-        let group = if (('0' as u32)..=('9' as u32)).contains(&n) {
-            let mut j = i + 1;
-            let mut g: usize = 0;
-            while j < tpl.len() && (('0' as u32)..=('9' as u32)).contains(&tpl[j]) {
-                g = g
-                    .checked_mul(10)
-                    .and_then(|g| g.checked_add((tpl[j] - '0' as u32) as usize))
-                    .ok_or_else(|| bad(vm))?;
-                j += 1;
-            }
-            i = j;
-            Some(g)
-        } else if n == 'g' as u32 && tpl.get(i + 2) == Some(&('<' as u32)) {
-            let mut j = i + 3;
-            let mut g: usize = 0;
-            while j < tpl.len() && tpl[j] != '>' as u32 {
-                let d = tpl[j].wrapping_sub('0' as u32);
-                if d > 9 {
-                    return Err(bad(vm));
-                }
-                g = g
-                    .checked_mul(10)
-                    .and_then(|g| g.checked_add(d as usize))
-                    .ok_or_else(|| bad(vm))?;
-                j += 1;
-            }
-            if j >= tpl.len() {
-                return Err(bad(vm));
-            }
-            i = j + 1;
-            Some(g)
-        } else {
-            None
-        };
-        match group {
-            Some(g) => {
-                if g >= caps.len() {
-                    return Err(bad(vm));
-                }
-                if let Some((a, b)) = caps[g] {
-                    out.extend_from_slice(&s[a..b]);
-                }
-            }
-            None => {
-                out.push(escape_char(n));
-                if n == '\\' as u32 {
-                    // `\\` gives one backslash.
-                }
-                i += 2;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn do_sub(vm: &mut Vm, pat: Value, repl: Value, string: Value, count: usize) -> PyResult<Value> {
-    let pat = pattern_of(vm, pat)?;
-    let re = compile_pattern(vm, pat)?;
-    let (s, bytes) = text_of(vm, string)?;
-    let tpl = if vm.is_callable(repl) {
-        None
-    } else {
-        Some(text_of(vm, repl)?.0)
-    };
-    let mut out: Vec<u32> = Vec::new();
-    let mut pos = 0;
-    let mut last = 0;
-    let mut n = 0;
-    while pos <= s.len() && (count == 0 || n < count) {
-        let Some(caps) = search_from(vm, &re, &s, pos, false)? else {
-            break;
-        };
-        let Some((a, b)) = caps[0] else { break };
-        out.extend_from_slice(&s[last..a]);
-        match &tpl {
-            Some(t) => expand(vm, t, &s, &caps, &mut out)?,
-            None => {
-                let m = new_match(vm, string, &caps)?;
-                let r = vm.call(repl, &[m], &[])?;
-                let (rt, _) = text_of(vm, r)?;
-                out.extend_from_slice(&rt);
-            }
-        }
-        last = b;
-        n += 1;
-        pos = if b == a {
-            if let Some(&c) = s.get(a) {
-                out.push(c);
-            }
-            last = (a + 1).min(s.len());
-            a + 1
-        } else {
-            b
-        };
-    }
-    if last < s.len() {
-        out.extend_from_slice(&s[last..]);
-    }
-    make_text(vm, &out, bytes)
-}
-
-fn re_sub(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let count = match args.get(3).copied().or_else(|| kw_get(kw, Q::count)) {
-        Some(c) => arg_int(vm, c)?.max(0) as usize,
-        None => 0,
-    };
-    do_sub(vm, args[0], args[1], args[2], count)
-}
-
-fn do_split(vm: &mut Vm, pat: Value, string: Value, maxsplit: usize) -> PyResult<Value> {
-    let pat = pattern_of(vm, pat)?;
-    let re = compile_pattern(vm, pat)?;
-    if re.groups > 0 {
-        return Err(vm.not_implemented("splitting with sub-captures"));
-    }
-    let (s, bytes) = text_of(vm, string)?;
-    let list = types::list::new_list(vm, &[])?;
-    let mut last = 0;
-    let mut pos = 0;
-    let mut n = 0;
-    while pos <= s.len() && (maxsplit == 0 || n < maxsplit) {
-        let Some(caps) = search_from(vm, &re, &s, pos, false)? else {
-            break;
-        };
-        let Some((a, b)) = caps[0] else { break };
-        if a == b {
-            // MicroPython: an empty match ends the splitting.
-            break;
-        }
-        let piece = make_text(vm, &s[last..a], bytes)?;
-        types::list::list_append(vm, list, piece)?;
-        last = b;
-        pos = b;
-        n += 1;
-    }
-    let piece = make_text(vm, &s[last.min(s.len())..], bytes)?;
-    types::list::list_append(vm, list, piece)?;
-    Ok(list)
-}
-
-fn re_split(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let maxsplit = match args.get(2).copied().or_else(|| kw_get(kw, Q::maxsplit)) {
-        Some(c) => arg_int(vm, c)?.max(0) as usize,
-        None => 0,
-    };
-    do_split(vm, args[0], args[1], maxsplit)
-}
-
-// ---- match object methods ----
 
 fn match_obj(vm: &mut Vm, v: Value) -> PyResult<Gc<MatchObj>> {
     match v.downcast::<MatchObj>() {
@@ -784,124 +659,392 @@ fn match_obj(vm: &mut Vm, v: Value) -> PyResult<Gc<MatchObj>> {
     }
 }
 
-fn span_of(vm: &mut Vm, m: Gc<MatchObj>, g: Value) -> PyResult<(isize, isize)> {
-    let i = arg_int(vm, g)?;
-    let t = types::tuple::tuple_items(m.spans);
-    let items = t.map(|t| t.items().to_vec()).unwrap_or_default();
-    if i < 0 || (2 * i as usize + 1) >= items.len() {
-        return Err(vm.index_error("no such group"));
-    }
-    let a = items[2 * i as usize].as_small_int().unwrap_or(-1);
-    let b = items[2 * i as usize + 1].as_small_int().unwrap_or(-1);
-    Ok((a, b))
+#[cold]
+fn regex_error(vm: &mut Vm) -> PyErr {
+    vm.value_error("error in regex")
 }
 
-fn group_value(vm: &mut Vm, m: Gc<MatchObj>, g: Value) -> PyResult<Value> {
-    let (a, b) = span_of(vm, m, g)?;
-    if a < 0 {
+/// The bytes of a pattern or subject (str or bytes), and whether it is str.
+fn text_of(vm: &mut Vm, v: Value) -> PyResult<(Vec<u8>, bool)> {
+    match types::str::sdata(vm, v) {
+        Some(d) if !matches!(d.kind, Kind::ByteArray) => {
+            Ok((d.bytes().to_vec(), matches!(d.kind, Kind::Str)))
+        }
+        _ => {
+            let m = alloc::format!(
+                "can't convert '{}' object to str implicitly",
+                vm.type_name(v)
+            );
+            Err(vm.type_error(&m))
+        }
+    }
+}
+
+fn compile_value(vm: &mut Vm, pat: Value) -> PyResult<Prog> {
+    let (p, _) = text_of(vm, pat)?;
+    match compile(&p) {
+        Some(prog) => Ok(prog),
+        None => Err(regex_error(vm)),
+    }
+}
+
+/// The regex object (compiled) for a regex or pattern argument.
+fn prog_of(vm: &mut Vm, v: Value) -> PyResult<(Prog, bool)> {
+    if let Some(r) = v.downcast::<RegexObj>() {
+        Ok((compile_value(vm, r.pattern)?, true))
+    } else {
+        Ok((compile_value(vm, v)?, false))
+    }
+}
+
+fn exec(
+    vm: &mut Vm,
+    prog: &Prog,
+    s: &[u8],
+    start: usize,
+    end: usize,
+    anchored: bool,
+) -> PyResult<Option<Vec<isize>>> {
+    let mut caps = alloc::vec![-1isize; 2 * (prog.groups + 1)];
+    match run(prog, s, start, end, anchored, &mut caps) {
+        Outcome::Found => Ok(Some(caps)),
+        Outcome::NotFound => Ok(None),
+        Outcome::TooDeep => Err(vm.runtime_error("maximum recursion depth exceeded")),
+    }
+}
+
+fn new_match(vm: &mut Vm, subject: Value, caps: &[isize]) -> PyResult<Value> {
+    let mut vals: Vec<Value> = Vec::with_capacity(caps.len());
+    for &c in caps {
+        match Value::small_int(c) {
+            Some(v) => vals.push(v),
+            None => return Err(vm.overflow_error("offset too large")),
+        }
+    }
+    let t = types::tuple::new_tuple(vm, &vals)?;
+    Ok(vm
+        .alloc_obj(MatchObj {
+            hdr: ObjHeader::new(&MATCH_TYPE),
+            subject,
+            caps: t,
+        })?
+        .value())
+}
+
+fn new_text(vm: &mut Vm, is_str: bool, b: &[u8]) -> PyResult<Value> {
+    if is_str {
+        types::str::new_str_from_utf8(vm, b)
+    } else {
+        types::bytes::new_bytes(vm, b)
+    }
+}
+
+fn exec_helper(vm: &mut Vm, args: &[Value], anchored: bool) -> PyResult<Value> {
+    let (prog, compiled) = prog_of(vm, args[0])?;
+    let subject = args[1];
+    let (s, _) = text_of(vm, subject)?;
+    let len = s.len() as isize;
+    let mut start = 0isize;
+    let mut end = len;
+    if compiled {
+        if let Some(&p) = args.get(2) {
+            start = arg_int(vm, p)?.clamp(0, len);
+            if let Some(&e) = args.get(3) {
+                end = arg_int(vm, e)?.clamp(start, len);
+            }
+        }
+    }
+    match exec(vm, &prog, &s, start as usize, end as usize, anchored)? {
+        Some(caps) => new_match(vm, subject, &caps),
+        None => Ok(Value::NONE),
+    }
+}
+
+fn re_match(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    exec_helper(vm, args, true)
+}
+
+fn re_search(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    exec_helper(vm, args, false)
+}
+
+fn re_split(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let (prog, _) = prog_of(vm, args[0])?;
+    let (s, is_str) = text_of(vm, args[1])?;
+    let mut maxsplit = match args.get(2) {
+        Some(&m) => arg_int(vm, m)?,
+        None => 0,
+    };
+    let out = types::list::new_list(vm, &[])?;
+    let mut begin = 0usize;
+    while let Some(caps) = exec(vm, &prog, &s, begin, s.len(), false)? {
+        let (m0, m1) = (caps[0], caps[1]);
+        if m0 < 0 || m0 == m1 {
+            break;
+        }
+        let (m0, m1) = (m0 as usize, m1 as usize);
+        let piece = new_text(vm, is_str, s.get(begin..m0).unwrap_or(&[]))?;
+        types::list::list_append(vm, out, piece)?;
+        if prog.groups > 0 {
+            return Err(vm.not_implemented("splitting with sub-captures"));
+        }
+        begin = m1;
+        if maxsplit > 0 {
+            maxsplit -= 1;
+            if maxsplit == 0 {
+                break;
+            }
+        }
+    }
+    let rest = new_text(vm, is_str, s.get(begin..).unwrap_or(&[]))?;
+    types::list::list_append(vm, out, rest)?;
+    Ok(out)
+}
+
+fn re_sub(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let (prog, _) = prog_of(vm, args[0])?;
+    let repl = args[1];
+    let subject = args[2];
+    let mut count = match args.get(3) {
+        Some(&c) => arg_int(vm, c)?,
+        None => 0,
+    };
+    let (s, is_str) = text_of(vm, subject)?;
+    let callable = vm.is_callable(repl);
+    let mut out: Vec<u8> = Vec::new();
+    let mut begin = 0usize;
+    let mut any = false;
+    while let Some(caps) = exec(vm, &prog, &s, begin, s.len(), false)? {
+        let (m0, m1) = (caps[0], caps[1]);
+        if m0 < 0 || m0 == m1 {
+            break;
+        }
+        any = true;
+        out.extend_from_slice(s.get(begin..m0 as usize).unwrap_or(&[]));
+        let r = if callable {
+            let m = new_match(vm, subject, &caps)?;
+            vm.call(repl, &[m], &[])?
+        } else {
+            repl
+        };
+        let (rb, _) = text_of(vm, r)?;
+        expand(vm, &rb, &s, &caps, &mut out)?;
+        begin = m1 as usize;
+        if count > 0 {
+            count -= 1;
+            if count == 0 {
+                break;
+            }
+        }
+    }
+    if !any {
+        return Ok(subject);
+    }
+    out.extend_from_slice(s.get(begin..).unwrap_or(&[]));
+    new_text(vm, is_str, &out)
+}
+
+/// Append replacement `r` with `\N`, `\g<N>` and `\\` expanded.
+fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) -> PyResult<()> {
+    let mut i = 0;
+    while i < r.len() {
+        let c = r[i];
+        if c != b'\\' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let mut g_format = false;
+        if r.get(i) == Some(&b'g') && r.get(i + 1) == Some(&b'<') {
+            i += 2;
+            g_format = true;
+        }
+        match r.get(i) {
+            Some(d) if d.is_ascii_digit() => {
+                let mut n: usize = 0;
+                while let Some(&d) = r.get(i) {
+                    if !d.is_ascii_digit() {
+                        break;
+                    }
+                    n = n.saturating_mul(10).saturating_add((d - b'0') as usize);
+                    i += 1;
+                }
+                if g_format && r.get(i) == Some(&b'>') {
+                    i += 1;
+                }
+                if n >= caps.len() / 2 {
+                    let v = Value::small_int(n.min(isize::MAX as usize >> 2) as isize)
+                        .unwrap_or(Value::NONE);
+                    return Err(vm.new_exception_args(
+                        TypeRef::of_static(&types::exception::INDEX_ERROR),
+                        &[v],
+                    ));
+                }
+                let (a, b) = (caps[2 * n], caps[2 * n + 1]);
+                if a >= 0 && b >= a {
+                    out.extend_from_slice(s.get(a as usize..b as usize).unwrap_or(&[]));
+                }
+            }
+            Some(b'\\') => {
+                out.push(b'\\');
+                i += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn re_compile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let prog = compile_value(vm, args[0])?;
+    let fl = match args.get(1) {
+        Some(&f) => arg_int(vm, f)?,
+        None => 0,
+    };
+    if fl & FLAG_DEBUG != 0 {
+        let d = prog.dump();
+        vm.write_stdout(&d);
+    }
+    Ok(vm
+        .alloc_obj(RegexObj {
+            hdr: ObjHeader::new(&REGEX_TYPE),
+            pattern: args[0],
+        })?
+        .value())
+}
+
+// ---- match object methods
+
+fn group_index(vm: &mut Vm, m: Gc<MatchObj>, v: Value) -> PyResult<(usize, Vec<isize>)> {
+    let caps: Vec<isize> = types::tuple::tuple_items(m.caps)
+        .map(|t| {
+            t.items()
+                .iter()
+                .map(|x| x.as_small_int().unwrap_or(-1))
+                .collect()
+        })
+        .unwrap_or_default();
+    let n = arg_int(vm, v)?;
+    if n < 0 || (n as usize) >= caps.len() / 2 {
+        return Err(vm.new_exception_args(TypeRef::of_static(&types::exception::INDEX_ERROR), &[v]));
+    }
+    Ok((n as usize, caps))
+}
+
+fn group_value(vm: &mut Vm, m: Gc<MatchObj>, n: usize, caps: &[isize]) -> PyResult<Value> {
+    let (a, b) = (caps[2 * n], caps[2 * n + 1]);
+    if a < 0 || b < a {
         return Ok(Value::NONE);
     }
-    let (s, bytes) = text_of(vm, m.string)?;
-    let (a, b) = (a as usize, (b as usize).min(s.len()));
-    make_text(vm, &s[a.min(b)..b], bytes)
+    let (s, is_str) = text_of(vm, m.subject)?;
+    let part = s.get(a as usize..b as usize).unwrap_or(&[]);
+    new_text(vm, is_str, part)
 }
 
 fn m_group(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let m = match_obj(vm, args[0])?;
-    if args.len() <= 2 {
-        let g = args
-            .get(1)
-            .copied()
-            .unwrap_or(Value::small_int_unchecked(0));
-        return group_value(vm, m, g);
+    if args.len() > 2 {
+        // CPython's group(a, b, ...) -> tuple (an extension over MicroPython).
+        let out = types::list::new_list(vm, &[])?;
+        for &idx in &args[1..] {
+            let (n, caps) = group_index(vm, m, idx)?;
+            let v = group_value(vm, m, n, &caps)?;
+            types::list::list_append(vm, out, v)?;
+        }
+        return types::tuple::tuple_from_iter(vm, out);
     }
-    let list = types::list::new_list(vm, &[])?;
-    for &g in &args[1..] {
-        let v = group_value(vm, m, g)?;
-        types::list::list_append(vm, list, v)?;
-    }
-    types::tuple::tuple_from_iter(vm, list)
+    let idx = args
+        .get(1)
+        .copied()
+        .unwrap_or(Value::small_int_unchecked(0));
+    let (n, caps) = group_index(vm, m, idx)?;
+    group_value(vm, m, n, &caps)
 }
 
 fn m_groups(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let m = match_obj(vm, args[0])?;
-    let n = types::tuple::tuple_items(m.spans)
-        .map(|t| t.len() / 2)
-        .unwrap_or(1);
-    let list = types::list::new_list(vm, &[])?;
-    for i in 1..n {
-        let mut v = group_value(vm, m, Value::small_int_unchecked(i as isize))?;
+    let (_, caps) = group_index(vm, m, Value::small_int_unchecked(0))?;
+    let n = caps.len() / 2;
+    let out = types::list::new_list(vm, &[])?;
+    let default = args.get(1).copied().unwrap_or(Value::NONE);
+    for g in 1..n {
+        let mut v = group_value(vm, m, g, &caps)?;
         if v.is_none() {
-            if let Some(&d) = args.get(1) {
-                v = d;
-            }
+            v = default;
         }
-        types::list::list_append(vm, list, v)?;
+        types::list::list_append(vm, out, v)?;
     }
-    types::tuple::tuple_from_iter(vm, list)
+    types::tuple::tuple_from_iter(vm, out)
+}
+
+fn span_of(vm: &mut Vm, args: &[Value]) -> PyResult<(isize, isize)> {
+    let m = match_obj(vm, args[0])?;
+    let idx = args
+        .get(1)
+        .copied()
+        .unwrap_or(Value::small_int_unchecked(0));
+    let (n, caps) = group_index(vm, m, idx)?;
+    let (a, b) = (caps[2 * n], caps[2 * n + 1]);
+    if a < 0 || b < a {
+        return Ok((-1, -1));
+    }
+    let (s, is_str) = text_of(vm, m.subject)?;
+    if is_str {
+        let ca = types::str::char_count(s.get(..a as usize).unwrap_or(&[])) as isize;
+        let cb = types::str::char_count(s.get(..b as usize).unwrap_or(&[])) as isize;
+        Ok((ca, cb))
+    } else {
+        Ok((a, b))
+    }
 }
 
 fn m_span(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let m = match_obj(vm, args[0])?;
-    let g = args
-        .get(1)
-        .copied()
-        .unwrap_or(Value::small_int_unchecked(0));
-    let (a, b) = span_of(vm, m, g)?;
-    let a = Value::small_int_unchecked(a);
-    let b = Value::small_int_unchecked(b);
-    types::tuple::new_tuple(vm, &[a, b])
+    let (a, b) = span_of(vm, args)?;
+    let t = [Value::small_int_unchecked(a), Value::small_int_unchecked(b)];
+    types::tuple::new_tuple(vm, &t)
 }
 
 fn m_start(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let m = match_obj(vm, args[0])?;
-    let g = args
-        .get(1)
-        .copied()
-        .unwrap_or(Value::small_int_unchecked(0));
-    Ok(Value::small_int_unchecked(span_of(vm, m, g)?.0))
+    let (a, _) = span_of(vm, args)?;
+    Ok(Value::small_int_unchecked(a))
 }
 
 fn m_end(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let m = match_obj(vm, args[0])?;
-    let g = args
-        .get(1)
-        .copied()
-        .unwrap_or(Value::small_int_unchecked(0));
-    Ok(Value::small_int_unchecked(span_of(vm, m, g)?.1))
+    let (_, b) = span_of(vm, args)?;
+    Ok(Value::small_int_unchecked(b))
 }
 
 static COMPILE: BuiltinFn = BuiltinFn::new(Q::compile, 1, 2, re_compile);
-static MATCH: BuiltinFn = BuiltinFn::new(Q::r#match, 2, 3, re_match);
-static SEARCH: BuiltinFn = BuiltinFn::new(Q::search, 2, 3, re_search);
-static SUB: BuiltinFn = BuiltinFn::new_kw(Q::sub, 3, 5, re_sub);
-static SPLIT: BuiltinFn = BuiltinFn::new_kw(Q::split, 2, 4, re_split);
-static R_MATCH: BuiltinFn = BuiltinFn::new(Q::r#match, 2, 4, regex_match);
-static R_SEARCH: BuiltinFn = BuiltinFn::new(Q::search, 2, 4, regex_search);
-static M_GROUP: BuiltinFn = BuiltinFn::new(Q::group, 1, crate::obj::VAR_ARGS, m_group);
-static M_GROUPS: BuiltinFn = BuiltinFn::new(Q::groups, 1, 2, m_groups);
-static M_SPAN: BuiltinFn = BuiltinFn::new(Q::span, 1, 2, m_span);
-static M_START: BuiltinFn = BuiltinFn::new(Q::start, 1, 2, m_start);
-static M_END: BuiltinFn = BuiltinFn::new(Q::end, 1, 2, m_end);
+static MATCH: BuiltinFn = BuiltinFn::new(Q::r#match, 2, 4, re_match);
+static SEARCH: BuiltinFn = BuiltinFn::new(Q::search, 2, 4, re_search);
+static SPLIT: BuiltinFn = BuiltinFn::new(Q::split, 2, 3, re_split);
+static SUB: BuiltinFn = BuiltinFn::new(Q::sub, 3, 5, re_sub);
+
+static GROUP: BuiltinFn = BuiltinFn::new(Q::group, 1, 16, m_group);
+static GROUPS: BuiltinFn = BuiltinFn::new(Q::groups, 1, 2, m_groups);
+static SPAN: BuiltinFn = BuiltinFn::new(Q::span, 1, 2, m_span);
+static START: BuiltinFn = BuiltinFn::new(Q::start, 1, 2, m_start);
+static END: BuiltinFn = BuiltinFn::new(Q::end, 1, 2, m_end);
 
 fixed_dict!(
     REGEX_LOCALS,
     [
-        (Q::r#match, fnv!(R_MATCH)),
-        (Q::search, fnv!(R_SEARCH)),
-        (Q::sub, fnv!(SUB)),
+        (Q::r#match, fnv!(MATCH)),
+        (Q::search, fnv!(SEARCH)),
         (Q::split, fnv!(SPLIT)),
+        (Q::sub, fnv!(SUB)),
     ]
 );
 
 fixed_dict!(
     MATCH_LOCALS,
     [
-        (Q::group, fnv!(M_GROUP)),
-        (Q::groups, fnv!(M_GROUPS)),
-        (Q::span, fnv!(M_SPAN)),
-        (Q::start, fnv!(M_START)),
-        (Q::end, fnv!(M_END)),
+        (Q::group, fnv!(GROUP)),
+        (Q::groups, fnv!(GROUPS)),
+        (Q::span, fnv!(SPAN)),
+        (Q::start, fnv!(START)),
+        (Q::end, fnv!(END)),
     ]
 );
 
@@ -914,6 +1057,7 @@ fixed_dict!(
         (Q::search, fnv!(SEARCH)),
         (Q::sub, fnv!(SUB)),
         (Q::split, fnv!(SPLIT)),
+        (Q::DEBUG, Value::small_int_unchecked(FLAG_DEBUG)),
     ]
 );
 
@@ -923,3 +1067,32 @@ pub static RE_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     init: None,
     extensible: true,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(p: &str, s: &str) -> Option<(isize, isize)> {
+        let prog = compile(p.as_bytes())?;
+        let mut caps = alloc::vec![-1isize; 2 * (prog.groups + 1)];
+        match run(&prog, s.as_bytes(), 0, s.len(), false, &mut caps) {
+            Outcome::Found => Some((caps[0], caps[1])),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn basics() {
+        assert_eq!(find("b+", "aabbbc"), Some((2, 5)));
+        assert_eq!(find("b+?", "aabbbc"), Some((2, 3)));
+        assert_eq!(find("a|bc", "xbc"), Some((1, 3)));
+        assert_eq!(find("[0-9]+$", "ab12"), Some((2, 4)));
+        assert!(compile(b"*").is_none());
+        assert!(compile(b"(").is_none());
+        assert!(compile(b")").is_none());
+        assert!(compile(b"[a").is_none());
+        let mut big = alloc::vec![b'b'; 63];
+        big.extend_from_slice(b"|a");
+        assert!(compile(&big).is_none());
+    }
+}

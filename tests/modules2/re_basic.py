@@ -1,0 +1,26 @@
+import re
+m = re.match(r"(\d+)-(\d+)", "12-345x")
+print(m.group(0), m.group(1), m.group(2), m.groups(), m.span(), m.start(2), m.end(2))
+print(re.search("b+", "aabbbc").group(0))
+print(re.sub("a", "X", "banana"), re.sub("a", "X", "banana", 2))
+print(re.sub("(a)(n)?", lambda m: "<" + m.group(0) + ">", "banana"))
+print(re.sub(r"(\w+) (\w+)", r"\2 \1 \g<1>", "hello world"))
+r = re.compile("[\r\n]")
+print(r.split("line1\rline2\nline3\r\n"))
+print(re.compile(",").split("a,b,c,d", 2))
+print(re.match("a", "b"))
+print(re.search(b"[0-9]+", b"abc123def").group(0))
+print(re.match("(a)|(b)", "b").groups())
+print(re.compile("^b").search("ab"))
+print(re.compile("b").match("ab", 1).group(0))
+print(re.match(".*", "x" * 50000).end())
+print(re.match("(?:ab)+(c)", "ababc").groups())
+for p in ["?", "*", "+", ")", "[", "([", "([)", "a**"]:
+    try:
+        re.compile(p)
+        print("OK", p)
+    except Exception:
+        print("Error", p)
+print(re.match(r"\s*(\w+)\s*=\s*([^;]*);", "  key = some value;").groups())
+print(re.sub("[aeiou]", lambda m: m.group(0).upper(), "regular expressions", 3))
+print(re.compile("(a)(b)?").match("ac").span(2))
