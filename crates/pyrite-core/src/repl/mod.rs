@@ -137,6 +137,8 @@ impl Repl {
         loop {
             let ps1 = prompt(vm, Q::ps1, ">>> ");
             self.editor.auto_indent = true;
+            // A heap left locked would leave no way out but a reset: unlock it (as MicroPython).
+            vm.heap.lock_depth = 0;
             write_text(con, &ps1);
             let (first, end) = {
                 let mut comp = |w: &str| complete(vm, w);
