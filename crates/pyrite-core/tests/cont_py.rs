@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use pyrite_core::obj::{BuiltinFn, Kw, UnaryOp, VAR_ARGS};
 use pyrite_core::types::{dict, iter, list, range, set, slice, str as pystr, tuple};
@@ -100,40 +99,14 @@ fn add_builtins(vm: &mut Vm) {
     }
 }
 
-fn programs() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/containers");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
-fn expected(p: &PathBuf) -> String {
-    let exp = p.with_extension("py.exp");
-    if let Ok(s) = std::fs::read_to_string(&exp) {
-        return s;
-    }
-    let o = std::process::Command::new("python3")
-        .arg(p)
-        .output()
-        .expect("python3");
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 #[test]
 fn container_programs() {
     common::big_stack(|| {
         let mut failed = Vec::new();
-        let progs = programs();
+        let progs = common::area_programs("containers", &[]);
         for p in &progs {
             let src = std::fs::read_to_string(p).unwrap();
-            let want = expected(p);
+            let want = common::expected_output(p);
             let mut env = common::make_env(HashMap::new(), None);
             add_builtins(&mut env.vm);
             let got = common::run_env(&mut env, &src);

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use pyrite_core::obj::{BuiltinFn, Kw, UnaryOp, VAR_ARGS};
 use pyrite_core::types::{complex, dict, float, int, iter, list, range, str as pystr, tuple};
@@ -108,41 +107,14 @@ fn add_builtins(vm: &mut Vm) {
 /// Programs needing modules this harness cannot import (run them with the pyrite binary).
 const SKIP: &[&str] = &["math_basic.py", "num_subclass_mixed.py"];
 
-fn programs() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/numbers");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
-                .filter(|p| !SKIP.iter().any(|s| p.ends_with(s)))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
-fn expected(p: &PathBuf) -> String {
-    let exp = p.with_extension("py.exp");
-    if let Ok(s) = std::fs::read_to_string(&exp) {
-        return s;
-    }
-    let o = std::process::Command::new("python3")
-        .arg(p)
-        .output()
-        .expect("python3");
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 #[test]
 fn number_programs() {
     common::big_stack(|| {
         let mut failed = Vec::new();
-        let progs = programs();
+        let progs = common::area_programs("numbers", SKIP);
         for p in &progs {
             let src = std::fs::read_to_string(p).unwrap();
-            let want = expected(p);
+            let want = common::expected_output(p);
             let mut env = common::make_env(HashMap::new(), None);
             add_builtins(&mut env.vm);
             let got = common::run_env(&mut env, &src);

@@ -536,6 +536,36 @@ pub fn cpython(src: &str) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// The Python programs in `tests/<area>/` (sorted), except those ending in a `skip` entry.
+pub fn area_programs(area: &str, skip: &[&str]) -> Vec<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests")
+        .join(area);
+    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
+                .filter(|p| !skip.iter().any(|s| p.ends_with(s)))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// The expected output of a test program: its `.py.exp` file, or what python3 prints.
+pub fn expected_output(p: &Path) -> String {
+    if let Ok(s) = std::fs::read_to_string(p.with_extension("py.exp")) {
+        return s;
+    }
+    let o = std::process::Command::new("python3")
+        .arg(p)
+        .output()
+        .expect("python3");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// Run in a thread with a big native stack (deep recursion tests and debug builds).
 pub fn big_stack<F: FnOnce() + Send + 'static>(f: F) {
     std::thread::Builder::new()
