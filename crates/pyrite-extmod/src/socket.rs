@@ -29,10 +29,10 @@ use pyrite_core::obj::{flags, BuiltinFn, Kw, PrintKind, Type};
 use pyrite_core::types;
 use pyrite_core::value::{ObjHeader, TypeRef, Value};
 use pyrite_core::{fixed_dict, fnv, PyErr, PyResult, Q};
-use pyrite_core::{Vm, Qstr};
+use pyrite_core::{Qstr, Vm};
 use pyrite_hal::net::{
-    AddrInfo, IpAddr, Net, PollFd, SockAddr, AF_INET, AF_INET6, EAGAIN, EBADF, EINPROGRESS,
-    EINVAL, POLLIN, POLLOUT, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM,
+    AddrInfo, IpAddr, Net, PollFd, SockAddr, AF_INET, AF_INET6, EAGAIN, EBADF, EINPROGRESS, EINVAL,
+    POLLIN, POLLOUT, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM,
 };
 
 /// Longest single wait (ms) before checking for Ctrl-C again.
@@ -396,10 +396,7 @@ fn value_to_addr(vm: &mut Vm, v: Value, family: i32) -> PyResult<SockAddr> {
         let host = arg_string(vm, items[0])?;
         let port = arg_int(vm, items[1])?;
         if !(0..=65535).contains(&port) {
-            return Err(vm.new_exception(
-                &types::exception::OVERFLOW_ERROR,
-                "port must be 0-65535",
-            ));
+            return Err(vm.new_exception(&types::exception::OVERFLOW_ERROR, "port must be 0-65535"));
         }
         return resolve_host(vm, &host, port as u16, family);
     }
@@ -776,8 +773,7 @@ fn socket_settimeout(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let ms = if ms > 1e15 { 1e15 } else { ms };
     let ms = ms as i64;
     // A positive timeout shorter than 1 ms still waits.
-    s.timeout_ms
-        .set(if secs > 0.0 && ms == 0 { 1 } else { ms });
+    s.timeout_ms.set(if secs > 0.0 && ms == 0 { 1 } else { ms });
     Ok(Value::NONE)
 }
 
@@ -879,13 +875,10 @@ static SOCKET_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, socket_rea
 static SOCKET_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 2, socket_write);
 static SOCKET_SETSOCKOPT: BuiltinFn = BuiltinFn::new(Q::setsockopt, 4, 4, socket_setsockopt);
 static SOCKET_SETTIMEOUT: BuiltinFn = BuiltinFn::new(Q::settimeout, 2, 2, socket_settimeout);
-static SOCKET_SETBLOCKING: BuiltinFn =
-    BuiltinFn::new(Q::setblocking, 2, 2, socket_setblocking);
+static SOCKET_SETBLOCKING: BuiltinFn = BuiltinFn::new(Q::setblocking, 2, 2, socket_setblocking);
 static SOCKET_MAKEFILE: BuiltinFn = BuiltinFn::new_kw(Q::makefile, 1, 3, socket_makefile);
-static SOCKET_GETSOCKNAME: BuiltinFn =
-    BuiltinFn::new(Q::getsockname, 1, 1, socket_getsockname);
-static SOCKET_GETPEERNAME: BuiltinFn =
-    BuiltinFn::new(Q::getpeername, 1, 1, socket_getpeername);
+static SOCKET_GETSOCKNAME: BuiltinFn = BuiltinFn::new(Q::getsockname, 1, 1, socket_getsockname);
+static SOCKET_GETPEERNAME: BuiltinFn = BuiltinFn::new(Q::getpeername, 1, 1, socket_getpeername);
 static SOCKET_SHUTDOWN: BuiltinFn = BuiltinFn::new(Q::shutdown, 2, 2, socket_shutdown);
 static SOCKET_IOCTL: BuiltinFn = BuiltinFn::new(Q::ioctl, 2, 3, socket_ioctl);
 static SOCKET_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, socket_enter);
@@ -956,10 +949,7 @@ fn socket_getaddrinfo(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     } else {
         let p = arg_int(vm, o[1])?;
         if !(0..=65535).contains(&p) {
-            return Err(vm.new_exception(
-                &types::exception::OVERFLOW_ERROR,
-                "port must be 0-65535",
-            ));
+            return Err(vm.new_exception(&types::exception::OVERFLOW_ERROR, "port must be 0-65535"));
         }
         p as u16
     };
@@ -986,11 +976,7 @@ fn socket_getaddrinfo(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
             .map(|&(k, p)| AddrInfo {
                 family: AF_INET,
                 kind: k,
-                proto: if kind != 0 {
-                    proto
-                } else {
-                    p
-                },
+                proto: if kind != 0 { proto } else { p },
                 addr: SockAddr {
                     ip: IpAddr::V4(ip),
                     port,

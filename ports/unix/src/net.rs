@@ -42,7 +42,10 @@ fn to_raw(a: &SockAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
             sin.sin_family = libc::AF_INET as libc::sa_family_t;
             sin.sin_port = a.port.to_be();
             sin.sin_addr.s_addr = u32::from_ne_bytes(ip);
-            (st, std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t)
+            (
+                st,
+                std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+            )
         }
         IpAddr::V6(ip) => {
             // SAFETY: sockaddr_storage is larger than and suitably aligned for sockaddr_in6.
