@@ -30,7 +30,10 @@ pub static SOFT_RESET_REQUESTED: AtomicBool = AtomicBool::new(false);
 
 /// True (once) if the last SystemExit came from `machine.soft_reset()`/`reset()`.
 pub fn take_soft_reset_request() -> bool {
-    SOFT_RESET_REQUESTED.swap(false, Ordering::Relaxed)
+    // load + store (not swap): targets without atomic read-modify-write have these.
+    let r = SOFT_RESET_REQUESTED.load(Ordering::Relaxed);
+    SOFT_RESET_REQUESTED.store(false, Ordering::Relaxed);
+    r
 }
 
 // ---- mem8 / mem16 / mem32 ----
