@@ -27,6 +27,7 @@ pub mod builtins;
 pub mod collections;
 pub mod errno;
 pub mod evalexec;
+pub mod framebuf;
 pub mod gc;
 pub mod glue;
 pub mod hashlib;
@@ -78,6 +79,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &framebuf::FRAMEBUF_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
