@@ -79,7 +79,10 @@ fn main() {
         names.insert(k.to_string(), v.to_string());
     }
     scan(Path::new("src"), &mut names);
+    // pyrite-extmod's modules name their qstrs the same way (`Q::VfsFat`...).
+    scan(Path::new("../pyrite-extmod/src"), &mut names);
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=../pyrite-extmod/src");
     // Sort by text so interning can binary-search the static table.
     let mut by_text: Vec<(String, String)> = names.into_iter().collect();
     by_text.sort_by(|a, b| a.1.cmp(&b.1));
