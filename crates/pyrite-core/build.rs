@@ -1,6 +1,7 @@
 //! Collects every `Q::name` used in the crate's sources into the static qstr table
 //! (`$OUT_DIR/qstrs.rs`), so code can name interned strings as constants without a central
-//! list. Names that are not Rust identifiers are spelled through SPECIAL below.
+//! list. Names that are not Rust identifiers are spelled through SPECIAL below. The sources of
+//! pyrite-extmod are scanned as well (its modules use the same table).
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -79,9 +80,10 @@ fn main() {
         names.insert(k.to_string(), v.to_string());
     }
     scan(Path::new("src"), &mut names);
-    // pyrite-extmod's modules name their qstrs the same way (`Q::VfsFat`...).
-    scan(Path::new("../pyrite-extmod/src"), &mut names);
     println!("cargo:rerun-if-changed=src");
+    // pyrite-extmod (no_std modules over pyrite-hal) names its qstrs the same way; they live in
+    // this one static table so module code can use `Q::name` constants too.
+    scan(Path::new("../pyrite-extmod/src"), &mut names);
     println!("cargo:rerun-if-changed=../pyrite-extmod/src");
     // Sort by text so interning can binary-search the static table.
     let mut by_text: Vec<(String, String)> = names.into_iter().collect();
