@@ -34,6 +34,7 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod micropython;
 pub mod module;
 pub mod platform;
@@ -79,6 +80,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
 ];
 
