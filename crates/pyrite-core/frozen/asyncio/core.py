@@ -132,8 +132,11 @@ class Task:
         # CancelledError then reaches this task through the await.
         while isinstance(t._on, Task) and not t._on._done:
             t = t._on
-        _detach(t)
         t._exc = CancelledError
+        if t._q is _runq and ticks_diff(t._key, ticks_ms()) <= 0:
+            # Already due to run: it keeps its place and gets the CancelledError then.
+            return True
+        _detach(t)
         _runq.push(t)
         return True
 

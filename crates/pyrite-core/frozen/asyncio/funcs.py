@@ -55,7 +55,6 @@ def gather(*aws, return_exceptions=False):
             t._waiters = hook
             st[0] += 1
     if st[0] and st[1] is None:
-        me._on = hook
         try:
             yield
         except core.CancelledError:

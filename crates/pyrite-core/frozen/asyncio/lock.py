@@ -11,7 +11,8 @@ class Lock:
         self.waiting = core._Queue()
 
     def locked(self):
-        return self.owner is not None
+        # A lock handed to a waiter that has not run yet reads as unlocked, as in CPython.
+        return self.owner is True
 
     def release(self):
         if self.owner is None:

@@ -111,6 +111,8 @@ pub struct SysState {
     pub exitfunc: Value,
     /// Queue of `micropython.schedule` calls: a list [f0, arg0, f1, arg1, ...] (NULL if empty).
     pub sched: Value,
+    /// True while scheduled functions run (they are not run re-entrantly).
+    pub sched_busy: bool,
     /// Modules a port provides (`register_module`).
     pub port_modules: Vec<&'static BuiltinModuleDef>,
     /// `micropython.kbd_intr` character (3 = Ctrl-C; -1 disabled).
@@ -133,6 +135,7 @@ impl Default for SysState {
             stdio: [Value::NULL; 3],
             exitfunc: Value::NULL,
             sched: Value::NULL,
+            sched_busy: false,
             port_modules: Vec::new(),
             interrupt_char: 3,
             verbose: 0,
