@@ -20,7 +20,7 @@ step "cargo test (gc stress: collect at every allocation)"
 cargo test -p pyrite-core --features gc-stress
 
 step "no_std build for riscv32imc-unknown-none-elf"
-cargo build -p pyrite-core -p pyrite-compiler --target riscv32imc-unknown-none-elf
+cargo build -p pyrite-core -p pyrite-compiler -p pyrite-hal -p pyrite-extmod --target riscv32imc-unknown-none-elf
 
 step "cargo test on a 32-bit target (i686): no 64-bit assumption in the value representation"
 if rustup target list --installed 2>/dev/null | grep -q i686-unknown-linux-gnu; then

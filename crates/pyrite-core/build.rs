@@ -1,6 +1,7 @@
 //! Collects every `Q::name` used in the crate's sources into the static qstr table
 //! (`$OUT_DIR/qstrs.rs`), so code can name interned strings as constants without a central
-//! list. Names that are not Rust identifiers are spelled through SPECIAL below.
+//! list. Names that are not Rust identifiers are spelled through SPECIAL below. The sources of
+//! pyrite-extmod are scanned as well (its modules use the same table).
 //!
 //! It also compiles every Python file under `frozen/` to .mpy bytes with pyrite-compiler and
 //! writes the table of frozen modules (`$OUT_DIR/frozen.rs`, see `crate::frozen`). A frozen
@@ -159,6 +160,10 @@ fn main() {
     }
     scan(Path::new("src"), &mut names);
     println!("cargo:rerun-if-changed=src");
+    // pyrite-extmod (no_std modules over pyrite-hal) names its qstrs the same way; they live in
+    // this one static table so module code can use `Q::name` constants too.
+    scan(Path::new("../pyrite-extmod/src"), &mut names);
+    println!("cargo:rerun-if-changed=../pyrite-extmod/src");
     // Sort by text so interning can binary-search the static table.
     let mut by_text: Vec<(String, String)> = names.into_iter().collect();
     by_text.sort_by(|a, b| a.1.cmp(&b.1));

@@ -56,6 +56,9 @@ pub struct Vm {
     pub interp: crate::interp::InterpState,
     /// Module table, builtins, sys state: modules/.
     pub sys: crate::modules::SysState,
+    /// Extension slot for state of code outside the core (pyrite-extmod keeps the port's
+    /// platform here). Must hold no Python values: the collector does not look inside.
+    pub ext: Option<Box<dyn core::any::Any>>,
     /// Set while a collection runs (allocation then fails rather than recursing).
     in_collect: bool,
 }
@@ -84,6 +87,7 @@ impl Vm {
             memory_error: Value::NULL,
             interp: Default::default(),
             sys: Default::default(),
+            ext: None,
             in_collect: false,
         });
         let here = 0usize;
