@@ -43,6 +43,7 @@ pub mod stringio;
 pub mod structmod;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -77,6 +78,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &uctypes::UCTYPES_MODULE,
     &framebuf::FRAMEBUF_MODULE,
 ];
 
