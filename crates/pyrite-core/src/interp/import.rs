@@ -187,7 +187,7 @@ fn join(dir: &str, name: &str) -> String {
 
 /// What `path` (without extension) names: a package dir, a .py or a .mpy file.
 fn stat_module(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
-    if vm.host.path_kind(path) == PathKind::Dir {
+    if crate::modules::fs_path_kind(vm, path) == PathKind::Dir {
         return Some((PathKind::Dir, String::from(path)));
     }
     stat_py_or_mpy(vm, path)
@@ -195,11 +195,11 @@ fn stat_module(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
 
 fn stat_py_or_mpy(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
     let py = alloc::format!("{}.py", path);
-    if vm.host.path_kind(&py) == PathKind::File {
+    if crate::modules::fs_path_kind(vm, &py) == PathKind::File {
         return Some((PathKind::File, py));
     }
     let mpy = alloc::format!("{}.mpy", path);
-    if vm.host.path_kind(&mpy) == PathKind::File {
+    if crate::modules::fs_path_kind(vm, &mpy) == PathKind::File {
         return Some((PathKind::File, mpy));
     }
     None
@@ -268,7 +268,7 @@ fn import_level(vm: &mut Vm, full: Qstr, part: Qstr, outer: Value) -> PyResult<V
 
 /// Run a .py or .mpy file's code in module `m`.
 fn load_file_into(vm: &mut Vm, m: Value, path: &str) -> PyResult<()> {
-    let Some(data) = vm.host.read_file(path) else {
+    let Some(data) = crate::modules::fs_read_file(vm, path)? else {
         return Err(vm.os_error(2));
     };
     let globals = module_globals(m).unwrap_or(Value::NULL);
