@@ -15,11 +15,15 @@ use pyrite_core::modules::{register_module, BuiltinModuleDef};
 use pyrite_core::Vm;
 pub use pyrite_hal::Platform;
 
+pub mod fat;
+pub mod lfs;
 pub mod machine;
 pub mod os;
 pub mod select;
 pub mod socket;
 pub mod vfs;
+pub mod vfs_fat;
+pub mod vfs_lfs;
 
 /// What extmod keeps in the Vm's extension slot.
 pub struct ExtState {

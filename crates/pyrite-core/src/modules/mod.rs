@@ -27,6 +27,7 @@ pub mod builtins;
 pub mod collections;
 pub mod errno;
 pub mod evalexec;
+pub mod framebuf;
 pub mod gc;
 pub mod glue;
 pub mod hashlib;
@@ -76,6 +77,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &framebuf::FRAMEBUF_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
