@@ -43,6 +43,7 @@ pub mod stringio;
 pub mod structmod;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -77,6 +78,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &uctypes::UCTYPES_MODULE,
     &framebuf::FRAMEBUF_MODULE,
 ];
 
@@ -113,6 +115,8 @@ pub struct SysState {
     pub exitfunc: Value,
     /// Queue of `micropython.schedule` calls: a list [f0, arg0, f1, arg1, ...] (NULL if empty).
     pub sched: Value,
+    /// True while scheduled functions run (they are not run re-entrantly).
+    pub sched_busy: bool,
     /// Modules a port provides (`register_module`).
     pub port_modules: Vec<&'static BuiltinModuleDef>,
     /// `micropython.kbd_intr` character (3 = Ctrl-C; -1 disabled).
@@ -169,6 +173,7 @@ impl Default for SysState {
             stdio: [Value::NULL; 3],
             exitfunc: Value::NULL,
             sched: Value::NULL,
+            sched_busy: false,
             port_modules: Vec::new(),
             interrupt_char: 3,
             verbose: 0,
