@@ -39,10 +39,12 @@ pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
 pub mod time;
+pub mod websocket;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -78,6 +80,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
     &framebuf::FRAMEBUF_MODULE,
+    &websocket::WEBSOCKET_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
