@@ -25,6 +25,7 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod deflate;
 pub mod errno;
 pub mod evalexec;
 pub mod framebuf;
@@ -81,6 +82,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &re::RE_MODULE,
     &framebuf::FRAMEBUF_MODULE,
     &websocket::WEBSOCKET_MODULE,
+    &deflate::DEFLATE_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).

@@ -24,7 +24,12 @@ pub fn read(vm: &mut Vm, s: Value, n: usize) -> PyResult<Option<Vec<u8>>> {
         if k.is_none() {
             return Ok(None);
         }
-        let k = super::builtins::arg_int(vm, k)?.max(0) as usize;
+        let k = super::builtins::arg_int(vm, k)?;
+        if k < 0 {
+            // MicroPython's convention for Python streams: a negative result is -errno.
+            return Err(vm.os_error(k.saturating_neg().min(i32::MAX as isize) as i32));
+        }
+        let k = k as usize;
         let mut b = with_buffer_read(vm, buf, |b| b.to_vec())?.unwrap_or_default();
         b.truncate(k);
         return Ok(Some(b));
@@ -44,13 +49,17 @@ pub fn read(vm: &mut Vm, s: Value, n: usize) -> PyResult<Option<Vec<u8>>> {
 }
 
 /// Write all of `data` to `s` (repeating partial writes; stops if the stream accepts nothing).
+/// A negative result from the stream's `write` is `-errno`, as MicroPython treats it.
 pub fn write(vm: &mut Vm, s: Value, data: &[u8]) -> PyResult<()> {
     let mut off = 0;
     while off < data.len() {
-        let b = types::bytes::new_bytes(vm, &data[off..])?;
+        let b = types::bytes::new_bytearray(vm, &data[off..])?;
         let r = vm.call_method(s, Q::write, &[b])?;
         let n = match r.as_small_int() {
             Some(n) if n > 0 => n as usize,
+            Some(n) if n < 0 => {
+                return Err(vm.os_error(n.saturating_neg().min(i32::MAX as isize) as i32))
+            }
             _ if r.is_none() || r.as_small_int() == Some(0) => break,
             // A stream that reports nothing useful wrote everything.
             _ => data.len() - off,
@@ -58,4 +67,15 @@ pub fn write(vm: &mut Vm, s: Value, data: &[u8]) -> PyResult<()> {
         off = off.saturating_add(n);
     }
     Ok(())
+}
+
+/// Write `data` with one `write` call that must take all of it (`OSError(EINVAL)` otherwise).
+pub fn write_exact(vm: &mut Vm, s: Value, data: &[u8]) -> PyResult<()> {
+    let b = types::bytes::new_bytearray(vm, data)?;
+    let r = vm.call_method(s, Q::write, &[b])?;
+    match r.as_small_int() {
+        Some(n) if n as usize == data.len() && n >= 0 => Ok(()),
+        Some(_) => Err(vm.os_error(22)),
+        None => Ok(()),
+    }
 }
