@@ -159,13 +159,21 @@ fn dict_del_q(vm: &mut Vm, d: Value, q: Qstr) -> PyResult<()> {
     }
 }
 
-/// Poll the host for Ctrl-C every so often (backward jumps and calls).
+/// Poll the host for Ctrl-C every so often (backward jumps and calls), and run scheduled
+/// callbacks.
 #[inline]
 pub(crate) fn poll_interrupt(vm: &mut Vm) -> PyResult<()> {
     let c = vm.interp.poll_counter.wrapping_add(1);
     vm.interp.poll_counter = c;
-    if c & 0xff == 0 && vm.host.take_interrupt() {
-        return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
+    if c & 0xff == 0 {
+        if vm.host.take_interrupt() {
+            return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
+        }
+        // Functions queued by micropython.schedule run here (schedule() makes the next poll
+        // take this path).
+        if !vm.sys.sched.is_null() {
+            crate::modules::micropython::run_pending(vm)?;
+        }
     }
     Ok(())
 }
