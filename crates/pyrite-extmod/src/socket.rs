@@ -615,7 +615,16 @@ fn socket_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     } else {
         data_arg(vm, args[1])?
     };
-    Ok(write_all(vm, &s, &data)?.map(small).unwrap_or(Value::NONE))
+    // write(buf, max_len) or write(buf, offset, max_len), as MicroPython's streams.
+    let (off, len) = match args.len() {
+        3 => (0, arg_int(vm, args[2])?),
+        4 => (arg_int(vm, args[2])?, arg_int(vm, args[3])?),
+        _ => (0, data.len() as isize),
+    };
+    let off = (off.max(0) as usize).min(data.len());
+    let end = off.saturating_add(len.max(0) as usize).min(data.len());
+    let data = &data[off..end];
+    Ok(write_all(vm, &s, data)?.map(small).unwrap_or(Value::NONE))
 }
 
 fn socket_sendto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -872,7 +881,7 @@ static SOCKET_RECVFROM: BuiltinFn = BuiltinFn::new(Q::recvfrom, 2, 2, socket_rec
 static SOCKET_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, socket_read);
 static SOCKET_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, socket_readinto);
 static SOCKET_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, socket_readline);
-static SOCKET_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 2, socket_write);
+static SOCKET_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 4, socket_write);
 static SOCKET_SETSOCKOPT: BuiltinFn = BuiltinFn::new(Q::setsockopt, 4, 4, socket_setsockopt);
 static SOCKET_SETTIMEOUT: BuiltinFn = BuiltinFn::new(Q::settimeout, 2, 2, socket_settimeout);
 static SOCKET_SETBLOCKING: BuiltinFn = BuiltinFn::new(Q::setblocking, 2, 2, socket_setblocking);
