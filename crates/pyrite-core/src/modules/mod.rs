@@ -39,6 +39,7 @@ pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod ringio;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
