@@ -1,4 +1,10 @@
 //! `pyrite`: the host interpreter, command line compatible with MicroPython's unix port.
+//!
+//! The binary has its own C `main` (`#![no_main]`): Rust's start-up code would read
+//! /proc/self/maps to place a guard page for the main thread, which costs a tenth of a
+//! millisecond and pulls the C library's scanf into memory, for a thread that does not run
+//! Python anyway (the interpreter gets its own big-stack thread below).
+#![no_main]
 
 mod args;
 mod fs;
@@ -32,7 +38,24 @@ fn banner() -> String {
     )
 }
 
-fn main() {
+/// The C entry point (see the module comment).
+#[no_mangle]
+pub extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    // SAFETY: plain libc calls made before any other thread exists: writes to a closed pipe or
+    // socket report EPIPE instead of killing the process (what Rust's start-up would set), and
+    // the interpreter thread shares the main malloc arena instead of reserving one of its own.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+    run_main();
+    0
+}
+
+fn run_main() {
     let argv: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
