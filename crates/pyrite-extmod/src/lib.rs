@@ -15,11 +15,15 @@ use pyrite_core::modules::{register_module, BuiltinModuleDef};
 use pyrite_core::Vm;
 pub use pyrite_hal::Platform;
 
+pub mod fat;
+pub mod lfs;
 pub mod machine;
 pub mod os;
 pub mod select;
 pub mod socket;
 pub mod vfs;
+pub mod vfs_fat;
+pub mod vfs_lfs;
 
 /// What extmod keeps in the Vm's extension slot.
 pub struct ExtState {
@@ -42,6 +46,9 @@ pub fn install(vm: &mut Vm, platform: Box<dyn Platform>) {
     for def in all_modules() {
         register_module(vm, def);
     }
+    // The VFS: mount the port's filesystem at / and route open()/import through it. This only
+    // fails when the heap is exhausted at start-up, which leaves the core's own file path.
+    let _ = vfs::install(vm);
 }
 
 /// The port's platform, if [`install`] was called.

@@ -10,6 +10,7 @@ mod args;
 mod fs;
 mod host;
 mod net;
+mod pins;
 mod platform;
 mod repl;
 

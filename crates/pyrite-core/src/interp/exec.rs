@@ -159,13 +159,21 @@ fn dict_del_q(vm: &mut Vm, d: Value, q: Qstr) -> PyResult<()> {
     }
 }
 
-/// Poll the host for Ctrl-C every so often (backward jumps and calls).
+/// Poll the host for Ctrl-C every so often (backward jumps and calls), and run scheduled
+/// callbacks.
 #[inline]
 pub(crate) fn poll_interrupt(vm: &mut Vm) -> PyResult<()> {
     let c = vm.interp.poll_counter.wrapping_add(1);
     vm.interp.poll_counter = c;
-    if c & 0xff == 0 && vm.host.take_interrupt() {
-        return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
+    if c & 0xff == 0 {
+        if vm.host.take_interrupt() {
+            return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
+        }
+        // Functions queued by micropython.schedule run here (schedule() makes the next poll
+        // take this path).
+        if !vm.sys.sched.is_null() {
+            crate::modules::micropython::run_pending(vm)?;
+        }
     }
     Ok(())
 }
@@ -1379,6 +1387,51 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                             }
                         };
                         set_top!(r);
+                    }
+                    op::VIPER => {
+                        // Typed machine-word operations of viper functions (interp/viper.rs).
+                        use pyrite_compiler::bc::viper as vop;
+                        let a = uint!();
+                        let param = (a >> 3) as u32;
+                        match (a & 7) as u32 {
+                            vop::TO_OBJ => {
+                                let d = (param >> 3) as usize;
+                                need!(d.saturating_add(1));
+                                let i = sp - 1 - d;
+                                let r = tri!(super::viper::to_obj(vm, param & 7, rd!(i)));
+                                wr!(i, r);
+                            }
+                            vop::FROM_OBJ => {
+                                let v = top!();
+                                let r = tri!(super::viper::from_obj(vm, param, v));
+                                set_top!(r);
+                            }
+                            vop::BINOP => {
+                                let rhs = pop!();
+                                let lhs = top!();
+                                let r = tri!(super::viper::binop(vm, param, lhs, rhs));
+                                set_top!(r);
+                            }
+                            vop::UNOP => {
+                                let v = top!();
+                                let r = tri!(super::viper::unop(vm, param, v));
+                                set_top!(r);
+                            }
+                            vop::LOAD => {
+                                let idx = pop!();
+                                let base = top!();
+                                let r = tri!(super::viper::load(vm, param, base, idx));
+                                set_top!(r);
+                            }
+                            vop::STORE => {
+                                need!(3);
+                                let idx = pop!();
+                                let base = pop!();
+                                let v = pop!();
+                                tri!(super::viper::store(vm, param, v, base, idx));
+                            }
+                            _ => break 'inner bad_bytecode(vm),
+                        }
                     }
                     _ => {
                         break 'inner vm.not_implemented("opcode");

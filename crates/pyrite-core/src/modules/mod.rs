@@ -27,6 +27,7 @@ pub mod builtins;
 pub mod collections;
 pub mod errno;
 pub mod evalexec;
+pub mod framebuf;
 pub mod gc;
 pub mod glue;
 pub mod hashlib;
@@ -42,6 +43,7 @@ pub mod stringio;
 pub mod structmod;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -76,6 +78,8 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &uctypes::UCTYPES_MODULE,
+    &framebuf::FRAMEBUF_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -111,6 +115,8 @@ pub struct SysState {
     pub exitfunc: Value,
     /// Queue of `micropython.schedule` calls: a list [f0, arg0, f1, arg1, ...] (NULL if empty).
     pub sched: Value,
+    /// True while scheduled functions run (they are not run re-entrantly).
+    pub sched_busy: bool,
     /// Modules a port provides (`register_module`).
     pub port_modules: Vec<&'static BuiltinModuleDef>,
     /// `micropython.kbd_intr` character (3 = Ctrl-C; -1 disabled).
@@ -120,6 +126,40 @@ pub struct SysState {
     /// Bytes read from stdin but not yet consumed (readline/read buffering).
     pub stdin_buf: Vec<u8>,
     pub stdin_eof: bool,
+    /// The filesystem layer (pyrite-extmod's VFS) when one is installed: `open()` and import
+    /// go through it instead of the Host's file API.
+    pub fs_hooks: Option<&'static FsHooks>,
+    /// A value code outside the core (pyrite-extmod) keeps alive: its rooted state (NULL if none).
+    pub ext_root: Value,
+}
+
+/// Hooks through which the core's `open()`, import and `execfile` reach a filesystem layer
+/// outside the core (pyrite-extmod's VFS, with its mount table). Without hooks, the core uses
+/// the Host's file API directly.
+pub struct FsHooks {
+    /// `open(file, mode='r', buffering=-1, encoding=None)` (builtin and `io.open`), with the
+    /// arguments as the builtin received them.
+    pub open: crate::obj::NativeFn,
+    /// What `path` names (for import): must not raise.
+    pub import_stat: fn(&mut Vm, &str) -> crate::host::PathKind,
+    /// The whole contents of the file `path` (import, execfile), Ok(None) if it cannot be read.
+    pub read_file: fn(&mut Vm, &str) -> PyResult<Option<Vec<u8>>>,
+}
+
+/// What `path` names, through the filesystem layer if one is installed.
+pub fn fs_path_kind(vm: &mut Vm, path: &str) -> crate::host::PathKind {
+    match vm.sys.fs_hooks {
+        Some(h) => (h.import_stat)(vm, path),
+        None => vm.host.path_kind(path),
+    }
+}
+
+/// The contents of file `path`, through the filesystem layer if one is installed.
+pub fn fs_read_file(vm: &mut Vm, path: &str) -> PyResult<Option<Vec<u8>>> {
+    match vm.sys.fs_hooks {
+        Some(h) => (h.read_file)(vm, path),
+        None => Ok(vm.host.read_file(path)),
+    }
 }
 
 impl Default for SysState {
@@ -133,11 +173,14 @@ impl Default for SysState {
             stdio: [Value::NULL; 3],
             exitfunc: Value::NULL,
             sched: Value::NULL,
+            sched_busy: false,
             port_modules: Vec::new(),
             interrupt_char: 3,
             verbose: 0,
             stdin_buf: Vec::new(),
             stdin_eof: false,
+            fs_hooks: None,
+            ext_root: Value::NULL,
         }
     }
 }
@@ -194,6 +237,7 @@ pub fn mark_roots(vm: &mut Vm) {
         s.stdio[2],
         s.exitfunc,
         s.sched,
+        s.ext_root,
     ];
     vm.heap.mark_values(&vals);
 }
