@@ -220,6 +220,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
 /// A heap dict holding the entries of a fixed dict.
 pub fn copy_fixed_dict(vm: &mut Vm, d: &'static DictObj) -> PyResult<Value> {
     let nd = crate::types::dict::new_dict(vm)?;
+    nd.map.reserve(vm, d.map.len())?;
     for i in 0..d.map.slots() {
         let (k, v) = d.map.slot(i);
         if !k.is_null() {
