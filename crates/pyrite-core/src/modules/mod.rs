@@ -40,6 +40,7 @@ pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod ringio;
 pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
@@ -136,6 +137,11 @@ pub struct SysState {
     pub fs_hooks: Option<&'static FsHooks>,
     /// A value code outside the core (pyrite-extmod) keeps alive: its rooted state (NULL if none).
     pub ext_root: Value,
+    /// Streams attached to the console with `os.dupterm`: a list of slots (None or a stream
+    /// object), or NULL when none was ever attached. See `io::console_write`.
+    pub dupterm: Value,
+    /// Set while a dupterm stream is being called (its own output is not copied again).
+    pub in_dupterm: bool,
 }
 
 /// Hooks through which the core's `open()`, import and `execfile` reach a filesystem layer
@@ -186,6 +192,8 @@ impl Default for SysState {
             stdin_eof: false,
             fs_hooks: None,
             ext_root: Value::NULL,
+            dupterm: Value::NULL,
+            in_dupterm: false,
         }
     }
 }
@@ -218,6 +226,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
 /// A heap dict holding the entries of a fixed dict.
 pub fn copy_fixed_dict(vm: &mut Vm, d: &'static DictObj) -> PyResult<Value> {
     let nd = crate::types::dict::new_dict(vm)?;
+    nd.map.reserve(vm, d.map.len())?;
     for i in 0..d.map.slots() {
         let (k, v) = d.map.slot(i);
         if !k.is_null() {
@@ -242,6 +251,7 @@ pub fn mark_roots(vm: &mut Vm) {
         s.exitfunc,
         s.sched,
         s.ext_root,
+        s.dupterm,
     ];
     vm.heap.mark_values(&vals);
 }
