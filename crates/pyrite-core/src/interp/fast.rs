@@ -146,7 +146,8 @@ pub(crate) fn iter_stack_init(vm: &mut Vm, o: Value) -> PyResult<(Value, Value, 
     }
     // Builtin containers iterate by position in the slots, without an iterator object, so
     // `for` works while the heap is locked (as MicroPython's stack iterators).
-    if crate::types::bytes::bytes_obj(o).is_some() || crate::types::bytes::bytearray_obj(o).is_some()
+    if crate::types::bytes::bytes_obj(o).is_some()
+        || crate::types::bytes::bytearray_obj(o).is_some()
     {
         return Ok((Value::small_int_unchecked(ITER_BYTES), o, z, z));
     }
