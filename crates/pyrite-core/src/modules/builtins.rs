@@ -51,7 +51,7 @@ pub fn arg_qstr(vm: &mut Vm, v: Value) -> PyResult<Qstr> {
     }
     if let Some(s) = str_data(vm, v) {
         let text = String::from(s.as_str());
-        return Ok(vm.intern(&text));
+        return vm.intern_name(&text);
     }
     Err(bad_implicit_conversion(vm, v))
 }
