@@ -67,7 +67,12 @@ impl Frame {
 pub enum Exit {
     Return(Value),
     Yield(Value),
+    /// (Only from [`run_host`]) the thread waiting below is live again.
+    Switched,
 }
+
+/// `entry` of a dispatch loop while it runs a thread switched into it.
+const NO_ENTRY: usize = usize::MAX;
 
 #[cold]
 pub(crate) fn recursion_error(vm: &mut Vm) -> PyErr {
@@ -159,14 +164,29 @@ fn dict_del_q(vm: &mut Vm, d: Value, q: Qstr) -> PyResult<()> {
     }
 }
 
-/// Poll the host for Ctrl-C every so often (backward jumps and calls).
+/// Poll every so often (backward jumps and calls): Ctrl-C, `micropython.schedule`d
+/// functions, and thread preemption (which the dispatch loop carries out at its next switch
+/// point).
 #[inline]
 pub(crate) fn poll_interrupt(vm: &mut Vm) -> PyResult<()> {
     let c = vm.interp.poll_counter.wrapping_add(1);
     vm.interp.poll_counter = c;
-    if c & 0xff == 0 && vm.host.take_interrupt() {
+    if c & 0xff == 0 {
+        return poll_slow(vm);
+    }
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn poll_slow(vm: &mut Vm) -> PyResult<()> {
+    if vm.host.take_interrupt() {
         return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
     }
+    if crate::modules::micropython::has_scheduled(vm) {
+        crate::modules::micropython::run_pending(vm)?;
+    }
+    super::thread::poll(vm);
     Ok(())
 }
 
@@ -249,21 +269,63 @@ pub(crate) fn run(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
         return Err(recursion_error(vm));
     }
     vm.interp.native_depth += 1;
-    let r = run_inner(vm, inject);
+    let r = run_inner(vm, inject, false);
+    vm.interp.native_depth -= 1;
+    r
+}
+
+/// Run other threads in a new dispatch loop while the current one waits inside native code
+/// (see `thread::block_nested`); returns `Exit::Switched` when the waiting thread is live
+/// again.
+pub(crate) fn run_host(vm: &mut Vm) -> PyResult<Exit> {
+    vm.interp.native_depth += 1;
+    let r = run_inner(vm, Value::NULL, true);
     vm.interp.native_depth -= 1;
     r
 }
 
 #[allow(clippy::cognitive_complexity)]
-fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
-    let Some(entry) = vm.interp.frames.len().checked_sub(1) else {
-        return Err(bad_bytecode(vm));
+fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
+    // The thread that entered this loop (0 when it only hosts others) and its entry frame.
+    // Threads switched in here run with `entry` = NO_ENTRY: their bottom frame ends them.
+    let (owner, entry0) = if hosting {
+        (0, NO_ENTRY)
+    } else {
+        match vm.interp.frames.len().checked_sub(1) {
+            Some(e) => (vm.interp.cur_ident, e),
+            None => return Err(bad_bytecode(vm)),
+        }
     };
-    let st: *mut Value = vm.interp.stack.ptr();
+    let mut entry = entry0;
+    let mut st: *mut Value = vm.interp.stack.ptr();
     let mut inject = inject;
     let mut pending = Value::NULL;
 
     'frame: loop {
+        // Thread switch point (the running frame's registers are saved here).
+        if vm.interp.switch_req != 0
+            && pending.is_null()
+            && inject.is_null()
+            && (vm.interp.switch_req != super::thread::SWITCH_PREEMPT
+                || vm.interp.native_depth <= vm.interp.base_depth)
+        {
+            match super::thread::switch_point(vm, owner) {
+                super::thread::Resched::Run => {}
+                super::thread::Resched::RaiseHere(e) => pending = e.0,
+                super::thread::Resched::Return => return Ok(Exit::Switched),
+                super::thread::Resched::ReturnErr(e) => return Err(e),
+            }
+            entry = if vm.interp.cur_ident == owner {
+                entry0
+            } else {
+                NO_ENTRY
+            };
+            st = vm.interp.stack.ptr();
+            if vm.interp.frames.is_empty() {
+                // Nothing to run (cannot happen while the scheduler is consistent).
+                return Err(vm.runtime_error("thread scheduler state"));
+            }
+        }
         let fi = vm.interp.frames.len() - 1;
         let fr = vm.interp.frames[fi];
         let code = fr.code;
@@ -504,6 +566,21 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         }
                     }};
                 }
+                // The periodic poll at a backward jump to `t`; switches thread if asked to.
+                macro_rules! poll_jump {
+                    ($t:expr) => {{
+                        let c = vm.interp.poll_counter.wrapping_add(1);
+                        vm.interp.poll_counter = c;
+                        if c & 0xff == 0 {
+                            tri!(poll_slow(vm));
+                            if vm.interp.switch_req != 0 {
+                                pc = $t;
+                                save!();
+                                continue 'frame;
+                            }
+                        }
+                    }};
+                }
                 macro_rules! unwind_jump {
                     ($unum:expr) => {{
                         let mut unum: usize = $unum;
@@ -536,7 +613,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                                 sp -= ITER_BUF_NSLOTS;
                             }
                             if pc < op_pc {
-                                tri!(poll_interrupt(vm));
+                                poll_jump!(pc);
                             }
                         }
                         continue 'inner;
@@ -574,6 +651,12 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         if fi == entry {
                             save!();
                             return Ok(Exit::Return(ret));
+                        }
+                        if fi == 0 && entry == NO_ENTRY {
+                            // A thread's function returned: the thread ends.
+                            vm.interp.frames.pop();
+                            super::thread::thread_done(vm, Ok(()));
+                            continue 'frame;
                         }
                         vm.interp.frames.pop();
                         let ci = vm.interp.frames.len() - 1;
@@ -615,6 +698,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                             tri!(push_frame(vm, fo, self2, args, kw, false, Value::NULL));
                             continue 'frame;
                         }
+                        vm.interp.direct_seq = vm.interp.call_seq.wrapping_add(1);
                         let r = if selfv.is_null() {
                             tri!(vm.call(f, args, kw))
                         } else {
@@ -622,6 +706,10 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         wr!(res, r);
                         sp = res + 1;
+                        if vm.interp.switch_req != 0 {
+                            save!();
+                            continue 'frame;
+                        }
                     }};
                 }
 
@@ -828,7 +916,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                     op::JUMP => {
                         let t = sjump!();
                         if t < pc {
-                            tri!(poll_interrupt(vm));
+                            poll_jump!(t);
                         }
                         pc = t;
                     }
@@ -844,7 +932,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         if b {
                             if t < pc {
-                                tri!(poll_interrupt(vm));
+                                poll_jump!(t);
                             }
                             pc = t;
                         }
@@ -861,7 +949,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         if !b {
                             if t < pc {
-                                tri!(poll_interrupt(vm));
+                                poll_jump!(t);
                             }
                             pc = t;
                         }
@@ -889,6 +977,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         let obj = top!();
                         let (exit_m, exit_s) = tri!(vm.load_method(obj, Q::__exit__));
                         let (enter_m, enter_s) = tri!(vm.load_method(obj, Q::__enter__));
+                        vm.interp.direct_seq = vm.interp.call_seq.wrapping_add(1);
                         let ret = if enter_s.is_null() {
                             tri!(vm.call(enter_m, &[], &[]))
                         } else {
@@ -902,6 +991,12 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         sp += 1;
                         push_exc_block!(t, true);
                         push!(ret);
+                        if vm.interp.switch_req != 0 {
+                            // __enter__ blocked (a held lock): switch; the real result
+                            // replaces `ret` when this thread resumes.
+                            save!();
+                            continue 'frame;
+                        }
                     }
                     op::WITH_CLEANUP => {
                         let t = top!();
@@ -1423,6 +1518,12 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
         save!();
         if fi == entry {
             return Err(err);
+        }
+        if fi == 0 && entry == NO_ENTRY {
+            // Uncaught in a thread: the thread ends (reported unless SystemExit).
+            vm.interp.frames.pop();
+            super::thread::thread_done(vm, Err(err));
+            continue 'frame;
         }
         vm.interp.frames.pop();
         // Re-raise in the caller, at its call instruction.

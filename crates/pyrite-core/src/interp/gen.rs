@@ -187,6 +187,11 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
             finish(g);
             Ok(Resumed::Return(v))
         }
+        Ok(Exit::Switched) => {
+            vm.interp.frames.pop();
+            finish(g);
+            Err(vm.runtime_error("thread scheduler state"))
+        }
         Err(e) => {
             vm.interp.frames.pop();
             finish(g);

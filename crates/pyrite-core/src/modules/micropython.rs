@@ -175,6 +175,19 @@ pub fn has_scheduled(vm: &Vm) -> bool {
     types::list::list_obj(vm.sys.sched).is_some_and(|l| l.len() > 0)
 }
 
+/// Run the queued functions from inside running code (the VM's periodic poll, `time.sleep`):
+/// nothing happens while a scheduled function is already running, so functions scheduled by
+/// a scheduled function wait until it has finished (MicroPython's scheduler lock).
+pub fn run_pending(vm: &mut Vm) -> PyResult<()> {
+    if vm.interp.sched_running {
+        return Ok(());
+    }
+    vm.interp.sched_running = true;
+    let r = run_scheduled(vm);
+    vm.interp.sched_running = false;
+    r
+}
+
 /// Run the queued functions (in order; each gets its argument). The first error stops the run
 /// and is returned; the functions after it stay queued.
 pub fn run_scheduled(vm: &mut Vm) -> PyResult<()> {

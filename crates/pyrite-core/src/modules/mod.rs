@@ -41,6 +41,7 @@ pub mod re;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod thread;
 pub mod time;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
@@ -76,6 +77,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &thread::THREAD_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
