@@ -54,6 +54,9 @@ pub struct Frame {
     pub boundary: bool,
     /// The generator this frame runs (NULL if none).
     pub gen: Value,
+    /// For a boundary frame: the native depth of the dispatch loop it returns to (0: the
+    /// bottom frame of a thread, whose end ends the thread).
+    pub depth: usize,
 }
 
 impl Frame {
@@ -235,6 +238,7 @@ pub(crate) fn push_frame(
         exc_n: 0,
         boundary,
         gen: Value::NULL,
+        depth: 0,
     });
     if let Err(e) = super::call::bind_args(vm, fo, base, self_arg, args, kw) {
         vm.interp.frames.pop();
@@ -286,13 +290,19 @@ pub(crate) fn run_host(vm: &mut Vm) -> PyResult<Exit> {
 
 #[allow(clippy::cognitive_complexity)]
 fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
-    // The thread that entered this loop (0 when it only hosts others) and its entry frame.
-    // Threads switched in here run with `entry` = NO_ENTRY: their bottom frame ends them.
+    // The thread that entered this loop (0 when it only hosts others while the thread that
+    // entered waits in native code) and its entry frame. Other threads switched in here run
+    // with `entry` = NO_ENTRY; when one of their boundary frames ends, they wait until the
+    // dispatch loop that frame belongs to (`Frame::depth`) is the innermost one again.
+    let anchor = vm.interp.cur_ident;
     let (owner, entry0) = if hosting {
         (0, NO_ENTRY)
     } else {
         match vm.interp.frames.len().checked_sub(1) {
-            Some(e) => (vm.interp.cur_ident, e),
+            Some(e) => {
+                vm.interp.frames[e].depth = vm.interp.native_depth;
+                (anchor, e)
+            }
             None => return Err(bad_bytecode(vm)),
         }
     };
@@ -309,11 +319,10 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
             && (vm.interp.switch_req != super::thread::SWITCH_PREEMPT
                 || vm.interp.native_depth <= vm.interp.base_depth)
         {
-            match super::thread::switch_point(vm, owner) {
+            match super::thread::switch_point(vm, anchor) {
                 super::thread::Resched::Run => {}
                 super::thread::Resched::RaiseHere(e) => pending = e.0,
-                super::thread::Resched::Return => return Ok(Exit::Switched),
-                super::thread::Resched::ReturnErr(e) => return Err(e),
+                super::thread::Resched::Exit(x) => return x,
             }
             entry = if vm.interp.cur_ident == owner {
                 entry0
@@ -652,10 +661,10 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                             save!();
                             return Ok(Exit::Return(ret));
                         }
-                        if fi == 0 && entry == NO_ENTRY {
-                            // A thread's function returned: the thread ends.
-                            vm.interp.frames.pop();
-                            super::thread::thread_done(vm, Ok(()));
+                        if vm.interp.frames[fi].boundary {
+                            // Another dispatch loop's frame (a thread switched in here).
+                            save!();
+                            super::thread::boundary_exit(vm, Ok(Exit::Return(ret)));
                             continue 'frame;
                         }
                         vm.interp.frames.pop();
@@ -1355,15 +1364,19 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                         break 'inner make_raise_obj(vm, o);
                     }
                     op::YIELD_VALUE => {
-                        if fi != entry || vm.interp.frames[fi].gen.is_null() {
+                        if !vm.interp.frames[fi].boundary || vm.interp.frames[fi].gen.is_null() {
                             break 'inner bad_bytecode(vm);
                         }
                         let v = top!();
                         save!();
+                        if fi != entry {
+                            super::thread::boundary_exit(vm, Ok(Exit::Yield(v)));
+                            continue 'frame;
+                        }
                         return Ok(Exit::Yield(v));
                     }
                     op::YIELD_FROM => {
-                        if fi != entry || vm.interp.frames[fi].gen.is_null() {
+                        if !vm.interp.frames[fi].boundary || vm.interp.frames[fi].gen.is_null() {
                             break 'inner bad_bytecode(vm);
                         }
                         let send = pop!();
@@ -1380,6 +1393,10 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                                 pc = op_pc;
                                 push!(v);
                                 save!();
+                                if fi != entry {
+                                    super::thread::boundary_exit(vm, Ok(Exit::Yield(v)));
+                                    continue 'frame;
+                                }
                                 return Ok(Exit::Yield(v));
                             }
                             Ok(super::gen::Resumed::Return(v)) => {
@@ -1519,10 +1536,9 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
         if fi == entry {
             return Err(err);
         }
-        if fi == 0 && entry == NO_ENTRY {
-            // Uncaught in a thread: the thread ends (reported unless SystemExit).
-            vm.interp.frames.pop();
-            super::thread::thread_done(vm, Err(err));
+        if vm.interp.frames[fi].boundary {
+            // Another dispatch loop's frame (a thread switched in here).
+            super::thread::boundary_exit(vm, Err(err));
             continue 'frame;
         }
         vm.interp.frames.pop();

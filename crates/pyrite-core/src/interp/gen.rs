@@ -163,6 +163,7 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
         exc_n: g.exc_n.get(),
         boundary: true,
         gen: g.value(),
+        depth: 0,
     });
     g.status.set(ST_RUNNING);
     let r = exec::run(vm, throw);

@@ -21,17 +21,22 @@
 //! - a thread whose bottom frame returns or raises ends there (an uncaught exception is
 //!   printed as MicroPython does, SystemExit silently).
 //!
-//! Whoever runs the dispatch loop that a thread is switched into *hosts* it: a thread that
-//! has no native frames of its own (switched out at its base depth) can be resumed by any
-//! dispatch loop. A thread switched out while it has native frames (the main thread, whose
-//! outermost frames are the port's; or a thread that blocked inside a callback) is *pinned*:
-//! it can only be resumed by the dispatch loop at its native depth, the one it left.
+//! All threads share the one native stack, and only the innermost dispatch loop runs. It runs
+//! whichever thread is switched in: bytecode frames can be run by any dispatch loop. Only a
+//! *boundary* frame (the first frame of a native->Python call, e.g. `__init__`, a sort key, a
+//! generator body) must end in the dispatch loop its native caller entered (`Frame::depth`):
+//! when a thread switched into another loop reaches the end of such a frame, it waits until
+//! that loop is the innermost again ([`boundary_exit`]). The bottom frame of a thread
+//! (depth 0) ends the thread wherever it ends.
 //!
 //! A blocking call that is not made directly by the dispatch loop (e.g. `sleep` passed as a
-//! callback to a builtin) cannot leave its native frames, so it hosts the other threads in a
-//! nested dispatch loop ([`block_nested`]) until its wait is over. Threads pinned below such a
-//! nested wait cannot run until it ends; if everything that can run waits forever, the
-//! waiting thread gets `RuntimeError: deadlock`. When every thread sleeps, the host sleeps
+//! callback to a builtin) cannot leave its native frames, so it runs the other threads in a
+//! nested dispatch loop ([`block_nested`]) until its wait is over.
+//!
+//! Native frames nest, so a thread waiting in a callback keeps the loops below it from
+//! becoming innermost. If nothing that can run at the innermost loop will ever become
+//! runnable, the thread that entered that loop gets `RuntimeError: deadlock` (or SystemExit,
+//! to unwind it, when the main thread has finished). When every thread sleeps, the host sleeps
 //! until the earliest deadline.
 
 use alloc::string::String;
@@ -58,7 +63,7 @@ const MAX_IDLE_US: u64 = 20_000;
 /// `switch_req` values.
 pub const SWITCH_PREEMPT: u8 = 1;
 pub const SWITCH_BLOCKED: u8 = 2;
-/// Reschedule without re-pinning the current thread (it is already pinned or has ended).
+/// Reschedule (the current thread has ended, or waits in native code).
 pub const SWITCH_RAW: u8 = 3;
 
 /// What a thread waits for.
@@ -73,14 +78,25 @@ pub enum Wait {
     Lock(Value, u64),
 }
 
+/// How a thread leaves a dispatch loop when it is resumed in it (see [`Thread::exit_at`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PendingExit {
+    None,
+    Return(Value),
+    Yield(Value),
+    Raise(Value),
+    /// Back to [`block_nested`].
+    Switched,
+}
+
 /// One thread's saved state.
 pub struct Thread {
     pub ident: usize,
     pub wait: Wait,
-    /// Native depth of the dispatch loop that must resume this thread (0: any).
-    pub pin: usize,
-    /// Resumed by returning from that dispatch loop (a nested wait) rather than continuing in it.
-    pub pin_return: bool,
+    /// Native depth of the dispatch loop that must resume this thread, to leave it with
+    /// `exit` (0: any loop may resume it).
+    pub exit_at: usize,
+    pub exit: PendingExit,
     /// Native depth at which the thread may be preempted.
     pub base_depth: usize,
     pub started: bool,
@@ -102,8 +118,8 @@ impl Thread {
         Thread {
             ident,
             wait: Wait::Ready,
-            pin: 0,
-            pin_return: false,
+            exit_at: 0,
+            exit: PendingExit::None,
             base_depth: 0,
             started: true,
             stack: ValueStack::empty(),
@@ -199,6 +215,9 @@ pub fn mark_roots(vm: &mut Vm) {
         if let Wait::Lock(l, _) = t.wait {
             words.push(l);
         }
+        if let PendingExit::Return(v) | PendingExit::Yield(v) | PendingExit::Raise(v) = t.exit {
+            words.push(v);
+        }
         vm.heap.mark_values(vals);
         vm.heap.mark_values(&words);
     }
@@ -255,39 +274,25 @@ pub(crate) enum Resched {
     Run,
     /// Raise this exception in the current thread's top frame.
     RaiseHere(PyErr),
-    /// Return `Exit::Switched` (the current thread is the one waiting in [`block_nested`]).
-    Return,
-    /// Return this error to [`block_nested`].
-    ReturnErr(PyErr),
+    /// Leave the dispatch loop with this (the current thread's pending exit).
+    Exit(PyResult<Exit>),
 }
 
-/// The dispatch loop of `owner` (0 for a hosting loop) at native depth `native_depth` is at
-/// a switch point (the running thread's registers are saved): pick the thread to run.
-pub(crate) fn switch_point(vm: &mut Vm, owner: usize) -> Resched {
+/// The innermost dispatch loop is at a switch point (the running thread's registers are
+/// saved): pick the thread to run. `anchor` is the thread that entered this loop.
+pub(crate) fn switch_point(vm: &mut Vm, anchor: usize) -> Resched {
     let depth = vm.interp.native_depth;
-    let req = vm.interp.switch_req;
     vm.interp.switch_req = 0;
     if vm.interp.threads.is_empty() {
         return Resched::Run;
     }
-    let cur = vm.interp.cur_thread;
-    if req != SWITCH_RAW {
-        if let Some(t) = vm.interp.threads.get_mut(cur) {
-            if t.ident == owner {
-                t.pin = depth;
-                t.pin_return = false;
-            } else {
-                t.pin = 0;
-            }
-        }
-    }
-    let r = reschedule(vm, depth);
+    let r = reschedule(vm, depth, anchor);
     // (A thread started natively inside may have ended and asked again; that is done.)
     vm.interp.switch_req = 0;
     r
 }
 
-fn reschedule(vm: &mut Vm, depth: usize) -> Resched {
+fn reschedule(vm: &mut Vm, depth: usize, anchor: usize) -> Resched {
     loop {
         let n = vm.interp.threads.len();
         if n == 0 {
@@ -298,14 +303,14 @@ fn reschedule(vm: &mut Vm, depth: usize) -> Resched {
         let now = vm.host.ticks_us();
         let mut pick = None;
         let mut earliest = u64::MAX;
-        let mut anchor = None;
+        let mut main_done = false;
         for k in 0..n {
             let i = (start + k) % n;
             let t = &vm.interp.threads[i];
-            if t.pin == depth && depth != 0 {
-                anchor = Some(i);
-            }
-            if t.pin != 0 && t.pin != depth {
+            if t.exit_at != 0 && t.exit_at != depth {
+                if t.ident == MAIN_IDENT && t.frames.len() == 1 {
+                    main_done = true;
+                }
                 continue;
             }
             if runnable(t, now) {
@@ -320,13 +325,19 @@ fn reschedule(vm: &mut Vm, depth: usize) -> Resched {
                 None => continue,
             }
         }
-        let Some(a) = anchor else {
-            // Nothing can run here and nobody to give up to: only possible if the state is
+        let Some(a) = vm.interp.threads.iter().position(|t| t.ident == anchor) else {
+            // The thread that entered this loop is gone: only possible if the state is
             // inconsistent; keep running whatever is live.
             return Resched::Run;
         };
         let err = if earliest == u64::MAX {
-            Some(vm.runtime_error("deadlock: every thread waits for a lock"))
+            if main_done {
+                // The program has finished: end the threads in the way, as MicroPython ends
+                // all threads when the main one finishes.
+                Some(vm.new_exception_args(TypeRef::of_static(&exc::SYSTEM_EXIT), &[]))
+            } else {
+                Some(vm.runtime_error("deadlock: every thread waits for a lock"))
+            }
         } else {
             let us = earliest.saturating_sub(now).min(MAX_IDLE_US);
             if us > 0 && vm.host.sleep_us(us) {
@@ -339,15 +350,16 @@ fn reschedule(vm: &mut Vm, depth: usize) -> Resched {
             }
         };
         if let Some(e) = err {
-            // Give the exception to the thread this dispatch loop belongs to.
-            if let Some(t) = vm.interp.threads.get_mut(a) {
-                t.wait = Wait::Ready;
-                t.wake = Value::NULL;
-            }
-            let ret = vm.interp.threads[a].pin_return;
+            // Give the exception to the thread that entered this dispatch loop.
+            let t = &mut vm.interp.threads[a];
+            t.wait = Wait::Ready;
+            t.wake = Value::NULL;
+            let nested = t.exit == PendingExit::Switched && t.exit_at == depth;
+            t.exit = PendingExit::None;
+            t.exit_at = 0;
             switch_to(vm, a, depth);
-            return if ret {
-                Resched::ReturnErr(e)
+            return if nested {
+                Resched::Exit(Err(e))
             } else {
                 Resched::RaiseHere(e)
             };
@@ -366,10 +378,8 @@ fn switch_to(vm: &mut Vm, i: usize, depth: usize) {
         vm.interp.cur_thread = i;
     }
     let t = &mut vm.interp.threads[i];
-    if t.pin == 0 {
-        t.base_depth = depth;
-    }
-    vm.interp.base_depth = t.base_depth;
+    t.base_depth = depth;
+    vm.interp.base_depth = depth;
     vm.interp.cur_ident = t.ident;
 }
 
@@ -377,16 +387,17 @@ fn switch_to(vm: &mut Vm, i: usize, depth: usize) {
 /// again).
 fn resume(vm: &mut Vm, i: usize, depth: usize) -> Option<Resched> {
     consume_wait(vm, i);
-    let ret_mode = {
-        let t = &vm.interp.threads[i];
-        t.pin == depth && t.pin_return
-    };
     switch_to(vm, i, depth);
     let t = &mut vm.interp.threads[i];
-    t.pin = 0;
-    t.pin_return = false;
-    if ret_mode {
-        return Some(Resched::Return);
+    if t.exit_at == depth {
+        let x = core::mem::replace(&mut t.exit, PendingExit::None);
+        t.exit_at = 0;
+        return Some(Resched::Exit(match x {
+            PendingExit::Return(v) => Ok(Exit::Return(v)),
+            PendingExit::Yield(v) => Ok(Exit::Yield(v)),
+            PendingExit::Raise(e) => Err(PyErr(e)),
+            PendingExit::Switched | PendingExit::None => Ok(Exit::Switched),
+        }));
     }
     if !t.started {
         t.started = true;
@@ -404,6 +415,30 @@ fn resume(vm: &mut Vm, i: usize, depth: usize) -> Option<Resched> {
         }
     }
     Some(Resched::Run)
+}
+
+/// The running thread, switched into a dispatch loop other than the one its top (boundary)
+/// frame belongs to, left that frame with `r` (its registers are saved and the frame is still
+/// on the stack). A thread's bottom frame ends the thread; otherwise the thread waits until
+/// the frame's own dispatch loop is innermost, which then leaves with `r`.
+pub(crate) fn boundary_exit(vm: &mut Vm, r: PyResult<Exit>) {
+    let d = vm.interp.frames.last().map(|f| f.depth).unwrap_or(0);
+    if d == 0 {
+        vm.interp.frames.pop();
+        thread_done(vm, r.map(|_| ()));
+        return;
+    }
+    let cur = vm.interp.cur_thread;
+    if let Some(t) = vm.interp.threads.get_mut(cur) {
+        t.exit_at = d;
+        t.exit = match r {
+            Ok(Exit::Return(v)) => PendingExit::Return(v),
+            Ok(Exit::Yield(v)) => PendingExit::Yield(v),
+            Ok(Exit::Switched) => PendingExit::Switched,
+            Err(e) => PendingExit::Raise(e.0),
+        };
+    }
+    vm.interp.switch_req = SWITCH_BLOCKED;
 }
 
 /// Start the (live, new) current thread: push its bottom frame for a Python function, or run
@@ -564,7 +599,7 @@ fn block_alone(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
     }
 }
 
-/// Wait inside native code: host the other threads in a nested dispatch loop until this
+/// Wait inside native code: run the other threads in a nested dispatch loop until this
 /// thread's wait is over.
 fn block_nested(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
     let cur = vm.interp.cur_thread;
@@ -573,9 +608,8 @@ fn block_nested(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
     };
     t.wait = wait;
     t.wake = Value::NULL;
-    if wait == Wait::Ready {
-        // A yield: give the others a turn, then carry on.
-    } else {
+    if wait != Wait::Ready {
+        // (Ready is a yield: give the others a turn, then carry on.)
         let now = vm.host.ticks_us();
         if runnable(&vm.interp.threads[cur], now) {
             consume_wait(vm, cur);
@@ -584,21 +618,16 @@ fn block_nested(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
         }
     }
     exec::check_native_stack(vm)?;
-    let depth = vm.interp.native_depth + 1;
     {
         let t = &mut vm.interp.threads[cur];
-        t.pin = depth;
-        t.pin_return = true;
+        t.exit_at = vm.interp.native_depth + 1;
+        t.exit = PendingExit::Switched;
     }
     vm.interp.switch_req = SWITCH_RAW;
     let r = exec::run_host(vm);
     let me = vm.interp.cur_thread;
     let wake = match vm.interp.threads.get_mut(me) {
-        Some(t) => {
-            t.pin = 0;
-            t.pin_return = false;
-            core::mem::replace(&mut t.wake, Value::NULL)
-        }
+        Some(t) => core::mem::replace(&mut t.wake, Value::NULL),
         None => Value::NULL,
     };
     match r {
