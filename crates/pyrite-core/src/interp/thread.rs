@@ -401,9 +401,7 @@ fn resume(vm: &mut Vm, i: usize, depth: usize) -> Option<Resched> {
     }
     if !t.started {
         t.started = true;
-        if start_frames(vm).is_none() {
-            return None;
-        }
+        start_frames(vm)?;
         return Some(Resched::Run);
     }
     let wake = core::mem::replace(&mut vm.interp.threads[i].wake, Value::NULL);
