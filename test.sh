@@ -20,7 +20,7 @@ step "cargo test (gc stress: collect at every allocation)"
 cargo test -p pyrite-core --features gc-stress
 
 step "no_std build for riscv32imc-unknown-none-elf"
-cargo build -p pyrite-core -p pyrite-compiler --target riscv32imc-unknown-none-elf
+cargo build -p pyrite-core -p pyrite-compiler -p pyrite-hal -p pyrite-extmod --target riscv32imc-unknown-none-elf
 
 step "cargo test on a 32-bit target (i686): no 64-bit assumption in the value representation"
 if rustup target list --installed 2>/dev/null | grep -q i686-unknown-linux-gnu; then
@@ -38,3 +38,6 @@ python3 tests/run.py
 
 step "REPL protocols over pyrite --board (tests/repl/_raw_repl.py)"
 python3 tests/repl/_raw_repl.py target/release/pyrite
+
+step "integration: umqtt.simple through mosquitto and ntptime against chrony (tests/integration/_net_services.py)"
+python3 tests/integration/_net_services.py target/release/pyrite

@@ -1,6 +1,11 @@
 //! Collects every `Q::name` used in the crate's sources into the static qstr table
 //! (`$OUT_DIR/qstrs.rs`), so code can name interned strings as constants without a central
-//! list. Names that are not Rust identifiers are spelled through SPECIAL below.
+//! list. Names that are not Rust identifiers are spelled through SPECIAL below. The sources of
+//! pyrite-extmod are scanned as well (its modules use the same table).
+//!
+//! It also compiles every Python file under `frozen/` to .mpy bytes with pyrite-compiler and
+//! writes the table of frozen modules (`$OUT_DIR/frozen.rs`, see `crate::frozen`). A frozen
+//! file that does not compile fails the build with the compiler's message.
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -73,13 +78,92 @@ fn scan(dir: &Path, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// Every `.py` file under `dir`, as paths relative to `root` with `/` separators, sorted.
+fn frozen_sources(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            frozen_sources(root, &p, out);
+        } else if p.extension().map(|x| x == "py").unwrap_or(false) {
+            if let Ok(rel) = p.strip_prefix(root) {
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+}
+
+/// Compile frozen/ into `$OUT_DIR/frozen.rs`: `FROZEN: &[(&str, &[u8])]`, name -> .mpy bytes,
+/// sorted by name (names like `asyncio/core.py`).
+fn build_frozen(out_dir: &Path) {
+    let root = Path::new("frozen");
+    println!("cargo:rerun-if-changed=frozen");
+    let mut files = Vec::new();
+    frozen_sources(root, root, &mut files);
+    files.sort();
+    let bits: u8 = std::env::var("CARGO_CFG_TARGET_POINTER_WIDTH")
+        .ok()
+        .and_then(|w| w.parse::<u8>().ok())
+        .unwrap_or(32)
+        .saturating_sub(1)
+        .min(63);
+    let opts = pyrite_compiler::Options {
+        opt_level: 0,
+        small_int_bits: bits,
+    };
+    let mpy_dir = out_dir.join("frozen");
+    let mut code = String::from(
+        "/// Frozen modules: name (relative to `.frozen/`) -> .mpy bytes, sorted by name.\n\
+         pub static FROZEN: &[(&str, &[u8])] = &[\n",
+    );
+    for (i, name) in files.iter().enumerate() {
+        let path = root.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let src = match fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) => panic!("frozen module {}: cannot read: {}", path.display(), e),
+        };
+        let m = match pyrite_compiler::compile(&src, name, pyrite_compiler::Mode::File, &opts) {
+            Ok(m) => m,
+            Err(e) => panic!(
+                "frozen module {} does not compile: line {}: {:?}: {}",
+                path.display(),
+                e.line,
+                e.kind,
+                e.msg
+            ),
+        };
+        let bytes = pyrite_compiler::write_mpy(&m, bits);
+        fs::create_dir_all(&mpy_dir).unwrap();
+        let f = mpy_dir.join(format!("{}.mpy", i));
+        fs::write(&f, bytes).unwrap();
+        code.push_str(&format!(
+            "    ({:?}, include_bytes!({:?})),\n",
+            name,
+            f.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    fs::write(out_dir.join("frozen.rs"), code).unwrap();
+}
+
 fn main() {
+    let out = std::env::var("OUT_DIR").unwrap();
+    build_frozen(Path::new(&out));
     let mut names = BTreeMap::new();
     for (k, v) in SPECIAL {
         names.insert(k.to_string(), v.to_string());
     }
     scan(Path::new("src"), &mut names);
     println!("cargo:rerun-if-changed=src");
+    // pyrite-extmod (no_std modules over pyrite-hal) names its qstrs the same way; they live in
+    // this one static table so module code can use `Q::name` constants too.
+    scan(Path::new("../pyrite-extmod/src"), &mut names);
+    println!("cargo:rerun-if-changed=../pyrite-extmod/src");
     // Sort by text so interning can binary-search the static table.
     let mut by_text: Vec<(String, String)> = names.into_iter().collect();
     by_text.sort_by(|a, b| a.1.cmp(&b.1));
@@ -103,6 +187,5 @@ fn main() {
         code.push_str(&format!("    pub const {}: Qstr = Qstr({});\n", k, idx));
     }
     code.push_str("}\n");
-    let out = std::env::var("OUT_DIR").unwrap();
     fs::write(Path::new(&out).join("qstrs.rs"), code).unwrap();
 }

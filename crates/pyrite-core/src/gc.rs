@@ -4,7 +4,11 @@
 //! The pool is cut into blocks of [`BLOCK_BYTES`]. The allocation table (ATB) keeps 2 bits per
 //! block: FREE, HEAD (first block of an allocation), TAIL (following blocks), MARK (a head that
 //! the current collection found reachable). The finaliser table (FTB) keeps 1 bit per block:
-//! "call the type's finaliser when this allocation is swept".
+//! "call the type's finaliser when this allocation is swept". The plain-data table (PTB) keeps
+//! 1 bit per head block: "this allocation holds only bytes, never references" (byte arrays:
+//! bytearray/array/BytesIO storage). Plain allocations are not scanned when marking, and they
+//! are the only heap memory that raw-address writes (`uctypes`) may change: see
+//! [`Heap::read_at`] / [`Heap::write_at`], the checked access API for raw addresses.
 //!
 //! Marking is conservative: every word of a reachable allocation that equals the address of a
 //! HEAD block is a reference (so objects need no trace functions). Roots are given by the VM as
@@ -45,6 +49,7 @@ pub struct HeapInfo {
 pub struct Heap {
     atb: NonNull<u8>,
     ftb: NonNull<u8>,
+    ptb: NonNull<u8>,
     pool: usize,
     n_blocks: usize,
     /// Lowest block index that might be free.
@@ -86,30 +91,34 @@ impl Heap {
     /// `region` must be valid for reads and writes for the heap's lifetime and not be used by
     /// anything else.
     pub unsafe fn new(region: *mut u8, len: usize) -> Heap {
-        // Blocks need 1/4 byte of ATB + 1/8 byte of FTB each.
+        // Blocks need 1/4 byte of ATB + 1/8 byte of FTB + 1/8 byte of PTB each.
         let start = region as usize;
         let align_up = |x: usize| (x + BLOCK_BYTES - 1) & !(BLOCK_BYTES - 1);
-        let mut n_blocks = (len * 8) / (BLOCK_BYTES * 8 + 2 + 1);
+        let mut n_blocks = (len * 8) / (BLOCK_BYTES * 8 + 2 + 1 + 1);
         loop {
             let atb_len = n_blocks.div_ceil(BLOCKS_PER_ATB);
             let ftb_len = n_blocks.div_ceil(8);
-            let pool = align_up(start + atb_len + ftb_len);
+            let pool = align_up(start + atb_len + 2 * ftb_len);
             if n_blocks == 0 || pool + n_blocks * BLOCK_BYTES <= start + len {
                 let atb_ptr = region;
-                // SAFETY: atb_len + ftb_len <= len by the loop condition, so both tables lie
-                // inside the caller's region.
+                // SAFETY: atb_len + 2 * ftb_len <= len by the loop condition, so all three
+                // tables lie inside the caller's region.
                 let ftb_ptr = unsafe { region.add(atb_len) };
+                // SAFETY: as above (the PTB follows the FTB, which has the same length).
+                let ptb_ptr = unsafe { region.add(atb_len + ftb_len) };
                 // SAFETY: the tables lie inside the region (above); clearing them marks every
                 // block free.
                 unsafe {
                     core::ptr::write_bytes(atb_ptr, 0, atb_len);
-                    core::ptr::write_bytes(ftb_ptr, 0, ftb_len);
+                    core::ptr::write_bytes(ftb_ptr, 0, 2 * ftb_len);
                 }
                 return Heap {
                     // SAFETY: region is a valid, hence non-null, pointer.
                     atb: unsafe { NonNull::new_unchecked(atb_ptr) },
                     // SAFETY: derived from a non-null in-bounds pointer.
                     ftb: unsafe { NonNull::new_unchecked(ftb_ptr) },
+                    // SAFETY: derived from a non-null in-bounds pointer.
+                    ptb: unsafe { NonNull::new_unchecked(ptb_ptr) },
                     pool,
                     n_blocks,
                     first_free: 0,
@@ -181,6 +190,23 @@ impl Heap {
         unsafe { (*self.ftb.as_ptr().add(block / 8) >> (block % 8)) & 1 != 0 }
     }
     #[inline(always)]
+    fn ptb_get(&self, block: usize) -> bool {
+        // SAFETY: block < n_blocks; the PTB holds n_blocks/8 rounded up bytes.
+        unsafe { (*self.ptb.as_ptr().add(block / 8) >> (block % 8)) & 1 != 0 }
+    }
+    #[inline(always)]
+    fn ptb_set(&mut self, block: usize, v: bool) {
+        // SAFETY: as in ptb_get.
+        unsafe {
+            let p = self.ptb.as_ptr().add(block / 8);
+            if v {
+                *p |= 1 << (block % 8);
+            } else {
+                *p &= !(1 << (block % 8));
+            }
+        }
+    }
+    #[inline(always)]
     fn ftb_set(&mut self, block: usize, v: bool) {
         // SAFETY: as in ftb_get.
         unsafe {
@@ -227,6 +253,7 @@ impl Heap {
         if finaliser {
             self.ftb_set(start, true);
         }
+        self.ptb_set(start, false);
         self.next_fit = i + 1;
         self.used_blocks += n;
         self.allocated_since_collect += n * BLOCK_BYTES;
@@ -372,6 +399,97 @@ impl Heap {
         }
     }
 
+    // ---- checked access through raw addresses (uctypes) ----
+
+    /// Mark the allocation starting at `addr` as plain data: it holds only bytes, never
+    /// references (so marking skips it, and raw-address writes may change it). Ignores
+    /// addresses that are not the head of an allocation.
+    pub fn mark_plain(&mut self, addr: usize) {
+        if !self.contains(addr) || !(addr - self.pool).is_multiple_of(BLOCK_BYTES) {
+            return;
+        }
+        let b = self.block_of(addr);
+        if matches!(self.atb_get(b), AT_HEAD | AT_MARK) {
+            self.ptb_set(b, true);
+        }
+    }
+
+    /// The live allocation containing `addr`: (first byte, size in bytes, plain data).
+    pub fn allocation_containing(&self, addr: usize) -> Option<(usize, usize, bool)> {
+        if !self.contains(addr) {
+            return None;
+        }
+        let mut b = self.block_of(addr);
+        loop {
+            match self.atb_get(b) {
+                AT_HEAD | AT_MARK => break,
+                AT_TAIL if b > 0 => {
+                    // Skip whole ATB bytes of tails (0b10 in all four slots).
+                    // SAFETY: b < n_blocks, so the byte index is inside the ATB.
+                    let byte = unsafe { *self.atb.as_ptr().add(b / BLOCKS_PER_ATB) };
+                    if b % BLOCKS_PER_ATB == BLOCKS_PER_ATB - 1 && byte == 0xaa && b >= 4 {
+                        b -= BLOCKS_PER_ATB;
+                    } else {
+                        b -= 1;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        let mut e = b + 1;
+        while e < self.n_blocks && self.atb_get(e) == AT_TAIL {
+            e += 1;
+        }
+        Some((self.block_addr(b), (e - b) * BLOCK_BYTES, self.ptb_get(b)))
+    }
+
+    /// Check that the `len` bytes at `addr` lie inside one live allocation (a plain-data one
+    /// if `write`), and return them as a pointer. Zero-length ranges are always valid (the
+    /// pointer is then dangling and must not be dereferenced). This is the only way raw
+    /// addresses from Python (`uctypes`) reach memory: anything else is refused, so such an
+    /// address can never read outside the heap, nor overwrite an object's header or references.
+    pub fn checked_range(&self, addr: usize, len: usize, write: bool) -> Option<NonNull<u8>> {
+        if len == 0 {
+            return Some(NonNull::dangling());
+        }
+        let end = addr.checked_add(len)?;
+        let (start, size, plain) = self.allocation_containing(addr)?;
+        if end > start + size || (write && !plain) {
+            return None;
+        }
+        NonNull::new(addr as *mut u8)
+    }
+
+    /// Copy `out.len()` bytes from `addr` into `out`; false (nothing copied) if the range is
+    /// not inside one live allocation.
+    pub fn read_at(&self, addr: usize, out: &mut [u8]) -> bool {
+        let Some(p) = self.checked_range(addr, out.len(), false) else {
+            return false;
+        };
+        if !out.is_empty() {
+            // SAFETY: checked_range proved [addr, addr+len) lies inside a live allocation in the
+            // pool, which is initialised memory (zeroed when allocated); `out` is Rust memory
+            // outside the pool, so the ranges do not overlap. A byte copy has no alignment needs.
+            unsafe { core::ptr::copy_nonoverlapping(p.as_ptr(), out.as_mut_ptr(), out.len()) };
+        }
+        true
+    }
+
+    /// Copy `data` to `addr`; false (nothing written) unless the range lies inside one live
+    /// plain-data allocation.
+    pub fn write_at(&mut self, addr: usize, data: &[u8]) -> bool {
+        let Some(p) = self.checked_range(addr, data.len(), true) else {
+            return false;
+        };
+        if !data.is_empty() {
+            // SAFETY: checked_range proved the range lies inside a live plain-data allocation:
+            // storage that holds only bytes (any value is valid, no references or headers to
+            // corrupt); `data` is Rust memory outside the pool, so the ranges do not overlap.
+            unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), p.as_ptr(), data.len()) };
+        }
+        true
+    }
+
     // ---- collection ----
 
     /// Start a collection: call `mark_*` for every root, then `finish_collect`.
@@ -428,6 +546,10 @@ impl Heap {
     }
 
     fn scan_block_run(&mut self, b: usize) {
+        if self.ptb_get(b) {
+            // Plain data: bytes, never references.
+            return;
+        }
         let mut e = b + 1;
         while e < self.n_blocks && self.atb_get(e) == AT_TAIL {
             e += 1;

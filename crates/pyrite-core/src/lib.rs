@@ -9,6 +9,7 @@
 )]
 extern crate alloc;
 
+pub mod frozen;
 pub mod gc;
 pub mod host;
 pub mod map;

@@ -56,6 +56,9 @@ pub struct Vm {
     pub interp: crate::interp::InterpState,
     /// Module table, builtins, sys state: modules/.
     pub sys: crate::modules::SysState,
+    /// Extension slot for state of code outside the core (pyrite-extmod keeps the port's
+    /// platform here). Must hold no Python values: the collector does not look inside.
+    pub ext: Option<Box<dyn core::any::Any>>,
     /// Set while a collection runs (allocation then fails rather than recursing).
     in_collect: bool,
 }
@@ -84,6 +87,7 @@ impl Vm {
             memory_error: Value::NULL,
             interp: Default::default(),
             sys: Default::default(),
+            ext: None,
             in_collect: false,
         });
         let here = 0usize;
@@ -230,8 +234,10 @@ impl Vm {
         Ok(Gc::from_raw(obj))
     }
 
-    /// Allocate a GC array of `n` zeroed items (for Value items, zero is NULL).
-    pub fn alloc_array<E: Copy>(&mut self, n: usize) -> PyResult<GcArray<E>> {
+    /// Allocate a GC array of `n` zeroed items (for Value items, zero is NULL). Byte arrays
+    /// (`E = u8`: bytearray, array and BytesIO storage) are marked as plain data in the heap
+    /// (never scanned for references; writable through checked raw addresses, see gc.rs).
+    pub fn alloc_array<E: Copy + 'static>(&mut self, n: usize) -> PyResult<GcArray<E>> {
         if n == 0 {
             return Ok(GcArray::empty());
         }
@@ -239,11 +245,18 @@ impl Vm {
             return Err(self.memory_error());
         };
         let p = self.alloc_raw(size, false)?;
+        if core::any::TypeId::of::<E>() == core::any::TypeId::of::<u8>() {
+            self.heap.mark_plain(p.as_ptr() as usize);
+        }
         Ok(GcArray::from_raw(p.cast::<Cell<E>>(), n))
     }
 
     /// Resize a GC array to `n` items, keeping the first min(old, n) items (new ones are zero).
-    pub fn realloc_array<E: Copy>(&mut self, a: GcArray<E>, n: usize) -> PyResult<GcArray<E>> {
+    pub fn realloc_array<E: Copy + 'static>(
+        &mut self,
+        a: GcArray<E>,
+        n: usize,
+    ) -> PyResult<GcArray<E>> {
         if a.capacity() != 0 {
             if let Some(size) = n.checked_mul(core::mem::size_of::<E>()) {
                 if n > 0 && self.heap.try_resize_in_place(a.raw_addr(), size) {

@@ -1,7 +1,11 @@
 //! `pyrite`: the host interpreter, command line compatible with MicroPython's unix port.
 
 mod args;
+mod fs;
 mod host;
+mod net;
+mod pins;
+mod platform;
 mod repl;
 
 use std::io::IsTerminal;
@@ -173,6 +177,7 @@ fn new_vm(
     };
     vm.set_stack_top(stack_top);
     vm.sys.verbose = opts.verbose;
+    pyrite_extmod::install(&mut vm, Box::<platform::UnixPlatform>::default());
     if let Ok(exe) = std::env::current_exe() {
         let _ = sys::set_executable(&mut vm, &exe.to_string_lossy());
     }

@@ -186,7 +186,9 @@ pub(crate) fn poll_slow(vm: &mut Vm) -> PyResult<()> {
     if vm.host.take_interrupt() {
         return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
     }
-    if crate::modules::micropython::has_scheduled(vm) {
+    // Functions queued by micropython.schedule run here (schedule() makes the next poll
+    // take this path).
+    if !vm.sys.sched.is_null() {
         crate::modules::micropython::run_pending(vm)?;
     }
     super::thread::poll(vm);

@@ -185,9 +185,17 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// What kind of thing `path` is: in the frozen set for `.frozen/...` paths, else on the host.
+fn path_kind(vm: &mut Vm, path: &str) -> PathKind {
+    match crate::frozen::strip(path) {
+        Some(rel) => crate::frozen::kind(rel),
+        None => vm.host.path_kind(path),
+    }
+}
+
 /// What `path` (without extension) names: a package dir, a .py or a .mpy file.
 fn stat_module(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
-    if vm.host.path_kind(path) == PathKind::Dir {
+    if path_kind(vm, path) == PathKind::Dir {
         return Some((PathKind::Dir, String::from(path)));
     }
     stat_py_or_mpy(vm, path)
@@ -195,11 +203,11 @@ fn stat_module(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
 
 fn stat_py_or_mpy(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
     let py = alloc::format!("{}.py", path);
-    if vm.host.path_kind(&py) == PathKind::File {
+    if path_kind(vm, &py) == PathKind::File {
         return Some((PathKind::File, py));
     }
     let mpy = alloc::format!("{}.mpy", path);
-    if vm.host.path_kind(&mpy) == PathKind::File {
+    if path_kind(vm, &mpy) == PathKind::File {
         return Some((PathKind::File, mpy));
     }
     None
@@ -266,8 +274,24 @@ fn import_level(vm: &mut Vm, full: Qstr, part: Qstr, outer: Value) -> PyResult<V
     }
 }
 
-/// Run a .py or .mpy file's code in module `m`.
+/// Run a .py or .mpy file's code in module `m`. A frozen file (`.frozen/NAME.py`, compiled at
+/// build time) runs from its embedded .mpy with `__file__` = `NAME.py`, as in MicroPython.
 fn load_file_into(vm: &mut Vm, m: Value, path: &str) -> PyResult<()> {
+    if let Some(rel) = crate::frozen::strip(path) {
+        let Some(data) = crate::frozen::get(rel) else {
+            return Err(vm.os_error(2));
+        };
+        let globals = module_globals(m).unwrap_or(Value::NULL);
+        let fq = vm.intern(rel);
+        if let Some(d) = globals.downcast::<DictObj>() {
+            d.map.set_qstr(vm, Q::__file__, Value::qstr(fq))?;
+        }
+        vm.roots.push(m);
+        let r = super::load_mpy_fun(vm, data, globals)
+            .and_then(|fun| super::run_code(vm, fun, globals, globals).map(|_| ()));
+        vm.roots.pop();
+        return r;
+    }
     let Some(data) = vm.host.read_file(path) else {
         return Err(vm.os_error(2));
     };

@@ -92,8 +92,6 @@ pub struct InterpState {
     pub next_ident: usize,
     /// `_thread.stack_size()` setting in bytes (0: default).
     pub thread_stack_bytes: usize,
-    /// A `micropython.schedule`d function is running (the scheduler is locked).
-    pub sched_running: bool,
     initialised: bool,
 }
 
@@ -119,7 +117,6 @@ impl Default for InterpState {
             direct_seq: 1,
             next_ident: thread::MAIN_IDENT + 1,
             thread_stack_bytes: 0,
-            sched_running: false,
             initialised: false,
         }
     }

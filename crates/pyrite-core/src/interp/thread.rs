@@ -637,7 +637,7 @@ fn block_nested(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
 
 /// `time.sleep*`: sleep `us` microseconds, letting other threads run.
 pub fn sleep_us(vm: &mut Vm, us: u64, direct: bool) -> PyResult<()> {
-    if crate::modules::micropython::has_scheduled(vm) {
+    if !vm.sys.sched.is_null() {
         crate::modules::micropython::run_pending(vm)?;
     }
     if vm.interp.threads.len() <= 1 {

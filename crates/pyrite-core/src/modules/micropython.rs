@@ -166,26 +166,51 @@ fn mp_schedule(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
     types::list::list_append(vm, q, args[0])?;
     types::list::list_append(vm, q, args[1])?;
+    // Make the interpreter's next interrupt poll run the queue.
+    vm.interp.poll_counter |= 0xff;
     Ok(Value::NONE)
+}
+
+/// Run the scheduled functions from inside running code (the interpreter's periodic poll),
+/// unless some are running already: a scheduled function is never interrupted by another.
+/// One function runs per poll (as MicroPython does), so a function that schedules itself again
+/// cannot starve the program.
+pub fn run_pending(vm: &mut Vm) -> PyResult<()> {
+    if vm.sys.sched_busy {
+        return Ok(());
+    }
+    let q = vm.sys.sched;
+    let Some(l) = types::list::list_obj(q) else {
+        return Ok(());
+    };
+    let n = l.len();
+    let (Some(f), Some(a)) = (l.get(0), l.get(1)) else {
+        return Ok(());
+    };
+    // The rest stays queued (allocated while `q` still roots everything).
+    let rest = if n > 2 {
+        let r = types::list::new_list(vm, &[])?;
+        for k in 2..n {
+            if let Some(x) = l.get(k) {
+                types::list::list_append(vm, r, x)?;
+            }
+        }
+        vm.interp.poll_counter |= 0xff;
+        r
+    } else {
+        Value::NULL
+    };
+    vm.sys.sched = rest;
+    vm.sys.sched_busy = true;
+    let r = vm.call(f, &[a], &[]);
+    vm.sys.sched_busy = false;
+    r.map(|_| ())
 }
 static SCHEDULE: BuiltinFn = BuiltinFn::new(Q::schedule, 2, 2, mp_schedule);
 
 /// True if `micropython.schedule` queued something.
 pub fn has_scheduled(vm: &Vm) -> bool {
     types::list::list_obj(vm.sys.sched).is_some_and(|l| l.len() > 0)
-}
-
-/// Run the queued functions from inside running code (the VM's periodic poll, `time.sleep`):
-/// nothing happens while a scheduled function is already running, so functions scheduled by
-/// a scheduled function wait until it has finished (MicroPython's scheduler lock).
-pub fn run_pending(vm: &mut Vm) -> PyResult<()> {
-    if vm.interp.sched_running {
-        return Ok(());
-    }
-    vm.interp.sched_running = true;
-    let r = run_scheduled(vm);
-    vm.interp.sched_running = false;
-    r
 }
 
 /// Run the queued functions (in order; each gets its argument). The first error stops the run

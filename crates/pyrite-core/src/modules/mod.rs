@@ -27,6 +27,7 @@ pub mod builtins;
 pub mod collections;
 pub mod errno;
 pub mod evalexec;
+pub mod framebuf;
 pub mod gc;
 pub mod glue;
 pub mod hashlib;
@@ -43,6 +44,7 @@ pub mod structmod;
 pub mod sys;
 pub mod thread;
 pub mod time;
+pub mod uctypes;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -78,6 +80,8 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
     &thread::THREAD_MODULE,
+    &uctypes::UCTYPES_MODULE,
+    &framebuf::FRAMEBUF_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -113,6 +117,8 @@ pub struct SysState {
     pub exitfunc: Value,
     /// Queue of `micropython.schedule` calls: a list [f0, arg0, f1, arg1, ...] (NULL if empty).
     pub sched: Value,
+    /// True while scheduled functions run (they are not run re-entrantly).
+    pub sched_busy: bool,
     /// Modules a port provides (`register_module`).
     pub port_modules: Vec<&'static BuiltinModuleDef>,
     /// `micropython.kbd_intr` character (3 = Ctrl-C; -1 disabled).
@@ -135,6 +141,7 @@ impl Default for SysState {
             stdio: [Value::NULL; 3],
             exitfunc: Value::NULL,
             sched: Value::NULL,
+            sched_busy: false,
             port_modules: Vec::new(),
             interrupt_char: 3,
             verbose: 0,

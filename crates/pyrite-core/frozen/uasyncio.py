@@ -1,0 +1,2 @@
+# `uasyncio`: the old name of asyncio.
+from asyncio import *

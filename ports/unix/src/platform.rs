@@ -1,0 +1,33 @@
+//! The host's [`Platform`] for pyrite-extmod: the host filesystem (fs.rs), sockets (net.rs),
+//! machine identity and clock (pins.rs), randomness.
+
+use pyrite_hal::{fs::HostFs, net::Net, pins::Pins, Platform};
+
+/// What `pyrite` offers to pyrite-extmod.
+#[derive(Default)]
+pub struct UnixPlatform {
+    fs: crate::fs::UnixFs,
+    net: crate::net::UnixNet,
+    pins: crate::pins::UnixPins,
+}
+
+impl Platform for UnixPlatform {
+    fn fs(&mut self) -> Option<&mut dyn HostFs> {
+        Some(&mut self.fs)
+    }
+
+    fn net(&mut self) -> Option<&mut dyn Net> {
+        Some(&mut self.net)
+    }
+
+    fn pins(&mut self) -> Option<&mut dyn Pins> {
+        Some(&mut self.pins)
+    }
+
+    fn urandom(&mut self, buf: &mut [u8]) -> bool {
+        use std::io::Read;
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(buf))
+            .is_ok()
+    }
+}
