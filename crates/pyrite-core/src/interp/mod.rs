@@ -27,6 +27,7 @@ pub mod gen;
 pub mod import;
 pub mod stack;
 pub mod thread;
+pub mod viper;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -92,6 +93,8 @@ pub struct InterpState {
     pub next_ident: usize,
     /// `_thread.stack_size()` setting in bytes (0: default).
     pub thread_stack_bytes: usize,
+    /// Buffers that viper pointers may point into (a list, or NULL; see [`viper`]).
+    pub viper_bufs: Value,
     initialised: bool,
 }
 
@@ -117,6 +120,7 @@ impl Default for InterpState {
             direct_seq: 1,
             next_ident: thread::MAIN_IDENT + 1,
             thread_stack_bytes: 0,
+            viper_bufs: Value::NULL,
             initialised: false,
         }
     }
@@ -170,6 +174,7 @@ pub fn mark_roots(vm: &mut Vm) {
         vm.interp.path,
         vm.interp.builtin_modules,
         vm.interp.stop_value,
+        vm.interp.viper_bufs,
     ] {
         vm.heap.mark_word(v.word());
     }
@@ -198,6 +203,8 @@ pub fn compile_error_to_exception(vm: &mut Vm, e: &CompileError) -> crate::PyErr
     let ty = match e.kind {
         ErrorKind::SyntaxError => &exc::SYNTAX_ERROR,
         ErrorKind::IndentationError => &exc::INDENTATION_ERROR,
+        ErrorKind::ViperTypeError => &exc::VIPER_TYPE_ERROR,
+        ErrorKind::NotImplementedError => &exc::NOT_IMPLEMENTED_ERROR,
     };
     let err = vm.new_exception(ty, &e.msg);
     let file = vm.intern(&e.file);
@@ -228,6 +235,7 @@ pub(crate) fn compile_fun(
     let opts = pyrite_compiler::Options {
         opt_level: vm.config.opt_level,
         small_int_bits: (crate::value::SMALL_INT_BITS).min(63) as u8,
+        native: true,
     };
     match pyrite_compiler::compile(src, filename, mode, &opts) {
         Ok(m) => load_compiled(vm, &m, globals),
