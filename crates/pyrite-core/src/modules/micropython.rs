@@ -1,6 +1,6 @@
 //! The `micropython` module: const, opt_level, mem_info, qstr_info, stack_use, heap_lock,
 //! heap_unlock, heap_locked, kbd_intr, schedule, alloc_emergency_exception_buf,
-//! mem_total/mem_current/mem_peak.
+//! mem_total/mem_current/mem_peak, and `RingIO` (a byte FIFO stream over a fixed buffer).
 //!
 //! Contract for the interpreter and ports: `run_scheduled(vm)` runs the functions queued by
 //! `micropython.schedule` (call it where MicroPython handles pending callbacks: between
@@ -290,6 +290,7 @@ fixed_dict!(
         (Q::heap_locked, fnv!(HEAP_LOCKED)),
         (Q::kbd_intr, fnv!(KBD_INTR)),
         (Q::schedule, fnv!(SCHEDULE)),
+        (Q::RingIO, Value::from_static(&RINGIO_TYPE)),
     ]
 );
 
@@ -299,3 +300,282 @@ pub static MICROPYTHON_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     init: None,
     extensible: false,
 };
+
+// ---- RingIO ----
+
+/// `micropython.RingIO`: the classic ring buffer (one byte of the buffer is never used, so a
+/// buffer of N bytes holds N-1). `RingIO(size)` allocates size+1 bytes; `RingIO(buffer)` works
+/// in place on a writable buffer object. Buffers are limited to 65535 bytes, as MicroPython's.
+/// Streams methods: any, read, readline, readinto, write, close; `ioctl(3, flags)` answers a
+/// poll (readable when data is waiting, writable when there is room) so that asyncio can wait
+/// on a RingIO.
+#[repr(C)]
+pub struct RingIOObj {
+    pub hdr: crate::value::ObjHeader,
+    /// Own storage (empty when `ext` is used).
+    arr: core::cell::Cell<crate::value::GcArray<u8>>,
+    /// The buffer object given to the constructor, or NULL.
+    ext: core::cell::Cell<Value>,
+    /// Length of the buffer (capacity + 1).
+    size: core::cell::Cell<usize>,
+    /// Read and write positions, both below `size`.
+    get: core::cell::Cell<usize>,
+    put: core::cell::Cell<usize>,
+}
+crate::py_object!(RingIOObj, RINGIO_TYPE);
+
+/// Largest buffer a RingIO may use.
+const RINGIO_MAX_BUF: usize = 65535;
+
+pub static RINGIO_TYPE: crate::obj::Type = crate::obj::Type {
+    make_new: Some(ringio_make_new),
+    print: Some(ringio_print),
+    ..crate::obj::Type::new(Q::RingIO)
+}
+.with_flags(crate::obj::flags::EQ_IS_IDENTITY)
+.with_locals(&RINGIO_LOCALS);
+
+fn ringio_make_new(
+    vm: &mut Vm,
+    _ty: crate::value::TypeRef,
+    args: &[Value],
+    _kw: Kw,
+) -> PyResult<Value> {
+    let Some(&a) = args.first() else {
+        return Err(vm.type_error("function takes 1 positional arguments but 0 were given"));
+    };
+    let (arr, ext, size) = if types::int::is_int(a) {
+        let n = arg_int(vm, a)?;
+        if n < 1 || n as usize >= RINGIO_MAX_BUF {
+            return Err(vm.value_error("invalid size"));
+        }
+        let size = n as usize + 1;
+        let arr = vm.alloc_array::<u8>(size)?;
+        (arr, Value::NULL, size)
+    } else {
+        match crate::obj::with_buffer_write(vm, a, |b| b.len())? {
+            Some(len) => {
+                if !(2..=RINGIO_MAX_BUF).contains(&len) {
+                    return Err(vm.value_error("invalid buffer"));
+                }
+                (crate::value::GcArray::empty(), a, len)
+            }
+            None => return Err(vm.type_error("object with buffer protocol required")),
+        }
+    };
+    let o = vm.alloc_obj(RingIOObj {
+        hdr: crate::value::ObjHeader::new(&RINGIO_TYPE),
+        arr: core::cell::Cell::new(arr),
+        ext: core::cell::Cell::new(ext),
+        size: core::cell::Cell::new(size),
+        get: core::cell::Cell::new(0),
+        put: core::cell::Cell::new(0),
+    })?;
+    Ok(o.value())
+}
+
+fn ringio_print(
+    _vm: &mut Vm,
+    _v: Value,
+    _k: crate::obj::PrintKind,
+    out: &mut String,
+) -> PyResult<()> {
+    out.push_str("<RingIO>");
+    Ok(())
+}
+
+fn ringio(vm: &mut Vm, v: Value) -> PyResult<crate::value::Gc<RingIOObj>> {
+    match v.downcast::<RingIOObj>() {
+        Some(r) => Ok(r),
+        None => Err(vm.type_error("expected a RingIO")),
+    }
+}
+
+impl RingIOObj {
+    /// Bytes waiting to be read.
+    fn avail(&self) -> usize {
+        let (g, p, n) = (self.get.get(), self.put.get(), self.size.get());
+        if p >= g {
+            p - g
+        } else {
+            n - g + p
+        }
+    }
+    /// Room for writing.
+    fn room(&self) -> usize {
+        self.size.get() - 1 - self.avail()
+    }
+}
+
+/// Run `f` over the ring's storage (its own array or the external buffer, which must still be
+/// as long as when the RingIO was made).
+fn with_ring<R>(
+    vm: &mut Vm,
+    r: &RingIOObj,
+    f: impl FnOnce(&[core::cell::Cell<u8>]) -> R,
+) -> PyResult<R> {
+    let size = r.size.get();
+    let ext = r.ext.get();
+    if ext.is_null() {
+        let a = r.arr.get();
+        return match a.cells().get(..size) {
+            Some(c) => Ok(f(c)),
+            None => Err(vm.value_error("invalid buffer")),
+        };
+    }
+    let out = crate::obj::with_buffer_write(vm, ext, |b| b.get(..size).map(f))?;
+    match out {
+        Some(Some(x)) => Ok(x),
+        _ => Err(vm.value_error("buffer changed size")),
+    }
+}
+
+/// Take up to `n` bytes out of the ring (stopping after a newline when `line`).
+fn ring_take(vm: &mut Vm, r: &RingIOObj, n: usize, line: bool) -> PyResult<alloc::vec::Vec<u8>> {
+    let n = n.min(r.avail());
+    let size = r.size.get();
+    let g = r.get.get();
+    let data = with_ring(vm, r, |c| {
+        let mut out = alloc::vec::Vec::with_capacity(n);
+        let mut i = g;
+        while out.len() < n {
+            let b = c.get(i).map(|x| x.get()).unwrap_or(0);
+            out.push(b);
+            i += 1;
+            if i == size {
+                i = 0;
+            }
+            if line && b == b'\n' {
+                break;
+            }
+        }
+        out
+    })?;
+    let mut g2 = g + data.len();
+    if g2 >= size {
+        g2 -= size;
+    }
+    r.get.set(g2);
+    Ok(data)
+}
+
+/// An optional byte count argument (absent, None or negative: no limit).
+fn opt_count(vm: &mut Vm, v: Option<&Value>) -> PyResult<usize> {
+    match v {
+        Some(&v) if !v.is_none() => {
+            let n = arg_int(vm, v)?;
+            Ok(if n < 0 { usize::MAX } else { n as usize })
+        }
+        _ => Ok(usize::MAX),
+    }
+}
+
+fn ringio_any(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let r = ringio(vm, args[0])?;
+    Ok(Value::small_int_unchecked(r.avail() as isize))
+}
+
+fn ringio_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let r = ringio(vm, args[0])?;
+    let n = opt_count(vm, args.get(1))?;
+    let data = ring_take(vm, &r, n, false)?;
+    types::bytes::new_bytes(vm, &data)
+}
+
+fn ringio_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let r = ringio(vm, args[0])?;
+    let n = opt_count(vm, args.get(1))?;
+    let data = ring_take(vm, &r, n, true)?;
+    types::bytes::new_bytes(vm, &data)
+}
+
+fn ringio_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let r = ringio(vm, args[0])?;
+    let Some(len) = crate::obj::with_buffer_write(vm, args[1], |b| b.len())? else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
+    let n = opt_count(vm, args.get(2))?.min(len);
+    let data = ring_take(vm, &r, n, false)?;
+    crate::obj::with_buffer_write(vm, args[1], |b| {
+        for (c, &x) in b.iter().zip(data.iter()) {
+            c.set(x);
+        }
+    })?;
+    Ok(Value::small_int_unchecked(data.len() as isize))
+}
+
+fn ringio_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let r = ringio(vm, args[0])?;
+    let Some(src) = crate::obj::with_buffer_read(vm, args[1], |b| b.to_vec())? else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
+    let n = src.len().min(r.room());
+    let size = r.size.get();
+    let p = r.put.get();
+    with_ring(vm, &r, |c| {
+        let mut i = p;
+        for &b in &src[..n] {
+            if let Some(x) = c.get(i) {
+                x.set(b);
+            }
+            i += 1;
+            if i == size {
+                i = 0;
+            }
+        }
+    })?;
+    let mut p2 = p + n;
+    if p2 >= size {
+        p2 -= size;
+    }
+    r.put.set(p2);
+    Ok(Value::small_int_unchecked(n as isize))
+}
+
+fn ringio_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    ringio(vm, args[0])?;
+    Ok(Value::NONE)
+}
+
+/// `ioctl(request, arg)`: request 3 (poll) returns the subset of `arg`'s POLLIN (1) / POLLOUT
+/// (4) bits that are ready; other requests raise OSError(EINVAL).
+fn ringio_ioctl(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let r = ringio(vm, args[0])?;
+    let req = arg_int(vm, args[1])?;
+    let arg = match args.get(2) {
+        Some(&v) => arg_int(vm, v)?,
+        None => 0,
+    };
+    if req != 3 {
+        return Err(vm.os_error(22));
+    }
+    let mut ready = 0;
+    if arg & 1 != 0 && r.avail() > 0 {
+        ready |= 1;
+    }
+    if arg & 4 != 0 && r.room() > 0 {
+        ready |= 4;
+    }
+    Ok(Value::small_int_unchecked(ready))
+}
+
+static RINGIO_ANY: BuiltinFn = BuiltinFn::new(Q::any, 1, 1, ringio_any);
+static RINGIO_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, ringio_read);
+static RINGIO_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, ringio_readline);
+static RINGIO_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, ringio_readinto);
+static RINGIO_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 2, ringio_write);
+static RINGIO_CLOSE: BuiltinFn = BuiltinFn::new(Q::close, 1, 1, ringio_close);
+static RINGIO_IOCTL: BuiltinFn = BuiltinFn::new(Q::ioctl, 2, 3, ringio_ioctl);
+
+fixed_dict!(
+    RINGIO_LOCALS,
+    [
+        (Q::any, fnv!(RINGIO_ANY)),
+        (Q::read, fnv!(RINGIO_READ)),
+        (Q::readline, fnv!(RINGIO_READLINE)),
+        (Q::readinto, fnv!(RINGIO_READINTO)),
+        (Q::write, fnv!(RINGIO_WRITE)),
+        (Q::close, fnv!(RINGIO_CLOSE)),
+        (Q::ioctl, fnv!(RINGIO_IOCTL)),
+    ]
+);
