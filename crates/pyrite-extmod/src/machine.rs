@@ -2,9 +2,9 @@
 //! port): `mem8`/`mem16`/`mem32`, `PinBase`, `Signal`, `time_pulse_us`, `idle`, `reset`,
 //! `soft_reset`, `unique_id`, `freq`.
 //!
-//! Memory access through `memN[addr]` is checked: an address is only read or written when the
-//! core can vouch for it (see [`mem_read`]); anything else raises
-//! `ValueError`, never touches memory. Pins are Python objects with a `value([x])` method
+//! Memory access through `memN[addr]` is checked by the GC heap: an address is read only
+//! inside a live heap allocation and written only inside plain-data storage (byte arrays);
+//! anything else raises `ValueError` and never touches memory (see [`mem_read`]). Pins are Python objects with a `value([x])` method
 //! (`PinBase` subclasses); `Signal` and `time_pulse_us` drive them through that method.
 //!
 //! Soft reset: `soft_reset()` (and `reset()` on the host) set [`SOFT_RESET_REQUESTED`] and raise
@@ -75,17 +75,36 @@ fn mem_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
     Ok(())
 }
 
-/// Read `width` bytes at `addr` if the core can vouch for the address; None otherwise.
-///
-/// The core has no checked memory-access API yet (one is being added to the GC heap); until
-/// it lands, no address is accessible and every access raises ValueError.
-fn mem_read(_vm: &mut Vm, _addr: u64, _width: u8) -> Option<u32> {
-    None
+/// Read `width` bytes at `addr` (native byte order) if the GC heap vouches for the address:
+/// the range must lie inside one live allocation (`Heap::read_at`); None otherwise.
+fn mem_read(vm: &mut Vm, addr: u64, width: u8) -> Option<u32> {
+    let addr = usize::try_from(addr).ok()?;
+    let mut b = [0u8; 4];
+    let w = (width as usize).min(4);
+    if !vm.heap.read_at(addr, &mut b[..w]) {
+        return None;
+    }
+    Some(match w {
+        1 => b[0] as u32,
+        2 => u16::from_ne_bytes([b[0], b[1]]) as u32,
+        _ => u32::from_ne_bytes(b),
+    })
 }
 
-/// Write `width` bytes at `addr` under the same rule as [`mem_read`]; false if refused.
-fn mem_write(_vm: &mut Vm, _addr: u64, _width: u8, _val: u32) -> bool {
-    false
+/// Write `width` bytes at `addr` (native byte order); only plain-data heap storage (byte
+/// arrays) may be written (`Heap::write_at`). False if refused.
+fn mem_write(vm: &mut Vm, addr: u64, width: u8, val: u32) -> bool {
+    let Ok(addr) = usize::try_from(addr) else {
+        return false;
+    };
+    let b = val.to_ne_bytes();
+    let data: &[u8] = match width {
+        1 => &b[..1],
+        2 => &(val as u16).to_ne_bytes()[..],
+        _ => &b[..],
+    };
+    let data: alloc::vec::Vec<u8> = data.to_vec();
+    vm.heap.write_at(addr, &data)
 }
 
 fn mem_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyResult<Value> {

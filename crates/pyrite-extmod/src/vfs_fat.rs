@@ -469,7 +469,7 @@ fn comps_of(vm: &mut Vm, o: &FatObj, path: Value) -> PyResult<(Vec<String>, bool
     Ok((normalise(&cwd, &p), bytes))
 }
 
-fn strs(c: &[String]) -> Vec<&str> {
+pub(crate) fn strs(c: &[String]) -> Vec<&str> {
     c.iter().map(|s| s.as_str()).collect()
 }
 
@@ -672,7 +672,7 @@ fn m_rename(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn stat_tuple(vm: &mut Vm, mode: i64, size: u64, mtime: i64) -> PyResult<Value> {
+pub(crate) fn stat_tuple(vm: &mut Vm, mode: i64, size: u64, mtime: i64) -> PyResult<Value> {
     let z = Value::small_int(0).unwrap_or(Value::NONE);
     let m = int(vm, mode)?;
     let s = types::int::int_from_u64(vm, size)?;
@@ -924,6 +924,8 @@ pub struct VfsFileObj {
     pub closed: Cell<bool>,
     pub pos: Cell<u64>,
     pub st: Cell<FileSt>,
+    /// The file's absolute path within its filesystem (LittleFS files are found by it).
+    pub path: Cell<Value>,
 }
 
 // FileIO objects are VfsFileObj; TextIOWrapper objects the same fields in TextFileObj.
@@ -971,7 +973,11 @@ pub static TEXTIO_TYPE: Type = Type {
 
 fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let name = vm.type_name(v);
-    out.push_str(&alloc::format!("<io.{} 0x{:x}>", name, v.word()));
+    // MicroPython prints LittleFS files without an address.
+    match file_obj(v).map(|f| f.st.get()) {
+        Some(FileSt::Lfs(_)) => out.push_str(&alloc::format!("<io.{}>", name)),
+        _ => out.push_str(&alloc::format!("<io.{} 0x{:x}>", name, v.word())),
+    }
     Ok(())
 }
 
@@ -997,6 +1003,7 @@ pub fn new_file(vm: &mut Vm, fs: Value, mode: Mode) -> PyResult<Value> {
         closed: Cell::new(false),
         pos: Cell::new(0),
         st: Cell::new(FileSt::None),
+        path: Cell::new(Value::NONE),
     };
     if mode.binary {
         Ok(vm.alloc_obj(fields)?.value())
@@ -1005,7 +1012,7 @@ pub fn new_file(vm: &mut Vm, fs: Value, mode: Mode) -> PyResult<Value> {
     }
 }
 
-fn open_file(vm: &mut Vm, v: Value) -> PyResult<FileRef> {
+pub(crate) fn open_file(vm: &mut Vm, v: Value) -> PyResult<FileRef> {
     match file_obj(v) {
         Some(f) if !f.closed.get() => Ok(f),
         Some(_) => Err(vm.os_error(EINVAL)),
@@ -1307,7 +1314,11 @@ fn f_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         _ => return Err(vm.os_error(EINVAL)),
     };
     let new = base.saturating_add(off);
-    if new < 0 {
+    let max: i64 = match f.st.get() {
+        FileSt::Lfs(_) => 0x7fff_ffff,
+        _ => u32::MAX as i64,
+    };
+    if new < 0 || new > max {
         return Err(vm.os_error(EINVAL));
     }
     f.pos.set(new as u64);

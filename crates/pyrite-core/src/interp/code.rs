@@ -313,8 +313,9 @@ fn load_raw(
         return Err(vm.value_error("invalid bytecode: nesting too deep"));
     }
     let code = &raw.bytecode;
-    let p =
-        bc::verify_code(code, qs.len(), n_obj, raw.children.len()).map_err(|e| bad_code(vm, e))?;
+    let viper = raw.kind == pyrite_compiler::RawCodeKind::Viper;
+    let p = bc::verify_code_ext(code, qs.len(), n_obj, raw.children.len(), viper)
+        .map_err(|e| bad_code(vm, e))?;
     let extra = (p.scope_flags & scope_flags::VARARGS != 0) as usize
         + (p.scope_flags & scope_flags::VARKEYWORDS != 0) as usize;
     if p.n_pos_args + p.n_kwonly_args + extra > p.n_state || p.n_state > u16::MAX as usize {

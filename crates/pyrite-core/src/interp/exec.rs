@@ -1388,6 +1388,51 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         set_top!(r);
                     }
+                    op::VIPER => {
+                        // Typed machine-word operations of viper functions (interp/viper.rs).
+                        use pyrite_compiler::bc::viper as vop;
+                        let a = uint!();
+                        let param = (a >> 3) as u32;
+                        match (a & 7) as u32 {
+                            vop::TO_OBJ => {
+                                let d = (param >> 3) as usize;
+                                need!(d.saturating_add(1));
+                                let i = sp - 1 - d;
+                                let r = tri!(super::viper::to_obj(vm, param & 7, rd!(i)));
+                                wr!(i, r);
+                            }
+                            vop::FROM_OBJ => {
+                                let v = top!();
+                                let r = tri!(super::viper::from_obj(vm, param, v));
+                                set_top!(r);
+                            }
+                            vop::BINOP => {
+                                let rhs = pop!();
+                                let lhs = top!();
+                                let r = tri!(super::viper::binop(vm, param, lhs, rhs));
+                                set_top!(r);
+                            }
+                            vop::UNOP => {
+                                let v = top!();
+                                let r = tri!(super::viper::unop(vm, param, v));
+                                set_top!(r);
+                            }
+                            vop::LOAD => {
+                                let idx = pop!();
+                                let base = top!();
+                                let r = tri!(super::viper::load(vm, param, base, idx));
+                                set_top!(r);
+                            }
+                            vop::STORE => {
+                                need!(3);
+                                let idx = pop!();
+                                let base = pop!();
+                                let v = pop!();
+                                tri!(super::viper::store(vm, param, v, base, idx));
+                            }
+                            _ => break 'inner bad_bytecode(vm),
+                        }
+                    }
                     _ => {
                         break 'inner vm.not_implemented("opcode");
                     }

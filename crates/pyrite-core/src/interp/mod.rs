@@ -26,6 +26,7 @@ pub mod fast;
 pub mod gen;
 pub mod import;
 pub mod stack;
+pub mod viper;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -72,6 +73,8 @@ pub struct InterpState {
     /// The value of the last StopIteration an iterator ended with when it reported plain
     /// exhaustion (MicroPython's `stop_iteration_arg`), or NULL.
     pub stop_value: Value,
+    /// Buffers that viper pointers may point into (a list, or NULL; see [`viper`]).
+    pub viper_bufs: Value,
     initialised: bool,
 }
 
@@ -88,6 +91,7 @@ impl Default for InterpState {
             native_depth: 0,
             poll_counter: 0,
             stop_value: Value::NULL,
+            viper_bufs: Value::NULL,
             initialised: false,
         }
     }
@@ -141,6 +145,7 @@ pub fn mark_roots(vm: &mut Vm) {
         vm.interp.path,
         vm.interp.builtin_modules,
         vm.interp.stop_value,
+        vm.interp.viper_bufs,
     ] {
         vm.heap.mark_word(v.word());
     }
@@ -168,6 +173,8 @@ pub fn compile_error_to_exception(vm: &mut Vm, e: &CompileError) -> crate::PyErr
     let ty = match e.kind {
         ErrorKind::SyntaxError => &exc::SYNTAX_ERROR,
         ErrorKind::IndentationError => &exc::INDENTATION_ERROR,
+        ErrorKind::ViperTypeError => &exc::VIPER_TYPE_ERROR,
+        ErrorKind::NotImplementedError => &exc::NOT_IMPLEMENTED_ERROR,
     };
     let err = vm.new_exception(ty, &e.msg);
     let file = vm.intern(&e.file);
@@ -198,6 +205,7 @@ pub(crate) fn compile_fun(
     let opts = pyrite_compiler::Options {
         opt_level: vm.config.opt_level,
         small_int_bits: (crate::value::SMALL_INT_BITS).min(63) as u8,
+        native: true,
     };
     match pyrite_compiler::compile(src, filename, mode, &opts) {
         Ok(m) => load_compiled(vm, &m, globals),

@@ -106,17 +106,17 @@ pub fn import_main(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
         } else {
             alloc::format!("{}/{}", dir, leaf)
         };
-        if vm.host.path_kind(&base) == crate::host::PathKind::Dir {
+        if super::fs_path_kind(vm, &base) == crate::host::PathKind::Dir {
             // A package: import it normally.
             let t = crate::types::tuple::new_tuple(vm, &[Value::qstr(Q::__name__)])?;
             return crate::interp::import_module(vm, &full, t, 0);
         }
         for ext in [".py", ".mpy"] {
             let file = alloc::format!("{}{}", base, ext);
-            if vm.host.path_kind(&file) != crate::host::PathKind::File {
+            if super::fs_path_kind(vm, &file) != crate::host::PathKind::File {
                 continue;
             }
-            let Some(data) = vm.host.read_file(&file) else {
+            let Some(data) = super::fs_read_file(vm, &file)? else {
                 continue;
             };
             let m = super::module::new_module(vm, name)?;

@@ -40,6 +40,7 @@ crate::py_object!(BinFileObj, FILEIO_TYPE);
 
 pub static TEXTIO_TYPE: Type = Type {
     print: Some(file_print),
+    finalise: Some(file_finalise),
     attr: Some(file_attr),
     getiter: Some(file_getiter),
     iternext: Some(file_iternext),
@@ -50,6 +51,7 @@ pub static TEXTIO_TYPE: Type = Type {
 
 pub static FILEIO_TYPE: Type = Type {
     print: Some(file_print),
+    finalise: Some(file_finalise),
     getiter: Some(file_getiter),
     iternext: Some(file_iternext),
     ..Type::new(Q::FileIO)
@@ -89,6 +91,36 @@ pub fn new_file(vm: &mut Vm, fd: isize, binary: bool) -> PyResult<Value> {
     } else {
         Ok(vm
             .alloc_obj(TextFileObj {
+                hdr: ObjHeader::new(&TEXTIO_TYPE),
+                fd: Cell::new(fd),
+            })?
+            .value())
+    }
+}
+
+/// A file object that owns its handle (made by `open` on a path), collected while still open:
+/// close the handle, so unreachable files give their OS descriptors back.
+fn file_finalise(vm: &mut Vm, v: Value) {
+    if let Some(fd) = file_fd(v) {
+        if fd > 2 {
+            set_fd(v, -1);
+            let _ = vm.host.file_close(fd as i32);
+        }
+    }
+}
+
+/// A new file object that owns host handle `fd`: it is closed when the object is collected.
+pub fn new_owned_file(vm: &mut Vm, fd: isize, binary: bool) -> PyResult<Value> {
+    if binary {
+        Ok(vm
+            .alloc_obj_finalised(BinFileObj {
+                hdr: ObjHeader::new(&FILEIO_TYPE),
+                fd: Cell::new(fd),
+            })?
+            .value())
+    } else {
+        Ok(vm
+            .alloc_obj_finalised(TextFileObj {
                 hdr: ObjHeader::new(&TEXTIO_TYPE),
                 fd: Cell::new(fd),
             })?
@@ -353,7 +385,11 @@ fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn file_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let f = args[0];
     let fd = open_fd(vm, f)?;
-    let n = vm.len(args[1])?;
+    let mut n = vm.len(args[1])?;
+    if let Some(&l) = args.get(2) {
+        let l = arg_int(vm, l)?;
+        n = n.min(usize::try_from(l).unwrap_or(0));
+    }
     let data = read_bytes(vm, fd, Some(n))?;
     let copied = crate::obj::with_buffer_write(vm, args[1], |cells| {
         let k = cells.len().min(data.len());
@@ -533,6 +569,9 @@ fn parse_mode(vm: &mut Vm, mode: &str) -> PyResult<(OpenMode, bool)> {
 }
 
 fn builtin_open(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+    if let Some(h) = vm.sys.fs_hooks {
+        return (h.open)(vm, args, kw);
+    }
     let mut opts = [Value::NULL; 4];
     parse_kw(
         vm,
@@ -553,13 +592,19 @@ fn builtin_open(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     } else {
         arg_string(vm, opts[1])?
     };
-    let (m, binary) = parse_mode(vm, &mode)?;
-    if let Some(fd) = opts[0].as_small_int() {
+    open_host(vm, opts[0], &mode)
+}
+
+/// Open `file` (a path, or a small int: an existing host handle) through the Host's file API
+/// with `open()`'s `mode` string: the core's own files (and the VFS's `VfsPosix` files).
+pub fn open_host(vm: &mut Vm, file: Value, mode: &str) -> PyResult<Value> {
+    let (m, binary) = parse_mode(vm, mode)?;
+    if let Some(fd) = file.as_small_int() {
         return new_file(vm, fd, binary);
     }
-    let path = arg_string(vm, opts[0])?;
+    let path = arg_string(vm, file)?;
     match vm.host.file_open(&path, m) {
-        Ok(fd) => new_file(vm, fd as isize, binary),
+        Ok(fd) => new_owned_file(vm, fd as isize, binary),
         Err(e) => Err(vm.os_error(e)),
     }
 }

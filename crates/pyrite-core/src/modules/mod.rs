@@ -126,6 +126,40 @@ pub struct SysState {
     /// Bytes read from stdin but not yet consumed (readline/read buffering).
     pub stdin_buf: Vec<u8>,
     pub stdin_eof: bool,
+    /// The filesystem layer (pyrite-extmod's VFS) when one is installed: `open()` and import
+    /// go through it instead of the Host's file API.
+    pub fs_hooks: Option<&'static FsHooks>,
+    /// A value code outside the core (pyrite-extmod) keeps alive: its rooted state (NULL if none).
+    pub ext_root: Value,
+}
+
+/// Hooks through which the core's `open()`, import and `execfile` reach a filesystem layer
+/// outside the core (pyrite-extmod's VFS, with its mount table). Without hooks, the core uses
+/// the Host's file API directly.
+pub struct FsHooks {
+    /// `open(file, mode='r', buffering=-1, encoding=None)` (builtin and `io.open`), with the
+    /// arguments as the builtin received them.
+    pub open: crate::obj::NativeFn,
+    /// What `path` names (for import): must not raise.
+    pub import_stat: fn(&mut Vm, &str) -> crate::host::PathKind,
+    /// The whole contents of the file `path` (import, execfile), Ok(None) if it cannot be read.
+    pub read_file: fn(&mut Vm, &str) -> PyResult<Option<Vec<u8>>>,
+}
+
+/// What `path` names, through the filesystem layer if one is installed.
+pub fn fs_path_kind(vm: &mut Vm, path: &str) -> crate::host::PathKind {
+    match vm.sys.fs_hooks {
+        Some(h) => (h.import_stat)(vm, path),
+        None => vm.host.path_kind(path),
+    }
+}
+
+/// The contents of file `path`, through the filesystem layer if one is installed.
+pub fn fs_read_file(vm: &mut Vm, path: &str) -> PyResult<Option<Vec<u8>>> {
+    match vm.sys.fs_hooks {
+        Some(h) => (h.read_file)(vm, path),
+        None => Ok(vm.host.read_file(path)),
+    }
 }
 
 impl Default for SysState {
@@ -145,6 +179,8 @@ impl Default for SysState {
             verbose: 0,
             stdin_buf: Vec::new(),
             stdin_eof: false,
+            fs_hooks: None,
+            ext_root: Value::NULL,
         }
     }
 }
@@ -177,6 +213,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
 /// A heap dict holding the entries of a fixed dict.
 pub fn copy_fixed_dict(vm: &mut Vm, d: &'static DictObj) -> PyResult<Value> {
     let nd = crate::types::dict::new_dict(vm)?;
+    nd.map.reserve(vm, d.map.len())?;
     for i in 0..d.map.slots() {
         let (k, v) = d.map.slot(i);
         if !k.is_null() {
@@ -200,6 +237,7 @@ pub fn mark_roots(vm: &mut Vm) {
         s.stdio[2],
         s.exitfunc,
         s.sched,
+        s.ext_root,
     ];
     vm.heap.mark_values(&vals);
 }
