@@ -412,10 +412,10 @@ impl Vm {
 
     /// Write text to stdout through the host (print's default path).
     pub fn write_stdout(&mut self, s: &str) {
-        self.host.write(1, s.as_bytes());
+        crate::modules::io::console_write(self, 1, s.as_bytes());
     }
     pub fn write_stderr(&mut self, s: &str) {
-        self.host.write(2, s.as_bytes());
+        crate::modules::io::console_write(self, 2, s.as_bytes());
     }
 }
 

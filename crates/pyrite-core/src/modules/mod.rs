@@ -25,6 +25,7 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod deflate;
 pub mod errno;
 pub mod evalexec;
 pub mod framebuf;
@@ -39,11 +40,14 @@ pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod ringio;
+pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
 pub mod time;
 pub mod uctypes;
+pub mod websocket;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -80,6 +84,8 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &re::RE_MODULE,
     &uctypes::UCTYPES_MODULE,
     &framebuf::FRAMEBUF_MODULE,
+    &websocket::WEBSOCKET_MODULE,
+    &deflate::DEFLATE_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -131,6 +137,11 @@ pub struct SysState {
     pub fs_hooks: Option<&'static FsHooks>,
     /// A value code outside the core (pyrite-extmod) keeps alive: its rooted state (NULL if none).
     pub ext_root: Value,
+    /// Streams attached to the console with `os.dupterm`: a list of slots (None or a stream
+    /// object), or NULL when none was ever attached. See `io::console_write`.
+    pub dupterm: Value,
+    /// Set while a dupterm stream is being called (its own output is not copied again).
+    pub in_dupterm: bool,
 }
 
 /// Hooks through which the core's `open()`, import and `execfile` reach a filesystem layer
@@ -181,6 +192,8 @@ impl Default for SysState {
             stdin_eof: false,
             fs_hooks: None,
             ext_root: Value::NULL,
+            dupterm: Value::NULL,
+            in_dupterm: false,
         }
     }
 }
@@ -238,6 +251,7 @@ pub fn mark_roots(vm: &mut Vm) {
         s.exitfunc,
         s.sched,
         s.ext_root,
+        s.dupterm,
     ];
     vm.heap.mark_values(&vals);
 }
