@@ -300,4 +300,3 @@ pub static MICROPYTHON_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     init: None,
     extensible: false,
 };
-
