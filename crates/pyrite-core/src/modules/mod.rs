@@ -35,6 +35,7 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod micropython;
 pub mod module;
 pub mod platform;
@@ -83,6 +84,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
     &websocket::WEBSOCKET_MODULE,
     &deflate::DEFLATE_MODULE,
