@@ -1166,7 +1166,20 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                         let step = if n == 3 { pop!() } else { Value::NONE };
                         let stop = pop!();
                         let start = top!();
-                        let s = tri!(crate::types::slice::new_slice(vm, start, stop, step));
+                        // A slice consumed by the subscript right after it needs no heap in
+                        // MicroPython (it lives on the C stack), so it must work while the
+                        // heap is locked.
+                        let s = if vm.heap.lock_depth > 0
+                            && matches!(
+                                bytes.get(pc).copied(),
+                                Some(op::LOAD_SUBSCR) | Some(op::STORE_SUBSCR)
+                            ) {
+                            tri!(crate::types::slice::new_slice_unlocked(
+                                vm, start, stop, step
+                            ))
+                        } else {
+                            tri!(crate::types::slice::new_slice(vm, start, stop, step))
+                        };
                         set_top!(s);
                     }
                     op::STORE_COMP => {
