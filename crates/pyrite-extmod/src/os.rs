@@ -1,5 +1,6 @@
 //! `os` (also `uos`), as MicroPython's docs/library/os.rst describes it: the filesystem
-//! functions (through the mount table in vfs.rs), `urandom`, `uname`, `sync`,
+//! functions (through the mount table in vfs.rs), `urandom`, `uname`, `dupterm` (console
+//! output copied to a stream's `write`, its `readinto`/`read` polled for input), `sync`,
 //! `sep`, the VFS classes, and, where the port's filesystem has a process environment (the
 //! unix port), `getenv`/`putenv`/`unsetenv`/`system`/`errno`.
 
@@ -9,7 +10,7 @@ use pyrite_core::map::DictObj;
 use pyrite_core::modules::builtins::{arg_int, arg_string};
 use pyrite_core::modules::BuiltinModuleDef;
 use pyrite_core::obj::{BuiltinFn, Kw};
-use pyrite_core::types::{bytes, str as pystr, tuple};
+use pyrite_core::types::{bytes, list, str as pystr, tuple};
 use pyrite_core::{PyResult, Value, Vm, Q};
 
 use crate::vfs;
@@ -111,6 +112,30 @@ fn os_errno(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 static ERRNO: BuiltinFn = BuiltinFn::new(Q::errno, 0, 1, os_errno);
 
+/// Console slots `os.dupterm` offers.
+const DUPTERM_SLOTS: usize = 2;
+
+fn os_dupterm(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let idx = match args.get(1) {
+        Some(&i) => arg_int(vm, i)?,
+        None => 0,
+    };
+    if !(0..DUPTERM_SLOTS as isize).contains(&idx) {
+        return Err(vm.value_error("invalid dupterm index"));
+    }
+    let idx = idx as usize;
+    if list::list_obj(vm.sys.dupterm).is_none() {
+        vm.sys.dupterm = list::new_list(vm, &[Value::NONE; DUPTERM_SLOTS])?;
+    }
+    let Some(l) = list::list_obj(vm.sys.dupterm) else {
+        return Ok(Value::NONE);
+    };
+    let prev = l.get(idx).unwrap_or(Value::NONE);
+    l.set(idx, args[0]);
+    Ok(prev)
+}
+static DUPTERM: BuiltinFn = BuiltinFn::new(Q::dupterm, 1, 2, os_dupterm);
+
 fixed_dict!(
     OS_GLOBALS,
     [
@@ -133,6 +158,7 @@ fixed_dict!(
         (Q::urandom, fnv!(URANDOM)),
         (Q::uname, fnv!(UNAME)),
         (Q::sync, fnv!(SYNC)),
+        (Q::dupterm, fnv!(DUPTERM)),
     ]
 );
 

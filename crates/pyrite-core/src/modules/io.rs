@@ -159,7 +159,7 @@ fn open_fd(vm: &mut Vm, v: Value) -> PyResult<i32> {
 /// Write bytes to handle `fd` (1 and 2 are the console).
 pub fn write_fd(vm: &mut Vm, fd: i32, data: &[u8]) -> PyResult<usize> {
     if fd == 1 || fd == 2 {
-        vm.host.write(fd as u8, data);
+        console_write(vm, fd as u8, data);
         return Ok(data.len());
     }
     match vm.host.file_write(fd, data) {
@@ -168,9 +168,96 @@ pub fn write_fd(vm: &mut Vm, fd: i32, data: &[u8]) -> PyResult<usize> {
     }
 }
 
+/// Write to the console (`fd` 1: stdout, 2: stderr) and to every stream attached with
+/// `os.dupterm` (its `write(bytes)`). A stream whose `write` raises is detached, as in
+/// MicroPython.
+pub fn console_write(vm: &mut Vm, fd: u8, data: &[u8]) {
+    vm.host.write(fd, data);
+    let l = vm.sys.dupterm;
+    let Some(list) = types::list::list_obj(l) else {
+        return;
+    };
+    if vm.sys.in_dupterm || data.is_empty() {
+        return;
+    }
+    vm.sys.in_dupterm = true;
+    for i in 0..list.len() {
+        let Some(s) = list.get(i) else { continue };
+        if s.is_none() || s.is_null() {
+            continue;
+        }
+        let r = types::bytes::new_bytes(vm, data).and_then(|b| vm.call_method(s, Q::write, &[b]));
+        if r.is_err() {
+            list.set(i, Value::NONE);
+            vm.host
+                .write(2, b"dupterm: Exception in write() method, deactivating\n");
+        }
+    }
+    vm.sys.in_dupterm = false;
+}
+
+/// Input waiting on a dupterm stream (its `readinto`, or `read`), polled before the console
+/// is read: None when no stream has any.
+fn dupterm_read(vm: &mut Vm) -> Option<Vec<u8>> {
+    let list = types::list::list_obj(vm.sys.dupterm)?;
+    if vm.sys.in_dupterm {
+        return None;
+    }
+    vm.sys.in_dupterm = true;
+    let mut got = None;
+    for i in 0..list.len() {
+        let Some(s) = list.get(i) else { continue };
+        if s.is_none() || s.is_null() {
+            continue;
+        }
+        let r = (|| -> PyResult<Option<Vec<u8>>> {
+            if crate::types::class::load_method_maybe(vm, s, Q::readinto)?.is_some() {
+                let buf = types::bytes::new_bytearray(vm, &[0u8; 64])?;
+                let n = vm.call_method(s, Q::readinto, &[buf])?;
+                let n = match n.as_small_int() {
+                    Some(n) if n > 0 => n as usize,
+                    _ => return Ok(None),
+                };
+                let mut d = buffer_bytes(vm, buf)?.unwrap_or_default();
+                d.truncate(n);
+                Ok(Some(d))
+            } else {
+                let n = Value::small_int_unchecked(64);
+                let d = vm.call_method(s, Q::read, &[n])?;
+                if d.is_none() {
+                    return Ok(None);
+                }
+                let d = match types::str::str_data(vm, d) {
+                    Some(t) => t.as_bytes().to_vec(),
+                    None => buffer_bytes(vm, d)?.unwrap_or_default(),
+                };
+                Ok(if d.is_empty() { None } else { Some(d) })
+            }
+        })();
+        match r {
+            Ok(Some(d)) => {
+                got = Some(d);
+                break;
+            }
+            Ok(None) => {}
+            Err(_) => {
+                list.set(i, Value::NONE);
+                vm.host
+                    .write(2, b"dupterm: Exception in read() method, deactivating\n");
+            }
+        }
+    }
+    vm.sys.in_dupterm = false;
+    got
+}
+
 /// Make sure the stdin buffer holds at least one byte (false at end of input).
 fn stdin_fill(vm: &mut Vm) -> bool {
     if !vm.sys.stdin_buf.is_empty() {
+        return true;
+    }
+    if let Some(d) = dupterm_read(vm) {
+        vm.sys.stdin_buf.extend_from_slice(&d);
         return true;
     }
     if vm.sys.stdin_eof {

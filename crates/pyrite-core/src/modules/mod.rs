@@ -25,6 +25,7 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod deflate;
 pub mod errno;
 pub mod evalexec;
 pub mod framebuf;
@@ -34,16 +35,21 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod micropython;
 pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod ringio;
+pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod thread;
 pub mod time;
 pub mod uctypes;
+pub mod websocket;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -78,8 +84,12 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &thread::THREAD_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
+    &websocket::WEBSOCKET_MODULE,
+    &deflate::DEFLATE_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -131,6 +141,11 @@ pub struct SysState {
     pub fs_hooks: Option<&'static FsHooks>,
     /// A value code outside the core (pyrite-extmod) keeps alive: its rooted state (NULL if none).
     pub ext_root: Value,
+    /// Streams attached to the console with `os.dupterm`: a list of slots (None or a stream
+    /// object), or NULL when none was ever attached. See `io::console_write`.
+    pub dupterm: Value,
+    /// Set while a dupterm stream is being called (its own output is not copied again).
+    pub in_dupterm: bool,
 }
 
 /// Hooks through which the core's `open()`, import and `execfile` reach a filesystem layer
@@ -181,6 +196,8 @@ impl Default for SysState {
             stdin_eof: false,
             fs_hooks: None,
             ext_root: Value::NULL,
+            dupterm: Value::NULL,
+            in_dupterm: false,
         }
     }
 }
@@ -213,6 +230,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
 /// A heap dict holding the entries of a fixed dict.
 pub fn copy_fixed_dict(vm: &mut Vm, d: &'static DictObj) -> PyResult<Value> {
     let nd = crate::types::dict::new_dict(vm)?;
+    nd.map.reserve(vm, d.map.len())?;
     for i in 0..d.map.slots() {
         let (k, v) = d.map.slot(i);
         if !k.is_null() {
@@ -237,6 +255,7 @@ pub fn mark_roots(vm: &mut Vm) {
         s.exitfunc,
         s.sched,
         s.ext_root,
+        s.dupterm,
     ];
     vm.heap.mark_values(&vals);
 }
