@@ -36,6 +36,7 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod micropython;
 pub mod module;
 pub mod platform;
@@ -46,6 +47,7 @@ pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod thread;
 pub mod time;
 pub mod uctypes;
 pub mod websocket;
@@ -83,7 +85,9 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &thread::THREAD_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
     &websocket::WEBSOCKET_MODULE,
     &deflate::DEFLATE_MODULE,
