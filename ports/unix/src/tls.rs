@@ -71,7 +71,10 @@ fn roots(cfg: &TlsConfig) -> Result<RootCertStore, String> {
             }
         }
         if store.is_empty() {
-            return Err(format!("no trusted CA certificates (none given, none in {})", path));
+            return Err(format!(
+                "no trusted CA certificates (none given, none in {})",
+                path
+            ));
         }
     } else {
         for ca in &cfg.ca_certs {
@@ -297,7 +300,9 @@ impl Sessions {
     }
 
     pub fn handshaking(&mut self, t: i32) -> bool {
-        self.get(t).map(|s| s.conn.is_handshaking()).unwrap_or(false)
+        self.get(t)
+            .map(|s| s.conn.is_handshaking())
+            .unwrap_or(false)
     }
 
     pub fn close(&mut self, t: i32) {

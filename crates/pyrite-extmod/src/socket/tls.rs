@@ -184,7 +184,11 @@ fn ctx_wrap_socket(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     parse_kw(
         vm,
         kw,
-        &[Q::server_side, Q::do_handshake_on_connect, Q::server_hostname],
+        &[
+            Q::server_side,
+            Q::do_handshake_on_connect,
+            Q::server_hostname,
+        ],
         &mut o,
     )?;
     for (i, &a) in args.iter().skip(2).enumerate().take(3) {
@@ -250,7 +254,10 @@ pub static SSL_SOCKET_TYPE: Type = Type {
 .with_locals(&SSL_LOCALS);
 
 fn ssl_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    let s = v.downcast::<SslSocketObj>().map(|s| s.sess.get()).unwrap_or(-1);
+    let s = v
+        .downcast::<SslSocketObj>()
+        .map(|s| s.sess.get())
+        .unwrap_or(-1);
     out.push_str(&format!("<SSLSocket {}>", s));
     Ok(())
 }
@@ -277,10 +284,9 @@ fn tls_err(vm: &mut Vm, t: i32, errno: i32) -> PyErr {
         Some(msg) => {
             let e = Value::small_int_unchecked(errno as isize);
             match types::str::new_str(vm, &msg) {
-                Ok(m) => vm.new_exception_args(
-                    TypeRef::of_static(&types::exception::OS_ERROR),
-                    &[e, m],
-                ),
+                Ok(m) => {
+                    vm.new_exception_args(TypeRef::of_static(&types::exception::OS_ERROR), &[e, m])
+                }
                 Err(e) => e,
             }
         }
