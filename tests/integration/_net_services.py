@@ -4,7 +4,9 @@
 (chrony), all run unmodified under pyrite; and `ssl`/`tls` against CPython's ssl module (pyrite
 as a verifying client and as a server, with a test CA made by openssl).
 
-usage: tests/integration/_net_services.py [PYRITE_BINARY]   (default: target/release/pyrite)
+usage: tests/integration/_net_services.py [PYRITE_BINARY] [--tls-binary BINARY]
+       (default: target/release/pyrite; the TLS part runs on --tls-binary when given, e.g. a
+       build with `--features tls`, as the default build has no ssl/tls)
 
 What it installs and starts itself:
 - mosquitto, mosquitto-clients and chrony from Debian (apt-get), when missing;
@@ -499,8 +501,14 @@ def test_interrupt(binary):
 
 
 def main():
+    args = sys.argv[1:]
+    tls_binary = None
+    if "--tls-binary" in args:
+        i = args.index("--tls-binary")
+        tls_binary = os.path.abspath(args[i + 1]) if i + 1 < len(args) else None
+        del args[i : i + 2]
     binary = os.path.abspath(
-        sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "pyrite")
+        args[0] if args else os.path.join(ROOT, "target", "release", "pyrite")
     )
     if not os.access(binary, os.X_OK):
         print("no pyrite binary at %s" % binary)
@@ -509,7 +517,7 @@ def main():
     test_interrupt(binary)
     test_mqtt(binary)
     test_ntp(binary)
-    test_tls(binary)
+    test_tls(tls_binary or binary)
     print("%d passed, %d failed, %d skipped" % (results["passed"], results["failed"], results["skipped"]))
     return 1 if results["failed"] else 0
 

@@ -178,6 +178,12 @@ pub trait Net {
     // module moves ciphertext between it and the socket. Handles are >= 0 and independent of
     // socket handles. A port without TLS keeps these defaults, which fail with EOPNOTSUPP.
 
+    /// True if this port has TLS (the methods below work). `ssl`/`tls` are importable only
+    /// then.
+    fn tls_available(&mut self) -> bool {
+        false
+    }
+
     /// Make a TLS session. Bad certificates or keys in `cfg` fail with `EINVAL`
     /// (`tls_error(-1)` then says why). Certificates and keys may be DER or PEM text.
     fn tls_new(&mut self, cfg: &TlsConfig) -> HalResult<i32> {

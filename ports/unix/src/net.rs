@@ -340,6 +340,11 @@ impl Net for UnixNet {
     }
 
     #[cfg(feature = "tls")]
+    fn tls_available(&mut self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "tls")]
     fn tls_new(&mut self, cfg: &TlsConfig) -> HalResult<i32> {
         self.tls.new_session(cfg)
     }

@@ -793,16 +793,31 @@ fixed_dict!(
     ]
 );
 
+/// Refuse the import (ImportError) on a port without TLS.
+fn tls_init(vm: &mut Vm, _m: Value) -> PyResult<()> {
+    let ok = crate::platform(vm)
+        .and_then(|p| p.net())
+        .is_some_and(|n| n.tls_available());
+    if ok {
+        Ok(())
+    } else {
+        Err(vm.new_exception(
+            &types::exception::IMPORT_ERROR,
+            "this build has no TLS (pyrite: cargo feature 'tls')",
+        ))
+    }
+}
+
 pub static TLS_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     name: Q::tls,
     globals: &TLS_GLOBALS,
-    init: None,
+    init: Some(tls_init),
     extensible: false,
 };
 
 pub static SSL_MODULE: BuiltinModuleDef = BuiltinModuleDef {
     name: Q::ssl,
     globals: &SSL_GLOBALS,
-    init: None,
+    init: Some(tls_init),
     extensible: true,
 };
