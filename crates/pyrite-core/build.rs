@@ -114,6 +114,8 @@ fn build_frozen(out_dir: &Path) {
     let opts = pyrite_compiler::Options {
         opt_level: 0,
         small_int_bits: bits,
+        // frozen modules are .mpy: no native/viper code
+        native: false,
     };
     let mpy_dir = out_dir.join("frozen");
     let mut code = String::from(

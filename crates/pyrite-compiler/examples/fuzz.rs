@@ -143,8 +143,17 @@ fn main() {
         let opts = Options {
             opt_level: rng.below(4) as u8,
             small_int_bits: [31u8, 63, 15][rng.below(3)],
+            native: false,
+        };
+        let native_opts = Options {
+            native: true,
+            ..opts.clone()
         };
         let r = panic::catch_unwind(|| {
+            // with native/viper code (never written to .mpy): must not panic
+            if let Ok(m) = compile(&src, "fuzz.py", mode, &native_opts) {
+                let _ = bc::disassemble(&m);
+            }
             if let Ok(m) = compile(&src, "fuzz.py", mode, &opts) {
                 let data = write_mpy(&m, opts.small_int_bits);
                 let back = read_mpy(&data).expect("own output must load");

@@ -156,6 +156,17 @@ pub struct Param {
     pub name: Option<Sym>,
     pub default: Option<Expr>,
     pub line: u32,
+    /// The annotation of a plain named parameter (`x: int`), kept for viper types.
+    pub annot: Option<Annot>,
+}
+
+/// A parameter or return annotation, as viper functions use them for types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annot {
+    /// A bare identifier.
+    Name(Sym),
+    /// Anything else (viper: "annotation must be an identifier"), with its line.
+    Other(u32),
 }
 
 #[derive(Debug)]
@@ -165,6 +176,8 @@ pub struct FuncDef {
     /// body for def; for lambda a single `Return`-like expression is in `lambda_body`
     pub body: Vec<Stmt>,
     pub lambda_body: Option<Expr>,
+    /// `-> annotation` (kept for viper return types).
+    pub ret_annot: Option<Annot>,
     pub is_async: bool,
     pub line: u32,
     pub scope: Cell<u32>,

@@ -59,7 +59,7 @@ macro_rules! opcodes {
         pub mod op {
             $( pub const $name: u8 = $val; )*
         }
-        const OPCODES_ARRAY: [OpInfo; 72] = [
+        const OPCODES_ARRAY: [OpInfo; 73] = [
             $( OpInfo { name: stringify!($name), code: $val, operand: Operand::$operand, extra_byte: $extra, doc: $doc }, )*
         ];
         /// The instruction set (single opcodes; the "multi" ranges are in [`MULTI_RANGES`]).
@@ -140,6 +140,38 @@ opcodes! {
     YIELD_VALUE = 0x67, None, false, "( v -- sent ) yield v from the generator";
     YIELD_FROM = 0x68, None, false, "( iter v -- iter|result ) delegate to sub-iterator";
     IMPORT_STAR = 0x69, None, false, "( module -- ) import all public names into locals";
+    VIPER = 0x3f, Uint, false, "VM-internal (viper functions only, never in .mpy): typed machine-word operation arg&7 with parameter arg>>3 (see the `viper` module)";
+}
+
+/// Operand layout of the VM-internal [`op::VIPER`] instruction: `kind | param << 3`.
+/// Native values (viper int/uint/bool/ptr) live on the stack as Python ints holding the
+/// machine word (bool: True/False or any int, None: 0).
+pub mod viper {
+    /// `( .. x .. -- .. obj .. )` convert the slot at depth `param >> 3` (0 = top) from native
+    /// type `param & 7` to an object.
+    pub const TO_OBJ: u32 = 0;
+    /// `( obj -- native )` convert an object to native type `param` (MicroPython's
+    /// mp_native_from_obj; pointers from objects with the buffer protocol).
+    pub const FROM_OBJ: u32 = 1;
+    /// `( a b -- a op b )` machine-word binary op: param = MP_BINARY_OP number | 0x40 if unsigned.
+    pub const BINOP: u32 = 2;
+    /// `( a -- op a )` machine-word unary op: param = MP_UNARY_OP number (negative, invert).
+    pub const UNOP: u32 = 3;
+    /// `( ptr index -- value )` load a 2^param-byte unsigned item from the pointer.
+    pub const LOAD: u32 = 4;
+    /// `( value ptr index -- )` store the low 2^param bytes of value at the pointer.
+    pub const STORE: u32 = 5;
+    /// Flag in a BINOP parameter: operands are unsigned.
+    pub const UNSIGNED: u32 = 0x40;
+    /// Native type numbers (MicroPython's MP_NATIVE_TYPE_*).
+    pub const T_OBJ: u32 = 0;
+    pub const T_BOOL: u32 = 1;
+    pub const T_INT: u32 = 2;
+    pub const T_UINT: u32 = 3;
+    pub const T_PTR: u32 = 4;
+    pub const T_PTR8: u32 = 5;
+    pub const T_PTR16: u32 = 6;
+    pub const T_PTR32: u32 = 7;
 }
 
 /// First opcode of LOAD_CONST_SMALL_INT_MULTI: value = op - 0x70 - 16 (range -16..=47).
@@ -829,6 +861,18 @@ pub fn verify_code(
     n_obj: usize,
     n_children: usize,
 ) -> Result<Prelude, BcError> {
+    verify_code_ext(bc, n_qstr, n_obj, n_children, false)
+}
+
+/// [`verify_code`], also accepting the VM-internal VIPER opcode when `viper` is set (code the
+/// runtime compiled itself from a `@micropython.viper` function; never code from a .mpy file).
+pub fn verify_code_ext(
+    bc: &[u8],
+    n_qstr: usize,
+    n_obj: usize,
+    n_children: usize,
+    viper: bool,
+) -> Result<Prelude, BcError> {
     let p = decode_prelude(bc)?;
     // name and arg names are qstr indices
     if p.name_qstr as usize >= n_qstr {
@@ -860,6 +904,9 @@ pub fn verify_code(
         starts[pc] = true;
         let insn = decode_insn(code, pc)?;
         let inf = info(insn.opcode).ok_or(BcError::BadOpcode(insn.opcode))?;
+        if insn.opcode == op::VIPER && !viper {
+            return Err(BcError::BadOpcode(insn.opcode));
+        }
         let a = insn.arg;
         let ok = match inf.operand {
             Operand::Qstr => (a as usize) < n_qstr,
@@ -1119,7 +1166,7 @@ mod tests {
 
     #[test]
     fn table_consistent() {
-        assert_eq!(OPCODES.len(), 72);
+        assert_eq!(OPCODES.len(), 73); // 72 of MicroPython + the VM-internal VIPER
         for e in OPCODES {
             assert_eq!(info(e.code).map(|i| i.name), Some(e.name));
         }

@@ -14,6 +14,9 @@ use crate::raw::{
     CompileError, CompiledModule, Const, ErrorKind, Mode, Options, RawCode, RawCodeKind,
 };
 
+mod viper;
+use viper::{VEntry, EMIT_BYTECODE, EMIT_NATIVE, EMIT_VIPER, VT};
+
 const INVALID_LABEL: u32 = 0xffff;
 const BREAK_FROM_FOR: u32 = 0x8000;
 
@@ -105,6 +108,11 @@ struct Scope<'a> {
     /// final bytecode and children (scope indices), once emitted
     bytecode: Vec<u8>,
     children: Vec<usize>,
+    /// EMIT_BYTECODE, EMIT_NATIVE (`@micropython.native`) or EMIT_VIPER.
+    emit_opt: u8,
+    /// Viper: declared return type and parameter types (native type numbers; 0 = object).
+    viper_ret: u8,
+    arg_vt: Vec<(Sym, u8)>,
 }
 
 impl<'a> Scope<'a> {
@@ -142,6 +150,14 @@ struct Emitter {
     n_cell: usize,
     overflow: bool,
     children: Vec<usize>,
+    /// Viper type tracking (see compile/viper.rs); `viper` is false outside viper scopes.
+    viper: bool,
+    vstack: Vec<VEntry>,
+    local_vt: Vec<VT>,
+    saved_vt: VT,
+    verr: Option<Err0>,
+    /// A NotImplementedError from the native emitter rules: stops compilation.
+    hard_err: Option<Err0>,
 }
 
 struct Err0 {
@@ -205,6 +221,8 @@ pub struct Compiler<'a> {
     stmt_line: u32,
     depth: u32,
     max_depth: u32,
+    /// Emit option for the next scope made (from `@micropython.*` decorators).
+    next_emit_opt: Option<u8>,
 }
 
 fn serr<T>(msg: &str, line: u32) -> CResult<T> {
@@ -268,6 +286,7 @@ impl<'a> Compiler<'a> {
             stmt_line: 0,
             depth: 0,
             max_depth: crate::parser::MAX_DEPTH,
+            next_emit_opt: None,
         };
         c.qstr_map.insert(file, 0);
         c.qstr_list.push(file);
@@ -292,6 +311,11 @@ impl<'a> Compiler<'a> {
         } else {
             Some(self.cur)
         };
+        let emit_opt = match (self.next_emit_opt.take(), parent) {
+            (Some(o), _) => o,
+            (None, Some(p)) => self.scopes[p].emit_opt,
+            (None, None) => EMIT_BYTECODE,
+        };
         self.scopes.push(Scope {
             kind,
             parent,
@@ -309,6 +333,9 @@ impl<'a> Compiler<'a> {
             id_map: BTreeMap::new(),
             bytecode: Vec::new(),
             children: Vec::new(),
+            emit_opt,
+            viper_ret: 0,
+            arg_vt: Vec::new(),
         });
         self.scopes.len() - 1
     }
@@ -459,10 +486,23 @@ impl<'a> Compiler<'a> {
         if self.pass == Pass::Scope {
             return;
         }
+        if self.emit.viper {
+            self.v_adjust(delta);
+        }
         self.emit.stack_size += delta;
         if self.emit.stack_size > self.sc().stack_size as i32 {
             let v = self.emit.stack_size.max(0) as u32;
             self.scm().stack_size = v;
+        }
+    }
+
+    /// A stack adjustment made by the compiler (not by an instruction): where code paths join,
+    /// a single re-pushed entry keeps the type saved by the last conditional jump.
+    fn adjust_stack_c(&mut self, delta: i32) {
+        self.adjust_stack(delta);
+        if self.emit.viper && delta == 1 {
+            let vt = self.emit.saved_vt;
+            self.vset_top(vt, false);
         }
     }
 
@@ -566,6 +606,23 @@ impl<'a> Compiler<'a> {
 
     fn load_const_tok_none(&mut self) {
         self.op0(1, op::LOAD_CONST_NONE);
+        if self.emit.viper {
+            self.vset_top(VT::PtrNone, true);
+        }
+    }
+
+    fn load_const_bool(&mut self, b: bool) {
+        self.op0(
+            1,
+            if b {
+                op::LOAD_CONST_TRUE
+            } else {
+                op::LOAD_CONST_FALSE
+            },
+        );
+        if self.emit.viper {
+            self.vset_top(VT::Bool, true);
+        }
     }
 
     fn load_const_small_int(&mut self, v: i64) {
@@ -585,6 +642,9 @@ impl<'a> Compiler<'a> {
                 bc::encode_sint(&mut self.emit.bytecode, v);
             }
         }
+        if self.emit.viper {
+            self.vset_top(VT::Int, true);
+        }
     }
 
     fn load_const_obj(&mut self, o: &Obj) {
@@ -594,36 +654,70 @@ impl<'a> Compiler<'a> {
 
     fn load_null(&mut self) {
         self.op0(1, op::LOAD_NULL);
+        if self.emit.viper {
+            self.vset_top(VT::Obj, true);
+        }
     }
 
     fn load_fast(&mut self, n: u32) {
+        self.load_fast_named(n, None);
+    }
+
+    fn load_fast_named(&mut self, n: u32, q: Option<Sym>) {
         if n <= 15 {
             self.op0(1, bc::LOAD_FAST_MULTI + n as u8);
         } else {
             self.op_uint(1, op::LOAD_FAST_N, n as u64);
         }
+        if self.emit.viper {
+            self.v_load_fast(n, q);
+        }
     }
 
     fn dup_top(&mut self) {
         self.op0(1, op::DUP_TOP);
+        if self.emit.viper {
+            let e = self.vpeek(1);
+            self.vset(0, e);
+        }
     }
     fn dup_top_two(&mut self) {
         self.op0(2, op::DUP_TOP_TWO);
+        if self.emit.viper {
+            let (a, b) = (self.vpeek(3), self.vpeek(2));
+            self.vset(1, a);
+            self.vset(0, b);
+        }
     }
     fn pop_top(&mut self) {
         self.op0(-1, op::POP_TOP);
     }
     fn rot_two(&mut self) {
         self.op0(0, op::ROT_TWO);
+        if self.emit.viper {
+            let (a, b) = (self.vpeek(1), self.vpeek(0));
+            self.vset(1, b);
+            self.vset(0, a);
+        }
     }
     fn rot_three(&mut self) {
         self.op0(0, op::ROT_THREE);
+        if self.emit.viper {
+            // ( a b c -- c a b )
+            let (a, b, c) = (self.vpeek(2), self.vpeek(1), self.vpeek(0));
+            self.vset(2, c);
+            self.vset(1, a);
+            self.vset(0, b);
+        }
     }
     fn jump(&mut self, l: u32) {
         self.op_label(0, op::JUMP, l);
         self.emit.suppress = true;
     }
     fn pop_jump_if(&mut self, cond: bool, l: u32) {
+        if self.emit.viper {
+            self.v_jump_check();
+        }
         self.op_label(
             -1,
             if cond {
@@ -635,6 +729,9 @@ impl<'a> Compiler<'a> {
         );
     }
     fn jump_if_or_pop(&mut self, cond: bool, l: u32) {
+        if self.emit.viper {
+            self.v_jump_check();
+        }
         self.op_label(
             -1,
             if cond {
@@ -662,6 +759,9 @@ impl<'a> Compiler<'a> {
         self.emit.suppress = true;
     }
     fn setup_block(&mut self, label: u32, opcode: u8) {
+        if self.emit.viper && opcode == op::SETUP_WITH {
+            self.v_to_obj(1, false);
+        }
         let adj = if opcode == op::SETUP_WITH { 2 } else { 0 };
         self.op_label(adj, opcode, label);
     }
@@ -675,6 +775,9 @@ impl<'a> Compiler<'a> {
         self.op0(-1, op::END_FINALLY);
     }
     fn get_iter(&mut self, use_stack: bool) {
+        if self.emit.viper {
+            self.v_to_obj(1, false);
+        }
         if use_stack {
             self.op0(bc::ITER_BUF_NSLOTS as i32 - 1, op::GET_ITER_STACK);
         } else {
@@ -692,9 +795,15 @@ impl<'a> Compiler<'a> {
         self.emit.suppress = true;
     }
     fn unary_op(&mut self, o: u8) {
+        if self.emit.viper {
+            return self.v_unary_op(o);
+        }
         self.op0(0, bc::UNARY_OP_MULTI + o);
     }
     fn binary_op(&mut self, o: u8) {
+        if self.emit.viper && self.v_binary_op(o) {
+            return;
+        }
         let (o, invert) = match o {
             binary::NOT_IN => (binary::IN, true),
             binary::IS_NOT => (binary::IS, true),
@@ -706,6 +815,9 @@ impl<'a> Compiler<'a> {
         }
     }
     fn build(&mut self, n: usize, opcode: u8) {
+        if self.emit.viper && opcode != op::BUILD_MAP {
+            self.v_to_obj(n, opcode != op::BUILD_SLICE);
+        }
         let adj = if opcode == op::BUILD_MAP {
             1
         } else {
@@ -714,6 +826,9 @@ impl<'a> Compiler<'a> {
         self.op_uint(adj, opcode, n as u64);
     }
     fn store_map(&mut self) {
+        if self.emit.viper {
+            self.v_to_obj(3, false);
+        }
         self.op0(-2, op::STORE_MAP);
     }
     fn store_comp(&mut self, kind: ScopeKind, idx: usize) {
@@ -722,12 +837,21 @@ impl<'a> Compiler<'a> {
             ScopeKind::DictComp => (1, 1),
             _ => (0, 2),
         };
+        if self.emit.viper {
+            self.v_to_obj(1 + n, false);
+        }
         self.op_uint(-1 - n as i32, op::STORE_COMP, (((idx + n) << 2) | t) as u64);
     }
     fn unpack_sequence(&mut self, n: usize) {
+        if self.emit.viper {
+            self.v_to_obj(1, false);
+        }
         self.op_uint(-1 + n as i32, op::UNPACK_SEQUENCE, n as u64);
     }
     fn unpack_ex(&mut self, l: usize, r: usize) {
+        if self.emit.viper {
+            self.v_to_obj(1, false);
+        }
         self.op_uint(
             -1 + l as i32 + r as i32 + 1,
             op::UNPACK_EX,
@@ -743,6 +867,9 @@ impl<'a> Compiler<'a> {
         i
     }
     fn make_function(&mut self, scope: usize, n_pos: u32, n_kw: u32) {
+        if self.emit.viper && (n_pos != 0 || n_kw != 0) {
+            self.v_to_obj(2, true);
+        }
         let ci = self.alloc_child(scope);
         if n_pos == 0 && n_kw == 0 {
             self.op_uint(1, op::MAKE_FUNCTION, ci as u64);
@@ -751,6 +878,10 @@ impl<'a> Compiler<'a> {
         }
     }
     fn make_closure(&mut self, scope: usize, nfree: usize, n_pos: u32, n_kw: u32) {
+        if self.emit.viper {
+            let extra = if n_pos != 0 || n_kw != 0 { 2 } else { 0 };
+            self.v_to_obj(nfree + extra, true);
+        }
         let ci = self.alloc_child(scope);
         if n_pos == 0 && n_kw == 0 {
             self.op_uint(1 - nfree as i32, op::MAKE_CLOSURE, ci as u64);
@@ -760,6 +891,9 @@ impl<'a> Compiler<'a> {
         self.write_bytes(&[nfree as u8]);
     }
     fn call(&mut self, method: bool, n_pos: usize, n_kw: usize, star: bool) {
+        if self.emit.viper && self.v_call(method, n_pos, n_kw, star) {
+            return;
+        }
         let base = if method {
             op::CALL_METHOD
         } else {
@@ -775,14 +909,23 @@ impl<'a> Compiler<'a> {
         }
     }
     fn return_value(&mut self) {
+        if self.emit.viper {
+            self.v_return();
+        }
         self.op0(-1, op::RETURN_VALUE);
         self.emit.suppress = true;
     }
     fn raise(&mut self, n: u8) {
+        if self.pass != Pass::Scope && self.sc().emit_opt != EMIT_BYTECODE {
+            self.v_raise(n);
+        }
         self.op0(-(n as i32), op::RAISE_LAST + n);
         self.emit.suppress = true;
     }
     fn yield_(&mut self, from: bool) {
+        if self.emit.viper {
+            self.vhard("native yield");
+        }
         if from {
             self.op0(-1, op::YIELD_FROM);
         } else {
@@ -791,6 +934,9 @@ impl<'a> Compiler<'a> {
         self.scm().scope_flags |= FLAG_GENERATOR;
     }
     fn load_method(&mut self, q: Sym, is_super: bool) {
+        if self.emit.viper {
+            self.v_to_obj(if is_super { 3 } else { 1 }, false);
+        }
         if is_super {
             self.op_qstr(-1, op::LOAD_SUPER_METHOD, q);
         } else {
@@ -798,10 +944,41 @@ impl<'a> Compiler<'a> {
         }
     }
     fn load_attr(&mut self, q: Sym) {
+        if self.emit.viper {
+            self.v_to_obj(1, false);
+        }
         self.op_qstr(0, op::LOAD_ATTR, q);
     }
     fn store_attr(&mut self, q: Sym) {
+        if self.emit.viper {
+            self.v_to_obj(2, false);
+        }
         self.op_qstr(-2, op::STORE_ATTR, q);
+    }
+    fn load_subscr(&mut self) {
+        if self.emit.viper && self.v_load_subscr() {
+            return;
+        }
+        self.op0(-1, op::LOAD_SUBSCR);
+    }
+    fn store_subscr(&mut self) {
+        if self.emit.viper && self.v_store_subscr() {
+            return;
+        }
+        self.op0(-3, op::STORE_SUBSCR);
+    }
+    fn import_op(&mut self, stack: i32, opcode: u8, q: Option<Sym>) {
+        if self.emit.viper {
+            let n = match opcode {
+                op::IMPORT_NAME => 2,
+                _ => 1,
+            };
+            self.v_to_obj(n, false);
+        }
+        match q {
+            Some(q) => self.op_qstr(stack, opcode, q),
+            None => self.op0(stack, opcode),
+        }
     }
     fn load_const_str(&mut self, q: Sym) {
         self.op_qstr(1, op::LOAD_CONST_STRING, q);
@@ -842,6 +1019,31 @@ impl<'a> Compiler<'a> {
             1 => (-1, op::STORE_NAME, op::STORE_FAST_N),
             _ => (0, op::DELETE_NAME, op::DELETE_FAST),
         };
+        if self.emit.viper {
+            match (what, id.kind) {
+                (0, IdKind::GlobalExplicit) => {
+                    if let Some(t) = self.v_cast_name(q) {
+                        // A casting operator: only a placeholder on the stack.
+                        self.op0(1, op::LOAD_CONST_NONE);
+                        self.vset_top(VT::Cast(t), true);
+                        return;
+                    }
+                }
+                (1, IdKind::Local) => {
+                    let e = self.vpeek(0);
+                    self.v_store_fast(id.local_num, q, e);
+                }
+                (1, _) => self.v_to_obj(1, false),
+                (2, IdKind::Local) => {
+                    let none = VEntry {
+                        vt: VT::PtrNone,
+                        imm: true,
+                    };
+                    self.v_store_fast(id.local_num, q, none);
+                }
+                _ => {}
+            }
+        }
         match id.kind {
             IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => {
                 self.op_qstr(stack, base_name, q)
@@ -849,7 +1051,7 @@ impl<'a> Compiler<'a> {
             IdKind::GlobalExplicit => self.op_qstr(stack, base_name + 1, q),
             IdKind::Local => {
                 if what == 0 {
-                    self.load_fast(id.local_num);
+                    self.load_fast_named(id.local_num, Some(q));
                 } else if what == 1 && id.local_num <= 15 {
                     self.op0(-1, bc::STORE_FAST_MULTI + id.local_num as u8);
                 } else {
@@ -933,6 +1135,9 @@ impl<'a> Compiler<'a> {
         let r = self.compile_stmt_inner(s);
         self.stmt_line = saved;
         self.depth -= 1;
+        if let Some(e) = self.emit.hard_err.take() {
+            return Err(e);
+        }
         r
     }
 
@@ -1092,7 +1297,7 @@ impl<'a> Compiler<'a> {
                     self.load_const_str(self.n.star);
                     self.build(1, op::BUILD_TUPLE);
                     self.do_import_name(module.as_deref(), None);
-                    self.op0(-1, op::IMPORT_STAR);
+                    self.import_op(-1, op::IMPORT_STAR, None);
                 }
                 ImportNames::Names(list) => {
                     self.load_const_small_int(*level as i64);
@@ -1102,7 +1307,7 @@ impl<'a> Compiler<'a> {
                     self.build(list.len(), op::BUILD_TUPLE);
                     self.do_import_name(module.as_deref(), None);
                     for (n, a) in list {
-                        self.op_qstr(1, op::IMPORT_FROM, *n);
+                        self.import_op(1, op::IMPORT_FROM, Some(*n));
                         self.store_id(a.unwrap_or(*n));
                     }
                     self.pop_top();
@@ -1310,13 +1515,13 @@ impl<'a> Compiler<'a> {
     fn do_import_name(&mut self, dotted: Option<&[Sym]>, asname: Option<Sym>) -> Sym {
         let dotted = match dotted {
             None => {
-                self.op_qstr(-1, op::IMPORT_NAME, self.n.empty);
+                self.import_op(-1, op::IMPORT_NAME, Some(self.n.empty));
                 return self.n.empty;
             }
             Some(d) => d,
         };
         if dotted.len() == 1 {
-            self.op_qstr(-1, op::IMPORT_NAME, dotted[0]);
+            self.import_op(-1, op::IMPORT_NAME, Some(dotted[0]));
             return asname.unwrap_or(dotted[0]);
         }
         let mut full: Vec<u8> = Vec::new();
@@ -1327,7 +1532,7 @@ impl<'a> Compiler<'a> {
             full.extend_from_slice(self.names.get(q));
         }
         let qf = self.names.intern(&full);
-        self.op_qstr(-1, op::IMPORT_NAME, qf);
+        self.import_op(-1, op::IMPORT_NAME, Some(qf));
         match asname {
             Some(a) => {
                 for &q in &dotted[1..] {
@@ -1509,7 +1714,7 @@ impl<'a> Compiler<'a> {
             self.compile_block(o)?;
             end_label = self.new_label();
             self.jump(end_label);
-            self.adjust_stack(1 + end_on_stack as i32);
+            self.adjust_stack_c(1 + end_on_stack as i32);
         }
         self.label_assign(break_label);
         self.pop_top();
@@ -1534,7 +1739,7 @@ impl<'a> Compiler<'a> {
         self.compile_block(body)?;
         self.pop_except_jump(success_label);
         self.label_assign(l1);
-        self.adjust_stack(4);
+        self.adjust_stack_c(4);
         let l2 = self.new_label();
         for (i, h) in handlers.iter().enumerate() {
             let end_finally_label = self.new_label();
@@ -1564,19 +1769,19 @@ impl<'a> Compiler<'a> {
             if let Some(n) = h.name {
                 self.load_const_tok_none();
                 self.label_assign(l3);
-                self.adjust_stack(1);
+                self.adjust_stack_c(1);
                 self.load_const_tok_none();
                 self.store_id(n);
                 self.delete_id(n);
-                self.adjust_stack(-1);
+                self.adjust_stack_c(-1);
                 self.decrease_except_level();
             }
             self.pop_except_jump(l2);
             self.label_assign(end_finally_label);
-            self.adjust_stack(1);
+            self.adjust_stack_c(1);
         }
         self.decrease_except_level();
-        self.adjust_stack(-3);
+        self.adjust_stack_c(-3);
         self.label_assign(success_label);
         if let Some(o) = orelse {
             self.compile_block(o)?;
@@ -1595,17 +1800,17 @@ impl<'a> Compiler<'a> {
         let l_finally = self.new_label();
         self.increase_except_level(l_finally, op::SETUP_FINALLY);
         if handlers.is_empty() {
-            self.adjust_stack(3);
+            self.adjust_stack_c(3);
             self.compile_block(body)?;
-            self.adjust_stack(-3);
+            self.adjust_stack_c(-3);
         } else {
             self.compile_try_except(body, handlers, orelse)?;
         }
         self.load_const_tok_none();
         self.label_assign(l_finally);
-        self.adjust_stack(1);
+        self.adjust_stack_c(1);
         self.compile_block(finalbody)?;
-        self.adjust_stack(-1);
+        self.adjust_stack_c(-1);
         self.decrease_except_level();
         Ok(())
     }
@@ -1671,7 +1876,7 @@ impl<'a> Compiler<'a> {
         self.c_assign(target, AssignKind::Store)?;
         self.pop_except_jump(try_else_label);
         self.label_assign(try_exception_label);
-        self.adjust_stack(4);
+        self.adjust_stack_c(4);
         self.dup_top();
         self.load_global_direct(self.n.stop_async_iteration);
         self.binary_op(binary::EXCEPTION_MATCH);
@@ -1679,9 +1884,9 @@ impl<'a> Compiler<'a> {
         self.pop_top();
         self.pop_except_jump(while_else_label);
         self.label_assign(try_finally_label);
-        self.adjust_stack(1);
+        self.adjust_stack_c(1);
         self.decrease_except_level();
-        self.adjust_stack(-3);
+        self.adjust_stack_c(-3);
         self.label_assign(try_else_label);
         self.compile_block(body)?;
         self.jump(continue_label);
@@ -1718,9 +1923,9 @@ impl<'a> Compiler<'a> {
             None => self.pop_top(),
         }
         self.increase_except_level(l_finally_block, op::SETUP_FINALLY);
-        self.adjust_stack(3);
+        self.adjust_stack_c(3);
         self.compile_async_with(&items[1..], body)?;
-        self.adjust_stack(-3);
+        self.adjust_stack_c(-3);
         // async_with_setup_finally
         self.load_const_tok_none();
         self.rot_two();
@@ -1747,7 +1952,7 @@ impl<'a> Compiler<'a> {
         self.pop_top();
         self.load_const_tok_none();
         self.jump(l_end);
-        self.adjust_stack(2);
+        self.adjust_stack_c(2);
         // case 3
         self.label_assign(l_ret_unwind_jump);
         self.rot_three();
@@ -1760,15 +1965,17 @@ impl<'a> Compiler<'a> {
         self.call(true, 3, 0, false);
         self.compile_yield_from();
         self.pop_top();
-        self.adjust_stack(-1);
+        self.adjust_stack_c(-1);
         self.label_assign(l_end);
         self.decrease_except_level();
         Ok(())
     }
 
-    /// Returns the number of built-in (micropython.*) decorators.
+    /// Returns the number of built-in (micropython.*) decorators. In the scope pass, the emit
+    /// option they select is left in `next_emit_opt` for the function/class scope.
     fn compile_decorators(&mut self, decs: &'a [Decorator], line: u32) -> CResult<usize> {
         let mut n_builtin = 0;
+        let mut emit_opt = None;
         for d in decs {
             if d.names.first() == Some(&self.n.micropython) {
                 n_builtin += 1;
@@ -1777,10 +1984,20 @@ impl<'a> Compiler<'a> {
                 }
                 let attr = d.names[1];
                 if attr == self.n.bytecode {
+                    emit_opt = Some(EMIT_BYTECODE);
                     continue;
                 }
                 let a = self.names.get(attr);
-                if a == b"native"
+                if self.opts.native {
+                    if a == b"native" {
+                        emit_opt = Some(EMIT_NATIVE);
+                        continue;
+                    }
+                    if a == b"viper" {
+                        emit_opt = Some(EMIT_VIPER);
+                        continue;
+                    }
+                } else if a == b"native"
                     || a == b"viper"
                     || a == b"asm_thumb"
                     || a == b"asm_xtensa"
@@ -1799,11 +2016,16 @@ impl<'a> Compiler<'a> {
                 self.compile_trailer_paren_helper(args, false, 0)?;
             }
         }
+        if self.pass == Pass::Scope {
+            self.next_emit_opt = emit_opt;
+        }
         Ok(n_builtin)
     }
 
     fn compile_funcdef_helper(&mut self, f: &'a FuncDef) -> CResult<Sym> {
+        let emit_opt = self.next_emit_opt.take();
         if self.pass == Pass::Scope {
+            self.next_emit_opt = emit_opt;
             let s = self.new_scope(ScopeKind::Function, ScopeNode::Func(f), f.line);
             f.scope.set(s as u32);
             if f.is_async {
@@ -1816,7 +2038,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_classdef_helper(&mut self, c: &'a ClassDef) -> CResult<Sym> {
+        let emit_opt = self.next_emit_opt.take();
         if self.pass == Pass::Scope {
+            self.next_emit_opt = emit_opt;
             let s = self.new_scope(ScopeKind::Class, ScopeNode::Class(c), c.line);
             c.scope.set(s as u32);
         }
@@ -1940,14 +2164,14 @@ impl<'a> Compiler<'a> {
                     Trailer::Index(_, idx) => {
                         if kind == AssignKind::AugStore {
                             self.rot_three();
-                            self.op0(-3, op::STORE_SUBSCR);
+                            self.store_subscr();
                         } else {
                             self.compile_expr(idx)?;
                             if kind == AssignKind::AugLoad {
                                 self.dup_top_two();
-                                self.op0(-1, op::LOAD_SUBSCR);
+                                self.load_subscr();
                             } else {
-                                self.op0(-3, op::STORE_SUBSCR);
+                                self.store_subscr();
                             }
                         }
                         Ok(())
@@ -2029,7 +2253,7 @@ impl<'a> Compiler<'a> {
                         self.compile_expr(idx)?;
                         self.load_null();
                         self.rot_three();
-                        self.op0(-3, op::STORE_SUBSCR);
+                        self.store_subscr();
                         Ok(())
                     }
                     Trailer::Attr(_, q) => {
@@ -2119,9 +2343,9 @@ impl<'a> Compiler<'a> {
             ExprKind::SmallInt(v) => self.load_const_small_int(*v),
             ExprKind::Str(q) => self.load_const_str(*q),
             ExprKind::Const(o) => self.load_const_obj(o),
-            ExprKind::None => self.op0(1, op::LOAD_CONST_NONE),
-            ExprKind::True => self.op0(1, op::LOAD_CONST_TRUE),
-            ExprKind::False => self.op0(1, op::LOAD_CONST_FALSE),
+            ExprKind::None => self.load_const_tok_none(),
+            ExprKind::True => self.load_const_bool(true),
+            ExprKind::False => self.load_const_bool(false),
             ExprKind::Ellipsis => self.load_const_obj(&Obj::Ellipsis),
             ExprKind::Tuple(items, _) => {
                 for it in items {
@@ -2223,7 +2447,7 @@ impl<'a> Compiler<'a> {
                     let l_end = self.new_label();
                     self.jump(l_end);
                     self.label_assign(l_fail);
-                    self.adjust_stack(1);
+                    self.adjust_stack_c(1);
                     self.rot_two();
                     self.pop_top();
                     self.label_assign(l_end);
@@ -2236,7 +2460,7 @@ impl<'a> Compiler<'a> {
                 self.compile_expr(body)?;
                 self.jump(l_end);
                 self.label_assign(l_fail);
-                self.adjust_stack(-1);
+                self.adjust_stack_c(-1);
                 self.compile_expr(orelse)?;
                 self.label_assign(l_end);
             }
@@ -2354,7 +2578,7 @@ impl<'a> Compiler<'a> {
             Trailer::Index(l, idx) => {
                 self.set_source_line(*l);
                 self.compile_expr(idx)?;
-                self.op0(-1, op::LOAD_SUBSCR);
+                self.load_subscr();
                 Ok(())
             }
             Trailer::Attr(l, q) => {
@@ -2625,12 +2849,19 @@ impl<'a> Compiler<'a> {
             let qi = self.use_qstr(q);
             bc::encode_uint(&mut self.emit.code_info, qi as u64);
         }
+        self.v_start_pass();
     }
 
     /// Returns true when the pass is complete (false: another EMIT pass is needed).
     fn end_pass(&mut self) -> CResult<bool> {
         if self.pass == Pass::Scope {
             return Ok(true);
+        }
+        if let Some(e) = self.emit.hard_err.take() {
+            return Err(e);
+        }
+        if let Some(e) = self.emit.verr.take() {
+            return Err(e);
         }
         self.emit.n_info = self.emit.code_info.len() - self.emit.n_info;
         self.emit.n_cell = 0;
@@ -2711,6 +2942,13 @@ impl<'a> Compiler<'a> {
                     for p in &f.params {
                         self.compile_scope_param(p)?;
                     }
+                    if self.scopes[si].emit_opt == EMIT_VIPER {
+                        let t = self.viper_annotation(f.ret_annot.as_ref(), f.line)?;
+                        self.scopes[si].viper_ret = t;
+                    }
+                }
+                if self.emit.viper {
+                    self.v_convert_args();
                 }
                 self.compile_block(&f.body)?;
                 self.load_const_tok_none();
@@ -2824,8 +3062,31 @@ impl<'a> Compiler<'a> {
             }
             self.scopes[cur].ids[idx].kind = IdKind::Local;
             self.scopes[cur].ids[idx].flags = flag;
+            if self.scopes[cur].emit_opt == EMIT_VIPER
+                && matches!(p.kind, ParamKind::Normal)
+                && (p.annot.is_some() || p.default.is_some())
+            {
+                let t = self.viper_annotation(p.annot.as_ref(), line)?;
+                self.scopes[cur].arg_vt.push((q, t));
+            }
         }
         Ok(())
+    }
+
+    /// The native type a viper annotation names (0 = object when absent).
+    fn viper_annotation(&mut self, a: Option<&Annot>, line: u32) -> CResult<u8> {
+        match a {
+            None => Ok(0),
+            Some(Annot::Name(q)) => match viper::native_type_from_name(self.names.get(*q)) {
+                Some(t) => Ok(t),
+                None => Err(Err0 {
+                    msg: alloc::format!("unknown type '{}'", lossy(self.names.get(*q))),
+                    line,
+                    kind: ErrorKind::ViperTypeError,
+                }),
+            },
+            Some(Annot::Other(l)) => serr("annotation must be an identifier", *l),
+        }
     }
 
     /// Run all passes over all scopes.
@@ -2868,8 +3129,13 @@ impl<'a> Compiler<'a> {
             .into_iter()
             .map(|c| self.build_raw(c))
             .collect();
+        let kind = match self.scopes[si].emit_opt {
+            EMIT_NATIVE => RawCodeKind::Native,
+            EMIT_VIPER => RawCodeKind::Viper,
+            _ => RawCodeKind::Bytecode,
+        };
         RawCode {
-            kind: RawCodeKind::Bytecode,
+            kind,
             bytecode,
             children,
         }

@@ -135,6 +135,14 @@ pub struct Parser<'a> {
     input: InputKind,
 }
 
+/// What a viper function needs of an annotation: the identifier, or where a non-identifier was.
+fn annot_of(e: &Expr) -> Annot {
+    match e.kind {
+        ExprKind::Name(q) => Annot::Name(q),
+        _ => Annot::Other(e.line),
+    }
+}
+
 fn is_const(e: &Expr) -> bool {
     matches!(
         e.kind,
@@ -894,9 +902,11 @@ impl<'a> Parser<'a> {
         self.expect(Tok::LParen)?;
         let params = self.parse_params(true, Tok::RParen)?;
         self.expect(Tok::RParen)?;
-        if self.accept(Tok::Arrow) {
-            let _ = self.parse_test()?;
-        }
+        let ret_annot = if self.accept(Tok::Arrow) {
+            Some(annot_of(&self.parse_test()?))
+        } else {
+            None
+        };
         self.expect(Tok::Colon)?;
         let body = self.parse_suite()?;
         Ok(Box::new(FuncDef {
@@ -904,6 +914,7 @@ impl<'a> Parser<'a> {
             params,
             body,
             lambda_body: None,
+            ret_annot,
             is_async,
             line,
             scope: Cell::new(0),
@@ -955,6 +966,7 @@ impl<'a> Parser<'a> {
                     name,
                     default: None,
                     line,
+                    annot: None,
                 }
             } else if self.accept(Tok::DblStar) {
                 let n = self.name()?;
@@ -966,12 +978,14 @@ impl<'a> Parser<'a> {
                     name: Some(n),
                     default: None,
                     line,
+                    annot: None,
                 }
             } else {
                 let n = self.name()?;
                 let mut has_struct = false;
+                let mut annot = None;
                 if typed && self.accept(Tok::Colon) {
-                    let _ = self.parse_test()?;
+                    annot = Some(annot_of(&self.parse_test()?));
                     has_struct = true;
                 }
                 let default = if self.accept(Tok::Assign) {
@@ -985,6 +999,7 @@ impl<'a> Parser<'a> {
                     name: Some(n),
                     default,
                     line: if has_struct { line } else { 0 },
+                    annot,
                 }
             };
             params.push(p);
@@ -1167,6 +1182,7 @@ impl<'a> Parser<'a> {
                 params,
                 body: Vec::new(),
                 lambda_body: Some(body),
+                ret_annot: None,
                 is_async: false,
                 line,
                 scope: Cell::new(0),

@@ -48,6 +48,12 @@ pub enum Const {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RawCodeKind {
     Bytecode,
+    /// `@micropython.native`: standard bytecode, run with MicroPython's native-code semantics.
+    /// Only made when [`Options::native`] is set (never written to .mpy files).
+    Native,
+    /// `@micropython.viper`: bytecode that may use the VM-internal `VIPER` opcode (typed machine
+    /// word operations). Only made when [`Options::native`] is set; never in .mpy files.
+    Viper,
 }
 
 /// One function body (module, function, lambda, class body, comprehension, generator).
@@ -95,6 +101,10 @@ pub struct Options {
     /// Bits in the target's small int (31 on 32-bit targets; 63 on 64-bit). Integer literals
     /// that do not fit become `Const::Int`.
     pub small_int_bits: u8,
+    /// Accept `@micropython.native` and `@micropython.viper` (the runtime sets this; a
+    /// cross-compiler leaves it off and rejects them with "invalid arch", as mpy-cross does
+    /// without `-march`).
+    pub native: bool,
 }
 
 impl Default for Options {
@@ -102,6 +112,7 @@ impl Default for Options {
         Options {
             opt_level: 0,
             small_int_bits: 31,
+            native: false,
         }
     }
 }
@@ -111,6 +122,10 @@ impl Default for Options {
 pub enum ErrorKind {
     SyntaxError,
     IndentationError,
+    /// A viper function's types do not check (MicroPython's ViperTypeError).
+    ViperTypeError,
+    /// A construct the native/viper emitter does not support (e.g. "native yield").
+    NotImplementedError,
 }
 
 /// A compile error: the runtime turns it into a SyntaxError/IndentationError whose traceback
@@ -132,6 +147,8 @@ impl core::fmt::Display for ErrorKind {
         f.write_str(match self {
             ErrorKind::SyntaxError => "SyntaxError",
             ErrorKind::IndentationError => "IndentationError",
+            ErrorKind::ViperTypeError => "ViperTypeError",
+            ErrorKind::NotImplementedError => "NotImplementedError",
         })
     }
 }

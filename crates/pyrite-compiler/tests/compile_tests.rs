@@ -633,6 +633,7 @@ fn identical_to_mpy_cross() {
         let opts = Options {
             opt_level: opt,
             small_int_bits: bits,
+            native: false,
         };
         let m = compile(&src, py, Mode::File, &opts).unwrap();
         let got = write_mpy(&m, bits);

@@ -29,6 +29,10 @@ const AT_TAIL: u8 = 2;
 const AT_MARK: u8 = 3;
 
 const MARK_STACK_SIZE: usize = 256;
+/// The mark stack grows up to this many entries before marking falls back to rescanning the
+/// heap for marked-but-unscanned blocks (a wide list would otherwise overflow a small stack
+/// and cost a whole-heap pass per overflow).
+const MARK_STACK_MAX: usize = 32 * 1024;
 
 /// Heap statistics (`gc.mem_alloc()`, `micropython.mem_info()`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -68,6 +72,14 @@ pub struct Heap {
     /// or never if None.
     pub threshold: Option<usize>,
     allocated_since_collect: usize,
+    /// Footprint policy (0 = off): besides collecting when the heap is full, collect once
+    /// `max(soft_min, bytes live after the last collection)` bytes were allocated since it.
+    /// Allocation restarts from the bottom after each collection, so the heap's touched pages
+    /// stay near the live data plus this allowance instead of the whole heap.
+    soft_min: usize,
+    soft_limit: usize,
+    /// Blocks at or above this index are all free (bounds the sweep).
+    high_water: usize,
     /// Number of collections so far.
     pub collections: usize,
     /// High-water mark of used bytes since start (for benchmarks).
@@ -131,6 +143,9 @@ impl Heap {
                     auto_collect: true,
                     threshold: None,
                     allocated_since_collect: 0,
+                    soft_min: 0,
+                    soft_limit: usize::MAX,
+                    high_water: 0,
                     collections: 0,
                     peak_used: 0,
                 };
@@ -165,8 +180,21 @@ impl Heap {
         }
         match self.threshold {
             Some(t) if self.auto_collect => self.allocated_since_collect + nbytes > t,
-            _ => false,
+            _ => self.auto_collect && self.allocated_since_collect + nbytes > self.soft_limit,
         }
+    }
+
+    /// Bytes from the start of the pool to the end of the highest allocation that may be live
+    /// (the part of the heap that has been touched since the last collection, roughly).
+    pub fn high_water_bytes(&self) -> usize {
+        self.high_water * BLOCK_BYTES
+    }
+
+    /// Turn on the footprint policy (see `soft_min`): a port whose heap pages cost real memory
+    /// only when touched (a host process) sets this; a board with a static heap leaves it off.
+    pub fn set_soft_min(&mut self, bytes: usize) {
+        self.soft_min = bytes;
+        self.soft_limit = if bytes == 0 { usize::MAX } else { bytes };
     }
 
     #[inline(always)]
@@ -255,6 +283,9 @@ impl Heap {
         }
         self.ptb_set(start, false);
         self.next_fit = i + 1;
+        if i + 1 > self.high_water {
+            self.high_water = i + 1;
+        }
         self.used_blocks += n;
         self.allocated_since_collect += n * BLOCK_BYTES;
         let used = self.used_bytes();
@@ -366,6 +397,9 @@ impl Heap {
             self.atb_set(x, AT_TAIL);
         }
         let grow = new_n - old_n;
+        if b + new_n > self.high_water {
+            self.high_water = b + new_n;
+        }
         self.used_blocks += grow;
         self.allocated_since_collect += grow * BLOCK_BYTES;
         let start = self.block_addr(b + old_n);
@@ -529,12 +563,21 @@ impl Heap {
         }
     }
 
-    fn push_mark(&mut self, b: usize) {
-        if self.mark_stack.len() < MARK_STACK_SIZE {
-            self.mark_stack.push(b);
+    /// Push a marked block for scanning, or note the overflow.
+    #[inline]
+    fn push_pending(&mut self, b: usize) {
+        let st = &mut self.mark_stack;
+        if st.len() < st.capacity()
+            || (st.len() < MARK_STACK_MAX && st.try_reserve(st.len().max(MARK_STACK_SIZE)).is_ok())
+        {
+            st.push(b);
         } else {
             self.mark_overflow = true;
         }
+    }
+
+    fn push_mark(&mut self, b: usize) {
+        self.push_pending(b);
         self.drain_marks();
     }
 
@@ -563,11 +606,7 @@ impl Heap {
                 let c = self.block_of(w);
                 if self.atb_get(c) == AT_HEAD {
                     self.atb_set(c, AT_MARK);
-                    if self.mark_stack.len() < MARK_STACK_SIZE {
-                        self.mark_stack.push(c);
-                    } else {
-                        self.mark_overflow = true;
-                    }
+                    self.push_pending(c);
                 }
             }
         }
@@ -623,7 +662,7 @@ impl Heap {
         self.drain_marks();
         while self.mark_overflow {
             self.mark_overflow = false;
-            for b in 0..self.n_blocks {
+            for b in 0..self.high_water.min(self.n_blocks) {
                 if self.atb_get(b) == AT_MARK {
                     self.scan_block_run(b);
                     self.drain_marks();
@@ -634,11 +673,28 @@ impl Heap {
         let mut b = 0;
         let mut freed = 0;
         let mut first_free = None;
-        while b < self.n_blocks {
+        let mut last_used = 0;
+        let end = self.high_water.min(self.n_blocks);
+        while b < end {
+            // Four free blocks at a time.
+            if b.is_multiple_of(BLOCKS_PER_ATB) && b + BLOCKS_PER_ATB <= end {
+                // SAFETY: b < n_blocks, so the byte index is inside the ATB.
+                if unsafe { *self.atb.as_ptr().add(b / BLOCKS_PER_ATB) } == 0 {
+                    if first_free.is_none() {
+                        first_free = Some(b);
+                    }
+                    b += BLOCKS_PER_ATB;
+                    continue;
+                }
+            }
             match self.atb_get(b) {
                 AT_MARK => {
                     self.atb_set(b, AT_HEAD);
                     b += 1;
+                    while b < end && self.atb_get(b) == AT_TAIL {
+                        b += 1;
+                    }
+                    last_used = b;
                 }
                 AT_HEAD => {
                     if self.ftb_get(b) {
@@ -663,11 +719,21 @@ impl Heap {
                     }
                     b += 1;
                 }
-                _ => b += 1,
+                _ => {
+                    b += 1;
+                    last_used = b;
+                }
             }
         }
         self.used_blocks -= freed;
+        self.high_water = last_used;
+        if first_free.is_none() && end < self.n_blocks {
+            first_free = Some(end);
+        }
         self.first_free = first_free.unwrap_or(self.n_blocks);
+        if self.soft_min != 0 {
+            self.soft_limit = self.soft_min.max(self.used_bytes());
+        }
         self.next_fit = 0;
         self.allocated_since_collect = 0;
         self.collections += 1;

@@ -77,3 +77,34 @@ fn garbage_is_reclaimed_and_memory_error_recovers() {
         vm.heap.total_bytes()
     );
 }
+
+#[test]
+fn soft_limit_keeps_garbage_low_in_the_heap() {
+    // 1 MiB heap, 64 KiB allowance: short-lived strings must be collected long before the heap
+    // fills, and allocation must restart at the bottom, so the touched part stays small.
+    let mut vm = make_vm(1024 * 1024);
+    vm.heap.set_soft_min(64 * 1024);
+    let before = vm.heap.collections;
+    for i in 0..20_000 {
+        let s = format!("short-lived string number {} (not interned)", i);
+        new_str(&mut vm, &s).unwrap();
+    }
+    assert!(
+        vm.heap.collections > before + 5,
+        "{} collections",
+        vm.heap.collections - before
+    );
+    assert!(
+        vm.heap.high_water_bytes() < 256 * 1024,
+        "touched {} bytes",
+        vm.heap.high_water_bytes()
+    );
+    // Live data survives the early collections.
+    let keep = new_str(&mut vm, "kept across collections, not interned").unwrap();
+    vm.roots.push(keep);
+    for i in 0..5_000 {
+        new_str(&mut vm, &format!("more garbage {}", i)).unwrap();
+    }
+    let d = str_data(&vm, keep).unwrap();
+    assert_eq!(d.as_str(), "kept across collections, not interned");
+}

@@ -46,6 +46,9 @@ pub fn install(vm: &mut Vm, platform: Box<dyn Platform>) {
     for def in all_modules() {
         register_module(vm, def);
     }
+    // The VFS: mount the port's filesystem at / and route open()/import through it. This only
+    // fails when the heap is exhausted at start-up, which leaves the core's own file path.
+    let _ = vfs::install(vm);
 }
 
 /// The port's platform, if [`install`] was called.

@@ -46,7 +46,6 @@ pub struct UnixHost {
     /// Set for `--board`: console I/O through the board console instead of stdin/stdout.
     pub board: Option<BoardIo>,
     files: HashMap<i32, File>,
-    next_fd: i32,
     start: std::time::Instant,
 }
 
@@ -56,7 +55,6 @@ impl UnixHost {
             interrupts,
             board: None,
             files: HashMap::new(),
-            next_fd: 3,
             start: std::time::Instant::now(),
         }
     }
@@ -172,8 +170,8 @@ impl Host for UnixHost {
             return Err(21); // EISDIR
         }
         let f = o.open(path).map_err(|e| errno(&e))?;
-        let fd = self.next_fd;
-        self.next_fd = self.next_fd.checked_add(1).ok_or(24)?; // EMFILE
+        // The handle is the OS descriptor, so numbers are reused as the OS reuses them.
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&f);
         self.files.insert(fd, f);
         Ok(fd)
     }

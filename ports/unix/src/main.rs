@@ -1,4 +1,10 @@
 //! `pyrite`: the host interpreter, command line compatible with MicroPython's unix port.
+//!
+//! The binary has its own C `main` (`#![no_main]`): Rust's start-up code would read
+//! /proc/self/maps to place a guard page for the main thread, which costs a tenth of a
+//! millisecond and pulls the C library's scanf into memory, for a thread that does not run
+//! Python anyway (the interpreter gets its own big-stack thread below).
+#![no_main]
 
 mod args;
 mod fs;
@@ -35,7 +41,24 @@ fn banner() -> String {
     )
 }
 
-fn main() {
+/// The C entry point (see the module comment).
+#[no_mangle]
+pub extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    // SAFETY: plain libc calls made before any other thread exists: writes to a closed pipe or
+    // socket report EPIPE instead of killing the process (what Rust's start-up would set), and
+    // the interpreter thread shares the main malloc arena instead of reserving one of its own.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+    run_main();
+    0
+}
+
+fn run_main() {
     let argv: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
@@ -57,6 +80,10 @@ fn main() {
         }
     };
     let interrupts = Interrupts::install();
+    if main_stack_fits() {
+        let code = thread_main(opts, interrupts, prog, board);
+        std::process::exit(code & 0xff);
+    }
     let runner = std::thread::Builder::new()
         .name("python".into())
         .stack_size(THREAD_STACK)
@@ -69,6 +96,32 @@ fn main() {
         }
     };
     std::process::exit(code & 0xff);
+}
+
+/// Whether Python can run on the main thread: its stack may grow to at least `MAIN_STACK`
+/// bytes (raising the soft limit when the hard limit allows). The kernel keeps at least 128 MiB
+/// free below the main stack, so a limit raised now is usable. Otherwise Python gets a thread
+/// of its own with a `THREAD_STACK` stack.
+fn main_stack_fits() -> bool {
+    const MAIN_STACK: u64 = 16 * 1024 * 1024;
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_STACK, &mut lim) != 0 {
+            return false;
+        }
+        if lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur >= MAIN_STACK {
+            return true;
+        }
+        if lim.rlim_max != libc::RLIM_INFINITY && lim.rlim_max < MAIN_STACK {
+            return false;
+        }
+        lim.rlim_cur = MAIN_STACK;
+        libc::setrlimit(libc::RLIMIT_STACK, &lim) == 0
+    }
 }
 
 /// The outermost frame of the Python thread: its address bounds the conservative stack scan.
@@ -179,6 +232,11 @@ fn new_vm(
     };
     vm.set_stack_top(stack_top);
     vm.sys.verbose = opts.verbose;
+    let soft = std::env::var("PYRITE_SOFT_MIN")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256 * 1024);
+    vm.heap.set_soft_min(soft);
     pyrite_extmod::install(&mut vm, Box::<platform::UnixPlatform>::default());
     if let Ok(exe) = std::env::current_exe() {
         let _ = sys::set_executable(&mut vm, &exe.to_string_lossy());

@@ -189,7 +189,7 @@ fn join(dir: &str, name: &str) -> String {
 fn path_kind(vm: &mut Vm, path: &str) -> PathKind {
     match crate::frozen::strip(path) {
         Some(rel) => crate::frozen::kind(rel),
-        None => vm.host.path_kind(path),
+        None => crate::modules::fs_path_kind(vm, path),
     }
 }
 
@@ -292,7 +292,7 @@ fn load_file_into(vm: &mut Vm, m: Value, path: &str) -> PyResult<()> {
         vm.roots.pop();
         return r;
     }
-    let Some(data) = vm.host.read_file(path) else {
+    let Some(data) = crate::modules::fs_read_file(vm, path)? else {
         return Err(vm.os_error(2));
     };
     let globals = module_globals(m).unwrap_or(Value::NULL);

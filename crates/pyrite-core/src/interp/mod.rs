@@ -26,6 +26,8 @@ pub mod fast;
 pub mod gen;
 pub mod import;
 pub mod stack;
+pub mod thread;
+pub mod viper;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -72,6 +74,27 @@ pub struct InterpState {
     /// The value of the last StopIteration an iterator ended with when it reported plain
     /// exhaustion (MicroPython's `stop_iteration_arg`), or NULL.
     pub stop_value: Value,
+    /// Green threads (see [`thread`]): the saved state of every thread, the running one's
+    /// record included (its state is live in the fields above). Empty until the first
+    /// `_thread.start_new_thread`.
+    pub threads: Vec<thread::Thread>,
+    /// Index of the running thread's record in `threads` ([`thread::NONE`] after it ended).
+    pub cur_thread: usize,
+    /// `_thread.get_ident()` of the running thread.
+    pub cur_ident: usize,
+    /// Native depth at which the running thread may be preempted.
+    pub base_depth: usize,
+    /// A thread switch is wanted at the next switch point (`thread::SWITCH_*`, 0: none).
+    pub switch_req: u8,
+    /// Counts `Vm::call`s; `direct_seq` is what it will be for a call made by the dispatch
+    /// loop itself (so blocking natives know whether they may return and let it switch).
+    pub call_seq: u32,
+    pub direct_seq: u32,
+    pub next_ident: usize,
+    /// `_thread.stack_size()` setting in bytes (0: default).
+    pub thread_stack_bytes: usize,
+    /// Buffers that viper pointers may point into (a list, or NULL; see [`viper`]).
+    pub viper_bufs: Value,
     initialised: bool,
 }
 
@@ -88,6 +111,16 @@ impl Default for InterpState {
             native_depth: 0,
             poll_counter: 0,
             stop_value: Value::NULL,
+            threads: Vec::new(),
+            cur_thread: 0,
+            cur_ident: thread::MAIN_IDENT,
+            base_depth: 0,
+            switch_req: 0,
+            call_seq: 0,
+            direct_seq: 1,
+            next_ident: thread::MAIN_IDENT + 1,
+            thread_stack_bytes: 0,
+            viper_bufs: Value::NULL,
             initialised: false,
         }
     }
@@ -141,9 +174,11 @@ pub fn mark_roots(vm: &mut Vm) {
         vm.interp.path,
         vm.interp.builtin_modules,
         vm.interp.stop_value,
+        vm.interp.viper_bufs,
     ] {
         vm.heap.mark_word(v.word());
     }
+    thread::mark_roots(vm);
 }
 
 /// `sys.path` entries as Rust strings.
@@ -168,6 +203,8 @@ pub fn compile_error_to_exception(vm: &mut Vm, e: &CompileError) -> crate::PyErr
     let ty = match e.kind {
         ErrorKind::SyntaxError => &exc::SYNTAX_ERROR,
         ErrorKind::IndentationError => &exc::INDENTATION_ERROR,
+        ErrorKind::ViperTypeError => &exc::VIPER_TYPE_ERROR,
+        ErrorKind::NotImplementedError => &exc::NOT_IMPLEMENTED_ERROR,
     };
     let err = vm.new_exception(ty, &e.msg);
     let file = vm.intern(&e.file);
@@ -198,6 +235,7 @@ pub(crate) fn compile_fun(
     let opts = pyrite_compiler::Options {
         opt_level: vm.config.opt_level,
         small_int_bits: (crate::value::SMALL_INT_BITS).min(63) as u8,
+        native: true,
     };
     match pyrite_compiler::compile(src, filename, mode, &opts) {
         Ok(m) => load_compiled(vm, &m, globals),

@@ -835,5 +835,6 @@ fixed_dict!(pub BUILTINS_GLOBALS, [
     (Q::TypeError, ty(&exc::TYPE_ERROR)),
     (Q::UnicodeError, ty(&exc::UNICODE_ERROR)),
     (Q::ValueError, ty(&exc::VALUE_ERROR)),
+    (Q::ViperTypeError, ty(&exc::VIPER_TYPE_ERROR)),
     (Q::ZeroDivisionError, ty(&exc::ZERO_DIVISION_ERROR)),
 ]);

@@ -106,7 +106,7 @@ pub static EXEC: BuiltinFn = BuiltinFn::new(Q::exec, 1, 3, builtin_exec);
 
 fn builtin_execfile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let path = arg_string(vm, args[0])?;
-    let Some(data) = vm.host.read_file(&path) else {
+    let Some(data) = super::fs_read_file(vm, &path)? else {
         return Err(vm.os_error(2));
     };
     let src = match String::from_utf8(data) {

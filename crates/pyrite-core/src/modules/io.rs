@@ -40,6 +40,7 @@ crate::py_object!(BinFileObj, FILEIO_TYPE);
 
 pub static TEXTIO_TYPE: Type = Type {
     print: Some(file_print),
+    finalise: Some(file_finalise),
     attr: Some(file_attr),
     getiter: Some(file_getiter),
     iternext: Some(file_iternext),
@@ -50,6 +51,7 @@ pub static TEXTIO_TYPE: Type = Type {
 
 pub static FILEIO_TYPE: Type = Type {
     print: Some(file_print),
+    finalise: Some(file_finalise),
     getiter: Some(file_getiter),
     iternext: Some(file_iternext),
     ..Type::new(Q::FileIO)
@@ -96,6 +98,36 @@ pub fn new_file(vm: &mut Vm, fd: isize, binary: bool) -> PyResult<Value> {
     }
 }
 
+/// A file object that owns its handle (made by `open` on a path), collected while still open:
+/// close the handle, so unreachable files give their OS descriptors back.
+fn file_finalise(vm: &mut Vm, v: Value) {
+    if let Some(fd) = file_fd(v) {
+        if fd > 2 {
+            set_fd(v, -1);
+            let _ = vm.host.file_close(fd as i32);
+        }
+    }
+}
+
+/// A new file object that owns host handle `fd`: it is closed when the object is collected.
+pub fn new_owned_file(vm: &mut Vm, fd: isize, binary: bool) -> PyResult<Value> {
+    if binary {
+        Ok(vm
+            .alloc_obj_finalised(BinFileObj {
+                hdr: ObjHeader::new(&FILEIO_TYPE),
+                fd: Cell::new(fd),
+            })?
+            .value())
+    } else {
+        Ok(vm
+            .alloc_obj_finalised(TextFileObj {
+                hdr: ObjHeader::new(&TEXTIO_TYPE),
+                fd: Cell::new(fd),
+            })?
+            .value())
+    }
+}
+
 fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let fd = file_fd(v).unwrap_or(-1);
     out.push_str("<io.");
@@ -127,7 +159,7 @@ fn open_fd(vm: &mut Vm, v: Value) -> PyResult<i32> {
 /// Write bytes to handle `fd` (1 and 2 are the console).
 pub fn write_fd(vm: &mut Vm, fd: i32, data: &[u8]) -> PyResult<usize> {
     if fd == 1 || fd == 2 {
-        vm.host.write(fd as u8, data);
+        console_write(vm, fd as u8, data);
         return Ok(data.len());
     }
     match vm.host.file_write(fd, data) {
@@ -136,9 +168,96 @@ pub fn write_fd(vm: &mut Vm, fd: i32, data: &[u8]) -> PyResult<usize> {
     }
 }
 
+/// Write to the console (`fd` 1: stdout, 2: stderr) and to every stream attached with
+/// `os.dupterm` (its `write(bytes)`). A stream whose `write` raises is detached, as in
+/// MicroPython.
+pub fn console_write(vm: &mut Vm, fd: u8, data: &[u8]) {
+    vm.host.write(fd, data);
+    let l = vm.sys.dupterm;
+    let Some(list) = types::list::list_obj(l) else {
+        return;
+    };
+    if vm.sys.in_dupterm || data.is_empty() {
+        return;
+    }
+    vm.sys.in_dupterm = true;
+    for i in 0..list.len() {
+        let Some(s) = list.get(i) else { continue };
+        if s.is_none() || s.is_null() {
+            continue;
+        }
+        let r = types::bytes::new_bytes(vm, data).and_then(|b| vm.call_method(s, Q::write, &[b]));
+        if r.is_err() {
+            list.set(i, Value::NONE);
+            vm.host
+                .write(2, b"dupterm: Exception in write() method, deactivating\n");
+        }
+    }
+    vm.sys.in_dupterm = false;
+}
+
+/// Input waiting on a dupterm stream (its `readinto`, or `read`), polled before the console
+/// is read: None when no stream has any.
+fn dupterm_read(vm: &mut Vm) -> Option<Vec<u8>> {
+    let list = types::list::list_obj(vm.sys.dupterm)?;
+    if vm.sys.in_dupterm {
+        return None;
+    }
+    vm.sys.in_dupterm = true;
+    let mut got = None;
+    for i in 0..list.len() {
+        let Some(s) = list.get(i) else { continue };
+        if s.is_none() || s.is_null() {
+            continue;
+        }
+        let r = (|| -> PyResult<Option<Vec<u8>>> {
+            if crate::types::class::load_method_maybe(vm, s, Q::readinto)?.is_some() {
+                let buf = types::bytes::new_bytearray(vm, &[0u8; 64])?;
+                let n = vm.call_method(s, Q::readinto, &[buf])?;
+                let n = match n.as_small_int() {
+                    Some(n) if n > 0 => n as usize,
+                    _ => return Ok(None),
+                };
+                let mut d = buffer_bytes(vm, buf)?.unwrap_or_default();
+                d.truncate(n);
+                Ok(Some(d))
+            } else {
+                let n = Value::small_int_unchecked(64);
+                let d = vm.call_method(s, Q::read, &[n])?;
+                if d.is_none() {
+                    return Ok(None);
+                }
+                let d = match types::str::str_data(vm, d) {
+                    Some(t) => t.as_bytes().to_vec(),
+                    None => buffer_bytes(vm, d)?.unwrap_or_default(),
+                };
+                Ok(if d.is_empty() { None } else { Some(d) })
+            }
+        })();
+        match r {
+            Ok(Some(d)) => {
+                got = Some(d);
+                break;
+            }
+            Ok(None) => {}
+            Err(_) => {
+                list.set(i, Value::NONE);
+                vm.host
+                    .write(2, b"dupterm: Exception in read() method, deactivating\n");
+            }
+        }
+    }
+    vm.sys.in_dupterm = false;
+    got
+}
+
 /// Make sure the stdin buffer holds at least one byte (false at end of input).
 fn stdin_fill(vm: &mut Vm) -> bool {
     if !vm.sys.stdin_buf.is_empty() {
+        return true;
+    }
+    if let Some(d) = dupterm_read(vm) {
+        vm.sys.stdin_buf.extend_from_slice(&d);
         return true;
     }
     if vm.sys.stdin_eof {
@@ -353,7 +472,11 @@ fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn file_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let f = args[0];
     let fd = open_fd(vm, f)?;
-    let n = vm.len(args[1])?;
+    let mut n = vm.len(args[1])?;
+    if let Some(&l) = args.get(2) {
+        let l = arg_int(vm, l)?;
+        n = n.min(usize::try_from(l).unwrap_or(0));
+    }
     let data = read_bytes(vm, fd, Some(n))?;
     let copied = crate::obj::with_buffer_write(vm, args[1], |cells| {
         let k = cells.len().min(data.len());
@@ -533,6 +656,9 @@ fn parse_mode(vm: &mut Vm, mode: &str) -> PyResult<(OpenMode, bool)> {
 }
 
 fn builtin_open(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+    if let Some(h) = vm.sys.fs_hooks {
+        return (h.open)(vm, args, kw);
+    }
     let mut opts = [Value::NULL; 4];
     parse_kw(
         vm,
@@ -553,13 +679,19 @@ fn builtin_open(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     } else {
         arg_string(vm, opts[1])?
     };
-    let (m, binary) = parse_mode(vm, &mode)?;
-    if let Some(fd) = opts[0].as_small_int() {
+    open_host(vm, opts[0], &mode)
+}
+
+/// Open `file` (a path, or a small int: an existing host handle) through the Host's file API
+/// with `open()`'s `mode` string: the core's own files (and the VFS's `VfsPosix` files).
+pub fn open_host(vm: &mut Vm, file: Value, mode: &str) -> PyResult<Value> {
+    let (m, binary) = parse_mode(vm, mode)?;
+    if let Some(fd) = file.as_small_int() {
         return new_file(vm, fd, binary);
     }
-    let path = arg_string(vm, opts[0])?;
+    let path = arg_string(vm, file)?;
     match vm.host.file_open(&path, m) {
-        Ok(fd) => new_file(vm, fd as isize, binary),
+        Ok(fd) => new_owned_file(vm, fd as isize, binary),
         Err(e) => Err(vm.os_error(e)),
     }
 }

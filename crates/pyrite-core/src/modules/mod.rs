@@ -25,6 +25,7 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod deflate;
 pub mod errno;
 pub mod evalexec;
 pub mod framebuf;
@@ -34,16 +35,21 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod micropython;
 pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod ringio;
+pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod thread;
 pub mod time;
 pub mod uctypes;
+pub mod websocket;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -78,8 +84,12 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &thread::THREAD_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
+    &websocket::WEBSOCKET_MODULE,
+    &deflate::DEFLATE_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -126,6 +136,45 @@ pub struct SysState {
     /// Bytes read from stdin but not yet consumed (readline/read buffering).
     pub stdin_buf: Vec<u8>,
     pub stdin_eof: bool,
+    /// The filesystem layer (pyrite-extmod's VFS) when one is installed: `open()` and import
+    /// go through it instead of the Host's file API.
+    pub fs_hooks: Option<&'static FsHooks>,
+    /// A value code outside the core (pyrite-extmod) keeps alive: its rooted state (NULL if none).
+    pub ext_root: Value,
+    /// Streams attached to the console with `os.dupterm`: a list of slots (None or a stream
+    /// object), or NULL when none was ever attached. See `io::console_write`.
+    pub dupterm: Value,
+    /// Set while a dupterm stream is being called (its own output is not copied again).
+    pub in_dupterm: bool,
+}
+
+/// Hooks through which the core's `open()`, import and `execfile` reach a filesystem layer
+/// outside the core (pyrite-extmod's VFS, with its mount table). Without hooks, the core uses
+/// the Host's file API directly.
+pub struct FsHooks {
+    /// `open(file, mode='r', buffering=-1, encoding=None)` (builtin and `io.open`), with the
+    /// arguments as the builtin received them.
+    pub open: crate::obj::NativeFn,
+    /// What `path` names (for import): must not raise.
+    pub import_stat: fn(&mut Vm, &str) -> crate::host::PathKind,
+    /// The whole contents of the file `path` (import, execfile), Ok(None) if it cannot be read.
+    pub read_file: fn(&mut Vm, &str) -> PyResult<Option<Vec<u8>>>,
+}
+
+/// What `path` names, through the filesystem layer if one is installed.
+pub fn fs_path_kind(vm: &mut Vm, path: &str) -> crate::host::PathKind {
+    match vm.sys.fs_hooks {
+        Some(h) => (h.import_stat)(vm, path),
+        None => vm.host.path_kind(path),
+    }
+}
+
+/// The contents of file `path`, through the filesystem layer if one is installed.
+pub fn fs_read_file(vm: &mut Vm, path: &str) -> PyResult<Option<Vec<u8>>> {
+    match vm.sys.fs_hooks {
+        Some(h) => (h.read_file)(vm, path),
+        None => Ok(vm.host.read_file(path)),
+    }
 }
 
 impl Default for SysState {
@@ -145,6 +194,10 @@ impl Default for SysState {
             verbose: 0,
             stdin_buf: Vec::new(),
             stdin_eof: false,
+            fs_hooks: None,
+            ext_root: Value::NULL,
+            dupterm: Value::NULL,
+            in_dupterm: false,
         }
     }
 }
@@ -177,6 +230,7 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
 /// A heap dict holding the entries of a fixed dict.
 pub fn copy_fixed_dict(vm: &mut Vm, d: &'static DictObj) -> PyResult<Value> {
     let nd = crate::types::dict::new_dict(vm)?;
+    nd.map.reserve(vm, d.map.len())?;
     for i in 0..d.map.slots() {
         let (k, v) = d.map.slot(i);
         if !k.is_null() {
@@ -200,6 +254,8 @@ pub fn mark_roots(vm: &mut Vm) {
         s.stdio[2],
         s.exitfunc,
         s.sched,
+        s.ext_root,
+        s.dupterm,
     ];
     vm.heap.mark_values(&vals);
 }

@@ -103,6 +103,7 @@ exc_type!(SYNTAX_ERROR, Q::SyntaxError, EXCEPTION);
 exc_type!(INDENTATION_ERROR, Q::IndentationError, SYNTAX_ERROR);
 exc_type!(TYPE_ERROR, Q::TypeError, EXCEPTION);
 exc_type!(VALUE_ERROR, Q::ValueError, EXCEPTION);
+exc_type!(VIPER_TYPE_ERROR, Q::ViperTypeError, TYPE_ERROR);
 exc_type!(UNICODE_ERROR, Q::UnicodeError, VALUE_ERROR);
 
 /// The exception classes in MicroPython's builtins module (unix port), in its order.
@@ -133,6 +134,7 @@ pub static BUILTIN_EXCEPTIONS: &[&Type] = &[
     &TYPE_ERROR,
     &UNICODE_ERROR,
     &VALUE_ERROR,
+    &VIPER_TYPE_ERROR,
     &ZERO_DIVISION_ERROR,
 ];
 
