@@ -142,13 +142,18 @@ pub static BUILTIN_EXCEPTIONS: &[&Type] = &[
 /// exception class still gets an instance: the emergency exception (with no args), as
 /// MicroPython does, so code running with the heap locked can raise and catch.
 pub fn new_exception(vm: &mut Vm, ty: TypeRef, args: &[Value]) -> PyResult<Value> {
-    if vm.heap.lock_depth > 0 {
-        // MicroPython's emergency exception buffer: exceptions (with their args) can be made
-        // while the heap is locked.
+    if vm.heap.lock_depth > 0 && args.len() <= EMERGENCY_ARGS {
+        // MicroPython's emergency exception buffer: exceptions (with a few args) can be made
+        // while the heap is locked; larger ones get no args.
         return with_heap_unlocked(vm, |vm| new_exception_inner(vm, ty, args));
     }
     new_exception_inner(vm, ty, args)
 }
+
+/// Most args an exception made while the heap is locked keeps (MicroPython's emergency
+/// buffer is small), and most traceback entries it can gain then.
+const EMERGENCY_ARGS: usize = 4;
+const EMERGENCY_TB_ENTRIES: usize = 8;
 
 /// Run `f` with `micropython.heap_lock()` lifted: what MicroPython's emergency exception
 /// buffer allows (making exceptions, their messages and tracebacks while the heap is locked).
@@ -473,7 +478,15 @@ pub fn exc_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResu
 /// Must not raise: if memory is short, the entry is dropped.
 pub fn traceback_add(vm: &mut Vm, exc: Value, file: Qstr, line: usize, block: Qstr) {
     if vm.heap.lock_depth > 0 {
-        return with_heap_unlocked(vm, |vm| traceback_add(vm, exc, file, line, block));
+        let n = exc
+            .downcast_layout::<ExcObj>()
+            .and_then(|e| crate::types::list::list_obj(e.traceback.get()))
+            .map(|l| l.len())
+            .unwrap_or(0);
+        if n < 3 * EMERGENCY_TB_ENTRIES {
+            return with_heap_unlocked(vm, |vm| traceback_add(vm, exc, file, line, block));
+        }
+        return;
     }
     let Some(e) = exc.downcast_layout::<ExcObj>() else {
         return;
