@@ -257,6 +257,11 @@ impl Vm {
         a: GcArray<E>,
         n: usize,
     ) -> PyResult<GcArray<E>> {
+        if n > a.capacity() && self.heap.lock_depth > 0 {
+            // As MicroPython's gc_realloc: growing never succeeds while the heap is locked,
+            // even when the allocation's last block has room.
+            return Err(self.memory_error());
+        }
         if a.capacity() != 0 {
             if let Some(size) = n.checked_mul(core::mem::size_of::<E>()) {
                 if n > 0 && self.heap.try_resize_in_place(a.raw_addr(), size) {

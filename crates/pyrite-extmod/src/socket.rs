@@ -1099,7 +1099,9 @@ pub static SOCKET_MODULE: BuiltinModuleDef = BuiltinModuleDef {
 };
 
 /// Modules defined in this file.
-pub static MODULES: &[&BuiltinModuleDef] = &[&SOCKET_MODULE];
+pub static MODULES: &[&BuiltinModuleDef] = &[&SOCKET_MODULE, &tls::TLS_MODULE, &tls::SSL_MODULE];
+
+pub mod tls;
 
 #[allow(dead_code)]
 const _Q: [Qstr; 1] = [Q::socket];

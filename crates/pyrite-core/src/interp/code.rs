@@ -147,12 +147,37 @@ crate::py_object!(FunObj, FUNCTION_TYPE);
 
 /// `function`: functions defined in Python.
 pub static FUNCTION_TYPE: Type = Type {
+    make_new: Some(fun_make_new),
     print: Some(fun_print),
     call: Some(crate::interp::call::fun_call),
     attr: Some(fun_attr),
     ..Type::new(Q::function)
 }
 .with_flags(flags::EQ_IS_IDENTITY | flags::BINDS_SELF);
+
+/// `function(code, globals)` (`type(lambda: 0)(...)`): a new function running `code` (a code
+/// object, or a function whose code is taken) with `globals`; no defaults, no closure.
+fn fun_make_new(
+    vm: &mut Vm,
+    _ty: crate::value::TypeRef,
+    args: &[Value],
+    kw: crate::obj::Kw,
+) -> PyResult<Value> {
+    if args.len() != 2 || !kw.is_empty() {
+        return Err(vm.type_error("function takes 2 positional arguments"));
+    }
+    let code = match args[0].downcast::<CodeObj>() {
+        Some(c) => c,
+        None => match args[0].downcast::<FunObj>() {
+            Some(f) => f.code,
+            None => return Err(vm.type_error("expected a code object")),
+        },
+    };
+    if args[1].downcast::<crate::map::DictObj>().is_none() {
+        return Err(vm.type_error("globals must be a dict"));
+    }
+    make_function(vm, code, args[1], Value::NULL, Value::NULL, Value::NULL)
+}
 
 fn fun_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     if let Some(f) = v.downcast::<FunObj>() {

@@ -24,12 +24,28 @@ pub fn run_code(vm: &mut Vm, code: Value, globals: Value, locals: Value) -> PyRe
     if locals.downcast::<DictObj>().is_none() && !locals.is_null() {
         return Err(vm.type_error("locals must be a dict"));
     }
-    crate::interp::run_code(vm, code, globals, locals)
+    // A code object (`f.__code__`, `marshal.loads`) runs as a new function in `globals`.
+    let code = match code.downcast::<crate::interp::code::CodeObj>() {
+        Some(c) => {
+            let g = if globals.is_null() {
+                current_globals(vm)
+            } else {
+                globals
+            };
+            crate::interp::code::make_function(vm, c, g, Value::NULL, Value::NULL, Value::NULL)?
+        }
+        None => code,
+    };
+    vm.roots.push(code);
+    let r = crate::interp::run_code(vm, code, globals, locals);
+    vm.roots.pop();
+    r
 }
 
-/// True if `v` is a code object made by `compile`.
+/// True if `v` is a code object made by `compile` (a function in Pyrite), or a function's
+/// code object.
 pub fn is_code(v: Value) -> bool {
-    crate::interp::is_function(v)
+    crate::interp::is_function(v) || v.downcast::<crate::interp::code::CodeObj>().is_some()
 }
 
 /// Compile and run source text in `globals`/`locals`; for `Mode::Eval` the result is the

@@ -290,6 +290,7 @@ fixed_dict!(
         (Q::heap_locked, fnv!(HEAP_LOCKED)),
         (Q::kbd_intr, fnv!(KBD_INTR)),
         (Q::schedule, fnv!(SCHEDULE)),
+        (Q::RingIO, Value::from_static(&super::ringio::RINGIO_TYPE)),
     ]
 );
 

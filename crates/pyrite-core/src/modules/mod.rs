@@ -25,6 +25,8 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod cryptolib;
+pub mod deflate;
 pub mod errno;
 pub mod evalexec;
 pub mod framebuf;
@@ -34,16 +36,21 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod micropython;
 pub mod module;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod ringio;
+pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod thread;
 pub mod time;
 pub mod uctypes;
+pub mod websocket;
 
 pub use module::{module_globals, new_module, ModuleObj, MODULE_TYPE};
 
@@ -78,8 +85,13 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &thread::THREAD_MODULE,
     &uctypes::UCTYPES_MODULE,
+    &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
+    &websocket::WEBSOCKET_MODULE,
+    &deflate::DEFLATE_MODULE,
+    &cryptolib::CRYPTOLIB_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).

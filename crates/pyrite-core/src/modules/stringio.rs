@@ -175,7 +175,13 @@ pub fn stream_write(vm: &mut Vm, s: Gc<StringIOObj>, bytes: &[u8]) -> PyResult<(
 }
 
 fn new_stream(vm: &mut Vm, ty: &'static Type, init: &[u8]) -> PyResult<Value> {
-    let arr = vm.alloc_array::<u8>(init.len().max(16))?;
+    new_stream_cap(vm, ty, init, 16)
+}
+
+/// A stream holding `init`, with room for at least `cap` bytes before it must grow.
+fn new_stream_cap(vm: &mut Vm, ty: &'static Type, init: &[u8], cap: usize) -> PyResult<Value> {
+    super::binary::check_alloc(vm, cap)?;
+    let arr = vm.alloc_array::<u8>(init.len().max(cap).max(1))?;
     for (k, &b) in init.iter().enumerate() {
         arr.set(k, b);
     }
@@ -195,6 +201,7 @@ pub fn new_stringio(vm: &mut Vm) -> PyResult<Value> {
 }
 
 fn make(vm: &mut Vm, ty: &'static Type, args: &[Value], kw: Kw) -> PyResult<Value> {
+    let mut cap = 16;
     let init = match args
         .first()
         .copied()
@@ -202,13 +209,21 @@ fn make(vm: &mut Vm, ty: &'static Type, args: &[Value], kw: Kw) -> PyResult<Valu
     {
         None => Vec::new(),
         Some(v) if v.is_none() => Vec::new(),
-        Some(v) if types::int::is_int(v) && !v.is_bool() => Vec::new(),
+        Some(v) if types::int::is_int(v) && !v.is_bool() => {
+            // MicroPython: an int is the initial capacity (so writes up to it never allocate).
+            let n = types::int::value_to_index(vm, v)?;
+            if n < 0 {
+                return Err(vm.value_error("negative size"));
+            }
+            cap = n as usize;
+            Vec::new()
+        }
         Some(v) => match with_buffer_read(vm, v, |b| b.to_vec())? {
             Some(b) => b,
             None => return Err(vm.type_error("object with buffer protocol required")),
         },
     };
-    new_stream(vm, ty, &init)
+    new_stream_cap(vm, ty, &init, cap)
 }
 
 fn stringio_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {

@@ -462,7 +462,18 @@ fn bytes_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<V
             }
             lhs
         }
-        BinOp::Add | BinOp::InplaceAdd => s::new_from_parts(vm, a.kind, &[x, y])?,
+        BinOp::Add | BinOp::InplaceAdd => {
+            // bytes + empty is the bytes object itself (no allocation, as MicroPython).
+            if a.kind == Kind::Bytes && lhs.type_of().is(&BYTES_TYPE) {
+                if y.is_empty() {
+                    return Ok(lhs);
+                }
+                if x.is_empty() && rhs.type_of().is(&BYTES_TYPE) {
+                    return Ok(rhs);
+                }
+            }
+            s::new_from_parts(vm, a.kind, &[x, y])?
+        }
         _ => Value::NULL,
     })
 }

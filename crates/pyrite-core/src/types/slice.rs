@@ -52,6 +52,16 @@ pub fn new_slice(vm: &mut Vm, start: Value, stop: Value, step: Value) -> PyResul
         .value())
 }
 
+/// A slice for the subscript that immediately uses it (BUILD_SLICE + LOAD/STORE_SUBSCR):
+/// allocated even while the heap is locked, since MicroPython needs no heap for it.
+pub fn new_slice_unlocked(vm: &mut Vm, start: Value, stop: Value, step: Value) -> PyResult<Value> {
+    let depth = vm.heap.lock_depth;
+    vm.heap.lock_depth = 0;
+    let r = new_slice(vm, start, stop, step);
+    vm.heap.lock_depth = depth;
+    r
+}
+
 fn slice_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
     if !kw.is_empty() {
         return Err(vm.type_error("function doesn't take keyword arguments"));
@@ -80,7 +90,18 @@ fn slice_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
 
 fn slice_unary_op(vm: &mut Vm, op: UnaryOp, v: Value) -> PyResult<Value> {
     match op {
-        UnaryOp::Hash => Err(unhashable(vm, v)),
+        UnaryOp::Hash => {
+            // Slices are hashable (MicroPython, CPython 3.12+): from their three fields.
+            let Some(s) = v.downcast::<SliceObj>() else {
+                return Err(unhashable(vm, v));
+            };
+            let mut h: usize = 0x345678;
+            for x in [s.start, s.stop, s.step] {
+                let hx = vm.hash(x)?;
+                h = (h ^ hx).wrapping_mul(1_000_003);
+            }
+            Ok(Value::small_int_unchecked((h as isize) & (isize::MAX >> 3)))
+        }
         _ => Ok(Value::NULL),
     }
 }
