@@ -215,12 +215,13 @@ def sleep(t):
 
 
 class _IOTable:
-    # Tasks waiting for a stream to become readable (mode 0) or writable (mode 1).
-    # Streams whose ioctl() is visible to Python (Python classes, micropython.RingIO) are polled
-    # through it; everything else (sockets, files) through select.poll, imported only here.
+    # Tasks waiting for a stream to become readable (mode 0) or writable (mode 1), polled
+    # through select.poll (imported on first use). Where there is no select module, streams
+    # with a Python-visible ioctl() (Python classes, micropython.RingIO) are polled through it.
     def __init__(self):
-        self.map = {}  # stream -> [reader task, writer task]
+        self.map = {}  # stream -> [reader task, writer task, registered with the poller]
         self.poller = None
+        self.noselect = False
         self.polled = 0  # streams registered with the poller
 
     def _entry(self, s):
@@ -236,15 +237,18 @@ class _IOTable:
                 self.poller.unregister(s)
                 self.polled -= 1
             return
-        if hasattr(s, "ioctl") and not e[2]:
-            return
-        import select
+        if self.poller is None and not self.noselect:
+            try:
+                import select
 
+                self.poller = select.poll()
+            except ImportError:
+                self.noselect = True
         if self.poller is None:
-            self.poller = select.poll()
-        mask = (select.POLLIN if e[0] is not None else 0) | (
-            select.POLLOUT if e[1] is not None else 0
-        )
+            if not hasattr(s, "ioctl"):
+                raise OSError(95)  # EOPNOTSUPP: nothing can poll this stream
+            return
+        mask = (1 if e[0] is not None else 0) | (4 if e[1] is not None else 0)
         if e[2]:
             self.poller.modify(s, mask)
         else:
@@ -305,11 +309,10 @@ class _IOTable:
         return woke
 
     def wait_polled(self, dt):
-        import select
-
         for r in self.poller.ipoll(dt):
             ev = r[1]
-            self._ready(r[0], ev & ~select.POLLOUT, ev & ~select.POLLIN)
+            # Errors and hang-ups (other bits) wake both sides.
+            self._ready(r[0], ev & ~4, ev & ~1)
 
 
 _io = _IOTable()
