@@ -378,6 +378,7 @@ impl Vm {
 
     /// Call `f(*args, **kw)`; `kw` holds key/value pairs.
     pub fn call(&mut self, f: Value, args: &[Value], kw: Kw) -> PyResult<Value> {
+        self.interp.call_seq = self.interp.call_seq.wrapping_add(1);
         let t = f.type_of();
         match t.call {
             Some(c) => c(self, f, args, kw),

@@ -44,6 +44,7 @@ pub fn call_fun(
     match r? {
         Exit::Return(v) => Ok(v),
         Exit::Yield(_) => Err(vm.runtime_error("yield outside generator")),
+        Exit::Switched => Err(vm.runtime_error("thread scheduler state")),
     }
 }
 

@@ -54,6 +54,9 @@ pub struct Frame {
     pub boundary: bool,
     /// The generator this frame runs (NULL if none).
     pub gen: Value,
+    /// For a boundary frame: the native depth of the dispatch loop it returns to (0: the
+    /// bottom frame of a thread, whose end ends the thread).
+    pub depth: usize,
 }
 
 impl Frame {
@@ -67,7 +70,12 @@ impl Frame {
 pub enum Exit {
     Return(Value),
     Yield(Value),
+    /// (Only from [`run_host`]) the thread waiting below is live again.
+    Switched,
 }
+
+/// `entry` of a dispatch loop while it runs a thread switched into it.
+const NO_ENTRY: usize = usize::MAX;
 
 #[cold]
 pub(crate) fn recursion_error(vm: &mut Vm) -> PyErr {
@@ -159,22 +167,36 @@ fn dict_del_q(vm: &mut Vm, d: Value, q: Qstr) -> PyResult<()> {
     }
 }
 
-/// Poll the host for Ctrl-C every so often (backward jumps and calls), and run scheduled
-/// callbacks.
+/// Poll every so often (backward jumps and calls): Ctrl-C, `micropython.schedule`d
+/// functions, and thread preemption (which the dispatch loop carries out at its next switch
+/// point).
 #[inline]
 pub(crate) fn poll_interrupt(vm: &mut Vm) -> PyResult<()> {
     let c = vm.interp.poll_counter.wrapping_add(1);
     vm.interp.poll_counter = c;
     if c & 0xff == 0 {
-        if vm.host.take_interrupt() {
+        return poll_slow(vm);
+    }
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn poll_slow(vm: &mut Vm) -> PyResult<()> {
+    if vm.host.take_interrupt() {
+        if vm.interp.threads.len() > 1 && vm.interp.cur_ident != super::thread::MAIN_IDENT {
+            // Ctrl-C is for the main thread: it gets it when next switched in.
+            vm.interp.kbd_pending = true;
+        } else {
             return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
         }
-        // Functions queued by micropython.schedule run here (schedule() makes the next poll
-        // take this path).
-        if !vm.sys.sched.is_null() {
-            crate::modules::micropython::run_pending(vm)?;
-        }
     }
+    // Functions queued by micropython.schedule run here (schedule() makes the next poll
+    // take this path).
+    if !vm.sys.sched.is_null() {
+        crate::modules::micropython::run_pending(vm)?;
+    }
+    super::thread::poll(vm);
     Ok(())
 }
 
@@ -223,6 +245,7 @@ pub(crate) fn push_frame(
         exc_n: 0,
         boundary,
         gen: Value::NULL,
+        depth: 0,
     });
     if let Err(e) = super::call::bind_args(vm, fo, base, self_arg, args, kw) {
         vm.interp.frames.pop();
@@ -257,21 +280,68 @@ pub(crate) fn run(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
         return Err(recursion_error(vm));
     }
     vm.interp.native_depth += 1;
-    let r = run_inner(vm, inject);
+    let r = run_inner(vm, inject, false);
+    vm.interp.native_depth -= 1;
+    r
+}
+
+/// Run other threads in a new dispatch loop while the current one waits inside native code
+/// (see `thread::block_nested`); returns `Exit::Switched` when the waiting thread is live
+/// again.
+pub(crate) fn run_host(vm: &mut Vm) -> PyResult<Exit> {
+    vm.interp.native_depth += 1;
+    let r = run_inner(vm, Value::NULL, true);
     vm.interp.native_depth -= 1;
     r
 }
 
 #[allow(clippy::cognitive_complexity)]
-fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
-    let Some(entry) = vm.interp.frames.len().checked_sub(1) else {
-        return Err(bad_bytecode(vm));
+fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
+    // The thread that entered this loop (0 when it only hosts others while the thread that
+    // entered waits in native code) and its entry frame. Other threads switched in here run
+    // with `entry` = NO_ENTRY; when one of their boundary frames ends, they wait until the
+    // dispatch loop that frame belongs to (`Frame::depth`) is the innermost one again.
+    let anchor = vm.interp.cur_ident;
+    let (owner, entry0) = if hosting {
+        (0, NO_ENTRY)
+    } else {
+        match vm.interp.frames.len().checked_sub(1) {
+            Some(e) => {
+                vm.interp.frames[e].depth = vm.interp.native_depth;
+                (anchor, e)
+            }
+            None => return Err(bad_bytecode(vm)),
+        }
     };
-    let st: *mut Value = vm.interp.stack.ptr();
+    let mut entry = entry0;
+    let mut st: *mut Value = vm.interp.stack.ptr();
     let mut inject = inject;
     let mut pending = Value::NULL;
 
     'frame: loop {
+        // Thread switch point (the running frame's registers are saved here).
+        if vm.interp.switch_req != 0
+            && pending.is_null()
+            && inject.is_null()
+            && (vm.interp.switch_req != super::thread::SWITCH_PREEMPT
+                || vm.interp.native_depth <= vm.interp.base_depth)
+        {
+            match super::thread::switch_point(vm, anchor) {
+                super::thread::Resched::Run => {}
+                super::thread::Resched::RaiseHere(e) => pending = e.0,
+                super::thread::Resched::Exit(x) => return x,
+            }
+            entry = if vm.interp.cur_ident == owner {
+                entry0
+            } else {
+                NO_ENTRY
+            };
+            st = vm.interp.stack.ptr();
+            if vm.interp.frames.is_empty() {
+                // Nothing to run (cannot happen while the scheduler is consistent).
+                return Err(vm.runtime_error("thread scheduler state"));
+            }
+        }
         let fi = vm.interp.frames.len() - 1;
         let fr = vm.interp.frames[fi];
         let code = fr.code;
@@ -512,6 +582,21 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         }
                     }};
                 }
+                // The periodic poll at a backward jump to `t`; switches thread if asked to.
+                macro_rules! poll_jump {
+                    ($t:expr) => {{
+                        let c = vm.interp.poll_counter.wrapping_add(1);
+                        vm.interp.poll_counter = c;
+                        if c & 0xff == 0 {
+                            tri!(poll_slow(vm));
+                            if vm.interp.switch_req != 0 {
+                                pc = $t;
+                                save!();
+                                continue 'frame;
+                            }
+                        }
+                    }};
+                }
                 macro_rules! unwind_jump {
                     ($unum:expr) => {{
                         let mut unum: usize = $unum;
@@ -544,7 +629,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                                 sp -= ITER_BUF_NSLOTS;
                             }
                             if pc < op_pc {
-                                tri!(poll_interrupt(vm));
+                                poll_jump!(pc);
                             }
                         }
                         continue 'inner;
@@ -582,6 +667,12 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         if fi == entry {
                             save!();
                             return Ok(Exit::Return(ret));
+                        }
+                        if vm.interp.frames[fi].boundary {
+                            // Another dispatch loop's frame (a thread switched in here).
+                            save!();
+                            super::thread::boundary_exit(vm, Ok(Exit::Return(ret)));
+                            continue 'frame;
                         }
                         vm.interp.frames.pop();
                         let ci = vm.interp.frames.len() - 1;
@@ -623,6 +714,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                             tri!(push_frame(vm, fo, self2, args, kw, false, Value::NULL));
                             continue 'frame;
                         }
+                        vm.interp.direct_seq = vm.interp.call_seq.wrapping_add(1);
                         let r = if selfv.is_null() {
                             tri!(vm.call(f, args, kw))
                         } else {
@@ -630,6 +722,10 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         wr!(res, r);
                         sp = res + 1;
+                        if vm.interp.switch_req != 0 {
+                            save!();
+                            continue 'frame;
+                        }
                     }};
                 }
 
@@ -836,7 +932,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                     op::JUMP => {
                         let t = sjump!();
                         if t < pc {
-                            tri!(poll_interrupt(vm));
+                            poll_jump!(t);
                         }
                         pc = t;
                     }
@@ -852,7 +948,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         if b {
                             if t < pc {
-                                tri!(poll_interrupt(vm));
+                                poll_jump!(t);
                             }
                             pc = t;
                         }
@@ -869,7 +965,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         };
                         if !b {
                             if t < pc {
-                                tri!(poll_interrupt(vm));
+                                poll_jump!(t);
                             }
                             pc = t;
                         }
@@ -897,6 +993,7 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         let obj = top!();
                         let (exit_m, exit_s) = tri!(vm.load_method(obj, Q::__exit__));
                         let (enter_m, enter_s) = tri!(vm.load_method(obj, Q::__enter__));
+                        vm.interp.direct_seq = vm.interp.call_seq.wrapping_add(1);
                         let ret = if enter_s.is_null() {
                             tri!(vm.call(enter_m, &[], &[]))
                         } else {
@@ -910,6 +1007,12 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         sp += 1;
                         push_exc_block!(t, true);
                         push!(ret);
+                        if vm.interp.switch_req != 0 {
+                            // __enter__ blocked (a held lock): switch; the real result
+                            // replaces `ret` when this thread resumes.
+                            save!();
+                            continue 'frame;
+                        }
                     }
                     op::WITH_CLEANUP => {
                         let t = top!();
@@ -1281,15 +1384,19 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                         break 'inner make_raise_obj(vm, o);
                     }
                     op::YIELD_VALUE => {
-                        if fi != entry || vm.interp.frames[fi].gen.is_null() {
+                        if !vm.interp.frames[fi].boundary || vm.interp.frames[fi].gen.is_null() {
                             break 'inner bad_bytecode(vm);
                         }
                         let v = top!();
                         save!();
+                        if fi != entry {
+                            super::thread::boundary_exit(vm, Ok(Exit::Yield(v)));
+                            continue 'frame;
+                        }
                         return Ok(Exit::Yield(v));
                     }
                     op::YIELD_FROM => {
-                        if fi != entry || vm.interp.frames[fi].gen.is_null() {
+                        if !vm.interp.frames[fi].boundary || vm.interp.frames[fi].gen.is_null() {
                             break 'inner bad_bytecode(vm);
                         }
                         let send = pop!();
@@ -1306,6 +1413,10 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
                                 pc = op_pc;
                                 push!(v);
                                 save!();
+                                if fi != entry {
+                                    super::thread::boundary_exit(vm, Ok(Exit::Yield(v)));
+                                    continue 'frame;
+                                }
                                 return Ok(Exit::Yield(v));
                             }
                             Ok(super::gen::Resumed::Return(v)) => {
@@ -1489,6 +1600,11 @@ fn run_inner(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
         save!();
         if fi == entry {
             return Err(err);
+        }
+        if vm.interp.frames[fi].boundary {
+            // Another dispatch loop's frame (a thread switched in here).
+            super::thread::boundary_exit(vm, Err(err));
+            continue 'frame;
         }
         vm.interp.frames.pop();
         // Re-raise in the caller, at its call instruction.

@@ -163,6 +163,7 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
         exc_n: g.exc_n.get(),
         boundary: true,
         gen: g.value(),
+        depth: 0,
     });
     g.status.set(ST_RUNNING);
     let r = exec::run(vm, throw);
@@ -186,6 +187,11 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
             vm.interp.frames.pop();
             finish(g);
             Ok(Resumed::Return(v))
+        }
+        Ok(Exit::Switched) => {
+            vm.interp.frames.pop();
+            finish(g);
+            Err(vm.runtime_error("thread scheduler state"))
         }
         Err(e) => {
             vm.interp.frames.pop();

@@ -26,6 +26,7 @@ pub mod fast;
 pub mod gen;
 pub mod import;
 pub mod stack;
+pub mod thread;
 pub mod viper;
 
 use alloc::string::String;
@@ -73,6 +74,28 @@ pub struct InterpState {
     /// The value of the last StopIteration an iterator ended with when it reported plain
     /// exhaustion (MicroPython's `stop_iteration_arg`), or NULL.
     pub stop_value: Value,
+    /// Green threads (see [`thread`]): the saved state of every thread, the running one's
+    /// record included (its state is live in the fields above). Empty until the first
+    /// `_thread.start_new_thread`.
+    pub threads: Vec<thread::Thread>,
+    /// Index of the running thread's record in `threads` ([`thread::NONE`] after it ended).
+    pub cur_thread: usize,
+    /// `_thread.get_ident()` of the running thread.
+    pub cur_ident: usize,
+    /// Native depth at which the running thread may be preempted.
+    pub base_depth: usize,
+    /// A thread switch is wanted at the next switch point (`thread::SWITCH_*`, 0: none).
+    pub switch_req: u8,
+    /// Counts `Vm::call`s; `direct_seq` is what it will be for a call made by the dispatch
+    /// loop itself (so blocking natives know whether they may return and let it switch).
+    pub call_seq: u32,
+    pub direct_seq: u32,
+    pub next_ident: usize,
+    /// `_thread.stack_size()` setting in bytes (0: default).
+    pub thread_stack_bytes: usize,
+    /// Ctrl-C arrived while another thread ran: the main thread gets KeyboardInterrupt when
+    /// it is next switched in.
+    pub kbd_pending: bool,
     /// Buffers that viper pointers may point into (a list, or NULL; see [`viper`]).
     pub viper_bufs: Value,
     initialised: bool,
@@ -91,6 +114,16 @@ impl Default for InterpState {
             native_depth: 0,
             poll_counter: 0,
             stop_value: Value::NULL,
+            threads: Vec::new(),
+            cur_thread: 0,
+            cur_ident: thread::MAIN_IDENT,
+            base_depth: 0,
+            switch_req: 0,
+            call_seq: 0,
+            direct_seq: 1,
+            next_ident: thread::MAIN_IDENT + 1,
+            thread_stack_bytes: 0,
+            kbd_pending: false,
             viper_bufs: Value::NULL,
             initialised: false,
         }
@@ -149,6 +182,7 @@ pub fn mark_roots(vm: &mut Vm) {
     ] {
         vm.heap.mark_word(v.word());
     }
+    thread::mark_roots(vm);
 }
 
 /// `sys.path` entries as Rust strings.

@@ -25,6 +25,7 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod cryptolib;
 pub mod deflate;
 pub mod errno;
 pub mod evalexec;
@@ -46,6 +47,7 @@ pub mod streamcall;
 pub mod stringio;
 pub mod structmod;
 pub mod sys;
+pub mod thread;
 pub mod time;
 pub mod uctypes;
 pub mod websocket;
@@ -83,11 +85,13 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &hashlib::HASHLIB_MODULE,
     &platform::PLATFORM_MODULE,
     &re::RE_MODULE,
+    &thread::THREAD_MODULE,
     &uctypes::UCTYPES_MODULE,
     &marshal::MARSHAL_MODULE,
     &framebuf::FRAMEBUF_MODULE,
     &websocket::WEBSOCKET_MODULE,
     &deflate::DEFLATE_MODULE,
+    &cryptolib::CRYPTOLIB_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
@@ -269,6 +273,11 @@ fn find_def(vm: &Vm, name: Qstr) -> Option<&'static BuiltinModuleDef> {
         .copied()
         .chain(vm.sys.port_modules.iter().copied())
         .find(|d| d.name == name)
+}
+
+/// True if `name` is an extensible builtin module (a file on sys.path may override it).
+pub fn is_extensible(vm: &Vm, name: Qstr) -> bool {
+    find_def(vm, name).is_some_and(|d| d.extensible)
 }
 
 /// The builtin module `name`, or None.

@@ -132,7 +132,14 @@ fn attrtuple_getiter(vm: &mut Vm, v: Value) -> PyResult<Value> {
     vm.get_iter(a.items)
 }
 
-static IMPL_FIELDS: [Qstr; 5] = [Q::name, Q::version, Q::_machine, Q::_mpy, Q::_build];
+static IMPL_FIELDS: [Qstr; 6] = [
+    Q::name,
+    Q::version,
+    Q::_machine,
+    Q::_mpy,
+    Q::_build,
+    Q::_thread,
+];
 
 // ---- functions ----
 
@@ -263,6 +270,9 @@ pub fn init(vm: &mut Vm) -> PyResult<()> {
             mv,
             Value::small_int_unchecked(MPY_HEADER),
             Value::qstr(Q::standard),
+            // `_thread`: threads are green threads switched between bytecodes, so shared
+            // objects are as safe as under MicroPython's GIL.
+            Value::qstr(Q::GIL),
         ],
     )?;
     set_global(vm, Q::implementation, imp)?;

@@ -6,9 +6,8 @@ use crate::fixed_dict;
 use crate::fnv;
 use crate::obj::{BuiltinFn, Kw};
 use crate::qstr::Q;
-use crate::types::exception::KEYBOARD_INTERRUPT;
 use crate::types::{float, int, tuple};
-use crate::value::{TypeRef, Value, SMALL_INT_MAX};
+use crate::value::{Value, SMALL_INT_MAX};
 use crate::vm::Vm;
 use crate::PyResult;
 
@@ -56,31 +55,33 @@ fn time_ticks_add(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
 }
 static TICKS_ADD: BuiltinFn = BuiltinFn::new(Q::ticks_add, 2, 2, time_ticks_add);
 
-fn sleep_us(vm: &mut Vm, us: u64) -> PyResult<Value> {
-    if vm.host.sleep_us(us) {
-        return Err(vm.new_exception_args(TypeRef::of_static(&KEYBOARD_INTERRUPT), &[]));
-    }
+fn sleep_us(vm: &mut Vm, us: u64, direct: bool) -> PyResult<Value> {
+    // Through the thread scheduler: other threads run meanwhile, and scheduled functions run.
+    crate::interp::thread::sleep_us(vm, us, direct)?;
     Ok(Value::NONE)
 }
 
 fn time_sleep(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
+    let direct = crate::interp::thread::called_directly(vm);
     let s = float::value_to_f64(vm, a[0])?;
     if s.is_nan() || s < 0.0 {
         return Err(vm.value_error("sleep length must be non-negative"));
     }
-    sleep_us(vm, (s * 1e6).min(u64::MAX as f64) as u64)
+    sleep_us(vm, (s * 1e6).min(u64::MAX as f64) as u64, direct)
 }
 static SLEEP: BuiltinFn = BuiltinFn::new(Q::sleep, 1, 1, time_sleep);
 
 fn time_sleep_ms(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
+    let direct = crate::interp::thread::called_directly(vm);
     let ms = ticks_arg(vm, a[0])?;
-    sleep_us(vm, (ms.max(0) as u64).saturating_mul(1000))
+    sleep_us(vm, (ms.max(0) as u64).saturating_mul(1000), direct)
 }
 static SLEEP_MS: BuiltinFn = BuiltinFn::new(Q::sleep_ms, 1, 1, time_sleep_ms);
 
 fn time_sleep_us(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
+    let direct = crate::interp::thread::called_directly(vm);
     let us = ticks_arg(vm, a[0])?;
-    sleep_us(vm, us.max(0) as u64)
+    sleep_us(vm, us.max(0) as u64, direct)
 }
 static SLEEP_US: BuiltinFn = BuiltinFn::new(Q::sleep_us, 1, 1, time_sleep_us);
 
