@@ -39,5 +39,8 @@ python3 tests/run.py
 step "REPL protocols over pyrite --board (tests/repl/_raw_repl.py)"
 python3 tests/repl/_raw_repl.py target/release/pyrite
 
+step "integration: mpremote, rshell and ampy from PyPI against pyrite as a board (tests/integration/_clients.py)"
+python3 tests/integration/_clients.py target/release/pyrite
+
 step "integration: umqtt.simple through mosquitto and ntptime against chrony (tests/integration/_net_services.py)"
 python3 tests/integration/_net_services.py target/release/pyrite
