@@ -989,6 +989,11 @@ fixed_dict!(
         (Q::mount, fnv!(MOUNT)),
         (Q::umount, fnv!(UMOUNT)),
         (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
+        (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
+        (
+            Q::VfsLfs2,
+            Value::from_static(&crate::vfs_lfs::VFSLFS2_TYPE)
+        ),
     ]
 );
 

@@ -52,6 +52,8 @@ pub struct PyDev<'a> {
     pub readonly: bool,
     /// Blocks written since the last sync.
     pub dirty: bool,
+    /// LittleFS's reading of block device results (see `rw`).
+    pub lfs: bool,
 }
 
 impl<'a> PyDev<'a> {
@@ -63,6 +65,7 @@ impl<'a> PyDev<'a> {
             err: None,
             readonly: false,
             dirty: false,
+            lfs: false,
         }
     }
 
@@ -104,8 +107,10 @@ impl<'a> PyDev<'a> {
         Ok(())
     }
 
-    /// Call readblocks/writeblocks with a new bytearray; the buffer is left pushed on
-    /// `vm.roots` on success.
+    /// Call readblocks/writeblocks with a fixed-size buffer (a memoryview of a new
+    /// bytearray, as MicroPython passes); the bytearray is left pushed on `vm.roots` on
+    /// success. The call's result: None or 0 is success; a negative int is an errno (for
+    /// LittleFS; FAT reports EIO for any failure), a positive one EINVAL (LittleFS) or EIO.
     fn rw(
         &mut self,
         name: pyrite_core::qstr::Qstr,
@@ -123,35 +128,47 @@ impl<'a> PyDev<'a> {
             Err(e) => return Err(self.keep(e)),
         };
         self.vm.roots.push(buf);
+        let fail = |this: &mut Self, e| {
+            this.vm.roots.pop();
+            Err(this.keep(e))
+        };
+        let mv = match types::memoryview::new_memoryview(self.vm, buf) {
+            Ok(v) => v,
+            Err(e) => return fail(self, e),
+        };
+        self.vm.roots.push(mv);
         let nv = match types::int::int_from_u64(self.vm, n) {
             Ok(v) => v,
             Err(e) => {
                 self.vm.roots.pop();
-                return Err(self.keep(e));
+                return fail(self, e);
             }
         };
         let r = match off {
             Some(o) => {
                 let ov = Value::small_int(o as isize).unwrap_or(Value::NONE);
-                self.vm.call_method(self.bdev, name, &[nv, buf, ov])
+                self.vm.call_method(self.bdev, name, &[nv, mv, ov])
             }
-            None => self.vm.call_method(self.bdev, name, &[nv, buf]),
+            None => self.vm.call_method(self.bdev, name, &[nv, mv]),
         };
+        self.vm.roots.pop();
         match r {
-            Ok(v) => {
-                // A non-zero int result is an error code (negative errno).
-                if let Some(i) = v.as_small_int() {
-                    if i != 0 {
-                        self.vm.roots.pop();
-                        return Err(if i < 0 { (-i) as i32 } else { EIO });
-                    }
+            Ok(v) if v.is_none() => Ok(buf),
+            Ok(v) => match arg_int(self.vm, v) {
+                Ok(0) => Ok(buf),
+                Ok(i) => {
+                    self.vm.roots.pop();
+                    Err(if !self.lfs {
+                        EIO
+                    } else if i < 0 {
+                        i.unsigned_abs().min(i32::MAX as usize) as i32
+                    } else {
+                        EINVAL
+                    })
                 }
-                Ok(buf)
-            }
-            Err(e) => {
-                self.vm.roots.pop();
-                Err(self.keep(e))
-            }
+                Err(e) => fail(self, e),
+            },
+            Err(e) => fail(self, e),
         }
     }
 
@@ -482,6 +499,11 @@ fn m_mkfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let r = (|| -> FsResult<()> {
         dev.ioctl(1, 0)?;
         dev.ss = block_size(&mut dev)?;
+        // MicroPython makes a VfsFat (which reads the boot sector) before formatting.
+        match fat::mount(&mut dev) {
+            Ok(_) | Err(ENODEV) => {}
+            Err(e) => return Err(e),
+        }
         let n = match dev.ioctl_int(4, 0)? {
             Some(n) if n > 0 => n as u64,
             _ => return Err(EINVAL),
@@ -926,6 +948,9 @@ pub struct VfsFileObj {
     pub st: Cell<FileSt>,
     /// The file's absolute path within its filesystem (LittleFS files are found by it).
     pub path: Cell<Value>,
+    /// LittleFS: the contents of an inline file as bytes (read from here, as littlefs
+    /// reads an inline file from its cache), or None.
+    pub cache: Cell<Value>,
 }
 
 // FileIO objects are VfsFileObj; TextIOWrapper objects the same fields in TextFileObj.
@@ -1004,6 +1029,7 @@ pub fn new_file(vm: &mut Vm, fs: Value, mode: Mode) -> PyResult<Value> {
         pos: Cell::new(0),
         st: Cell::new(FileSt::None),
         path: Cell::new(Value::NONE),
+        cache: Cell::new(Value::NONE),
     };
     if mode.binary {
         Ok(vm.alloc_obj(fields)?.value())

@@ -162,6 +162,7 @@ fn lfs2_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<
     let no_write = vm.load_attr_maybe(bdev, Q::writeblocks)?.is_none();
     o.readonly.set(no_write);
     let mut dev = PyDev::new(vm, bdev, 512);
+    dev.lfs = true;
     let r = (|| -> FsResult<Cfg> {
         let (bs, n) = geometry(&mut dev)?;
         let cfg = Cfg::new(bs, n, rs, ps);
@@ -198,6 +199,7 @@ fn with_lfs<R>(
     }
     let mut dev = PyDev::new(vm, o.bdev.get(), cfg.block_size as usize);
     dev.readonly = o.readonly.get();
+    dev.lfs = true;
     let r = {
         let mut ld = LfsDev {
             d: &mut dev,
@@ -268,6 +270,7 @@ fn m_mkfs(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     };
     let (rs, ps, _) = lfs_args(vm, &args[1..], kw)?;
     let mut dev = PyDev::new(vm, bdev, 512);
+    dev.lfs = true;
     let r = (|| -> FsResult<()> {
         let (bs, n) = geometry(&mut dev)?;
         let cfg = Cfg::new(bs, n, rs, ps);
@@ -519,7 +522,7 @@ fn open_inner(vm: &mut Vm, o: Gc<LfsObj>, file: Value, mode: Mode, path: Value) 
     } else {
         None
     };
-    let size = with_lfs(vm, o, mode.writes(), |fs| {
+    let (size, inline) = with_lfs(vm, o, mode.writes(), |fs| {
         let c = strs(&comps);
         let Some((last, _)) = c.split_last() else {
             return Err(EISDIR);
@@ -536,9 +539,13 @@ fn open_inner(vm: &mut Vm, o: Gc<LfsObj>, file: Value, mode: Mode, path: Value) 
                         e.set_attr(lfs::ATTR_MTIME, s);
                     }
                     fs.replace_entry(parent, last.as_bytes(), e)?;
-                    Ok(0)
+                    Ok((0, Some(Vec::new())))
                 } else {
-                    Ok(e.size())
+                    let inline = match &e.st {
+                        Struct::Inline(d) => Some(d.clone()),
+                        _ => None,
+                    };
+                    Ok((e.size(), inline))
                 }
             }
             None if !mode.create => Err(ENOENT),
@@ -553,10 +560,14 @@ fn open_inner(vm: &mut Vm, o: Gc<LfsObj>, file: Value, mode: Mode, path: Value) 
                     e.set_attr(lfs::ATTR_MTIME, s);
                 }
                 fs.insert(parent, e)?;
-                Ok(0)
+                Ok((0, Some(Vec::new())))
             }
         }
     })?;
+    if let Some(d) = inline {
+        let b = types::bytes::new_bytes(vm, &d)?;
+        f.cache.set(b);
+    }
     f.st.set(FileSt::Lfs(FileHandle { dirty: false }));
     if mode.append {
         f.pos.set(size as u64);
@@ -585,6 +596,16 @@ fn file_entry(fs: &mut Lfs<LfsDev>, comps: &[String]) -> FsResult<([u32; 2], MEn
 }
 
 pub fn file_read(vm: &mut Vm, f: FileRef, pos: u64, buf: &mut [u8]) -> PyResult<usize> {
+    if let Some(c) = types::bytes::bytes_data(f.cache.get()) {
+        let d = c.items();
+        if pos >= d.len() as u64 {
+            return Ok(0);
+        }
+        let p = pos as usize;
+        let n = buf.len().min(d.len() - p);
+        buf[..n].copy_from_slice(&d[p..p + n]);
+        return Ok(n);
+    }
     let (o, comps) = file_ctx(vm, f)?;
     with_lfs(vm, o, false, |fs| {
         let (_, e) = file_entry(fs, &comps)?;
@@ -599,21 +620,35 @@ pub fn file_write(vm: &mut Vm, f: FileRef, pos: u64, data: &[u8]) -> PyResult<us
     } else {
         None
     };
-    let n = with_lfs(vm, o, true, |fs| {
+    let (n, inline) = with_lfs(vm, o, true, |fs| {
         let (parent, mut e) = file_entry(fs, &comps)?;
         e.st = fs.write_file(&e, pos, data)?;
         if let Some(s) = &stamp {
             e.set_attr(lfs::ATTR_MTIME, s);
         }
+        let inline = match &e.st {
+            Struct::Inline(d) => Some(d.clone()),
+            _ => None,
+        };
         let name = e.name.clone();
         fs.replace_entry(parent, &name, e)?;
-        Ok(data.len())
+        Ok((data.len(), inline))
     })?;
     f.st.set(FileSt::Lfs(FileHandle { dirty: true }));
+    match inline {
+        Some(d) => {
+            let b = types::bytes::new_bytes(vm, &d)?;
+            f.cache.set(b);
+        }
+        None => f.cache.set(Value::NONE),
+    }
     Ok(n)
 }
 
 pub fn file_size(vm: &mut Vm, f: FileRef) -> PyResult<u64> {
+    if let Some(c) = types::bytes::bytes_data(f.cache.get()) {
+        return Ok(c.items().len() as u64);
+    }
     let (o, comps) = file_ctx(vm, f)?;
     with_lfs(vm, o, false, |fs| {
         let (_, e) = file_entry(fs, &comps)?;

@@ -2,6 +2,8 @@
 
 use std::ffi::CString;
 
+#[cfg(feature = "tls")]
+use pyrite_hal::net::TlsConfig;
 use pyrite_hal::net::{AddrInfo, IpAddr, Net, PollFd, SockAddr, AF_INET, AF_INET6, EINVAL};
 use pyrite_hal::HalResult;
 
@@ -10,6 +12,9 @@ pub struct UnixNet {
     /// On a board console (`--board`), console input arrives through this queue (filled by a
     /// reader thread), so polling descriptor 0 asks the queue instead of the OS.
     pub console: Option<std::sync::Arc<crate::repl::ByteQueue>>,
+    /// TLS sessions (`ssl`/`tls`).
+    #[cfg(feature = "tls")]
+    tls: crate::tls::Sessions,
 }
 
 fn last_errno() -> i32 {
@@ -364,6 +369,56 @@ impl Net for UnixNet {
                 os_poll(&mut sub, wait.as_millis() as i32)?;
             }
         }
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_available(&mut self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_new(&mut self, cfg: &TlsConfig) -> HalResult<i32> {
+        self.tls.new_session(cfg)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_free(&mut self, t: i32) {
+        self.tls.free(t)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_feed(&mut self, t: i32, data: &[u8]) -> HalResult<usize> {
+        self.tls.feed(t, data)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_take(&mut self, t: i32, buf: &mut [u8]) -> HalResult<usize> {
+        self.tls.take(t, buf)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_read(&mut self, t: i32, buf: &mut [u8]) -> HalResult<usize> {
+        self.tls.read(t, buf)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_write(&mut self, t: i32, data: &[u8]) -> HalResult<usize> {
+        self.tls.write(t, data)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_handshaking(&mut self, t: i32) -> bool {
+        self.tls.handshaking(t)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_close(&mut self, t: i32) {
+        self.tls.close(t)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_error(&mut self, t: i32) -> Option<String> {
+        self.tls.error(t)
     }
 }
 
