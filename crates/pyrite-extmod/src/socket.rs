@@ -131,6 +131,27 @@ fn open_fd(vm: &mut Vm, s: &SocketObj) -> PyResult<i32> {
     Ok(fd)
 }
 
+/// Wait on the port's poll for `fds`, at most `ms` milliseconds; returns how many entries are
+/// ready (0 is also an early return: callers loop). While other Python threads (`_thread`)
+/// exist, the port is only asked without waiting and the other threads run meanwhile, for at
+/// most a couple of milliseconds before the next check.
+pub(crate) fn net_wait(vm: &mut Vm, fds: &mut [PollFd], ms: u64) -> PyResult<usize> {
+    let others = vm.interp.threads.len() > 1;
+    let wait = if others {
+        0
+    } else {
+        ms.min(i32::MAX as u64) as i32
+    };
+    let r = match with_net(vm, |n| n.poll(fds, wait))? {
+        Ok(k) => k,
+        Err(e) => return Err(vm.os_error(e)),
+    };
+    if r == 0 && others && ms > 0 {
+        pyrite_core::interp::thread::sleep_us(vm, ms.min(2) * 1000, false)?;
+    }
+    Ok(r)
+}
+
 /// Wait until handle `fd` is ready for `events`, for at most `timeout_ms` (negative: no
 /// limit). Ok(true) when ready, Ok(false) on timeout. Ctrl-C raises KeyboardInterrupt.
 pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyResult<bool> {
@@ -159,12 +180,10 @@ pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyR
             events,
             revents: 0,
         }];
-        let r = with_net(vm, |n| n.poll(&mut fds, slice as i32))?;
+        let k = net_wait(vm, &mut fds, slice)?;
         check_interrupt(vm)?;
-        match r {
-            Ok(k) if k > 0 => return Ok(true),
-            Ok(_) => {}
-            Err(e) => return Err(vm.os_error(e)),
+        if k > 0 {
+            return Ok(true);
         }
     }
 }
@@ -1099,7 +1118,9 @@ pub static SOCKET_MODULE: BuiltinModuleDef = BuiltinModuleDef {
 };
 
 /// Modules defined in this file.
-pub static MODULES: &[&BuiltinModuleDef] = &[&SOCKET_MODULE];
+pub static MODULES: &[&BuiltinModuleDef] = &[&SOCKET_MODULE, &tls::TLS_MODULE, &tls::SSL_MODULE];
+
+pub mod tls;
 
 #[allow(dead_code)]
 const _Q: [Qstr; 1] = [Q::socket];

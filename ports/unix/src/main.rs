@@ -13,6 +13,8 @@ mod net;
 mod pins;
 mod platform;
 mod repl;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::io::IsTerminal;
 

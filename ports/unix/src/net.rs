@@ -2,11 +2,17 @@
 
 use std::ffi::CString;
 
+#[cfg(feature = "tls")]
+use pyrite_hal::net::TlsConfig;
 use pyrite_hal::net::{AddrInfo, IpAddr, Net, PollFd, SockAddr, AF_INET, AF_INET6, EINVAL};
 use pyrite_hal::HalResult;
 
 #[derive(Default)]
-pub struct UnixNet {}
+pub struct UnixNet {
+    /// TLS sessions (`ssl`/`tls`).
+    #[cfg(feature = "tls")]
+    tls: crate::tls::Sessions,
+}
 
 fn last_errno() -> i32 {
     std::io::Error::last_os_error()
@@ -331,5 +337,55 @@ impl Net for UnixNet {
             f.revents = p.revents as u16;
         }
         Ok(r as usize)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_available(&mut self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_new(&mut self, cfg: &TlsConfig) -> HalResult<i32> {
+        self.tls.new_session(cfg)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_free(&mut self, t: i32) {
+        self.tls.free(t)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_feed(&mut self, t: i32, data: &[u8]) -> HalResult<usize> {
+        self.tls.feed(t, data)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_take(&mut self, t: i32, buf: &mut [u8]) -> HalResult<usize> {
+        self.tls.take(t, buf)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_read(&mut self, t: i32, buf: &mut [u8]) -> HalResult<usize> {
+        self.tls.read(t, buf)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_write(&mut self, t: i32, data: &[u8]) -> HalResult<usize> {
+        self.tls.write(t, data)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_handshaking(&mut self, t: i32) -> bool {
+        self.tls.handshaking(t)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_close(&mut self, t: i32) {
+        self.tls.close(t)
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_error(&mut self, t: i32) -> Option<String> {
+        self.tls.error(t)
     }
 }

@@ -25,6 +25,7 @@ pub mod binary;
 pub mod binascii;
 pub mod builtins;
 pub mod collections;
+pub mod cryptolib;
 pub mod deflate;
 pub mod errno;
 pub mod evalexec;
@@ -90,6 +91,7 @@ pub static CORE_MODULES: &[&BuiltinModuleDef] = &[
     &framebuf::FRAMEBUF_MODULE,
     &websocket::WEBSOCKET_MODULE,
     &deflate::DEFLATE_MODULE,
+    &cryptolib::CRYPTOLIB_MODULE,
 ];
 
 /// `math` (contents in types/mathmod.rs).
