@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Real programs over real servers: micropython-lib's `umqtt.simple` publishing and subscribing
 (QoS 0 and 1) through a mosquitto broker on 127.0.0.1, and `ntptime` against a local NTP server
-(chrony), all run unmodified under pyrite.
+(chrony), all run unmodified under pyrite; and `ssl`/`tls` against CPython's ssl module (pyrite
+as a verifying client and as a server, with a test CA made by openssl).
 
-usage: tests/integration/_net_services.py [PYRITE_BINARY]   (default: target/release/pyrite)
+usage: tests/integration/_net_services.py [PYRITE_BINARY] [--tls-binary BINARY]
+       (default: target/release/pyrite; the TLS part runs on --tls-binary when given, e.g. a
+       build with `--features tls`, as the default build has no ssl/tls)
 
 What it installs and starts itself:
 - mosquitto, mosquitto-clients and chrony from Debian (apt-get), when missing;
@@ -334,16 +337,187 @@ def test_ntp(binary):
         shutil.rmtree(td, ignore_errors=True)
 
 
+TLS_CLIENT_PROGRAM = r"""
+import socket, ssl, tls
+s = socket.socket()
+s.connect(("127.0.0.1", %d))
+ctx = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(open("%s", "rb").read())
+ss = ctx.wrap_socket(s, server_hostname="localhost")
+ss.write(b"hello from pyrite\n")
+print(ss.readline())
+ss.close()
+s = socket.socket()
+s.connect(("127.0.0.1", %d))
+try:
+    ssl.wrap_socket(s, cert_reqs=ssl.CERT_REQUIRED, cadata=open("%s", "rb").read(),
+                    server_hostname="not-the-name.example")
+    print("accepted a certificate for the wrong name")
+except OSError as e:
+    print("refused wrong name")
+"""
+
+TLS_SERVER_PROGRAM = r"""
+import socket, ssl
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1])
+c, _ = s.accept()
+t = ssl.wrap_socket(c, server_side=True, cert="%s", key="%s")
+print(t.readline())
+t.write(b"hi from pyrite\n")
+t.close()
+s.close()
+"""
+
+
+def make_certs(td):
+    """A test CA and a server certificate for localhost/127.0.0.1, made with openssl."""
+    run = lambda *a: subprocess.run(a, cwd=td, check=True, capture_output=True, timeout=60)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    run("openssl", "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "30",
+        "-subj", "/CN=Pyrite Test CA")
+    run("openssl", "req", *ec, "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=localhost")
+    with open(os.path.join(td, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    run("openssl", "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-out", "srv.pem", "-days", "30", "-extfile", "ext.cnf")
+
+
+def test_tls(binary):
+    code, out = run_pyrite(binary, "import ssl, tls\nprint('ok')", "")
+    if code != 0 or out.strip() != "ok":
+        return report("skipped", "tls", "this pyrite was built without the 'tls' feature")
+    if not shutil.which("openssl"):
+        why = apt_install(["openssl"], ["openssl"])
+        if why:
+            return report("skipped" if not have_network() else "failed", "tls", why)
+    import ssl
+    import threading as th
+
+    td = tempfile.mkdtemp(prefix="pyrite-tls-")
+    try:
+        make_certs(td)
+        # 1. CPython serves, pyrite is the verifying client (and refuses a wrong name).
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(td, "srv.pem"), os.path.join(td, "srv.key"))
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(2)
+        port = lsock.getsockname()[1]
+        got = []
+
+        def serve():
+            try:
+                c, _ = lsock.accept()
+                with ctx.wrap_socket(c, server_side=True) as t:
+                    line = t.recv(100)
+                    got.append(line)
+                    t.sendall(b"echo " + line)
+                c2, _ = lsock.accept()
+                try:
+                    ctx.wrap_socket(c2, server_side=True)
+                except (ssl.SSLError, OSError):
+                    pass
+            except Exception as e:  # reported through `got`
+                got.append(repr(e))
+
+        th.Thread(target=serve, daemon=True).start()
+        ca = os.path.join(td, "ca.pem")
+        code, out = run_pyrite(binary, TLS_CLIENT_PROGRAM % (port, ca, port, ca), "")
+        lsock.close()
+        want = "b'echo hello from pyrite\\n'\nrefused wrong name"
+        if code != 0 or out.strip() != want:
+            return report("failed", "tls", "client: exit %s, output:\n%s" % (code, out))
+        # 2. pyrite serves, CPython is the verifying client.
+        prog = TLS_SERVER_PROGRAM % (os.path.join(td, "srv.pem"), os.path.join(td, "srv.key"))
+        proc = subprocess.Popen([binary, "-c", prog], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        port = int(proc.stdout.readline())
+        cctx = ssl.create_default_context(cafile=ca)
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+            with cctx.wrap_socket(s, server_hostname="localhost") as t:
+                t.sendall(b"hello from cpython\n")
+                reply = t.recv(100)
+        rest, _ = proc.communicate(timeout=30)
+        if proc.returncode != 0 or reply != b"hi from pyrite\n" or "hello from cpython" not in rest:
+            return report("failed", "tls", "server: exit %s, reply %r, output:\n%s"
+                          % (proc.returncode, reply, rest))
+        report("passed", "tls", "client with verification and server side, against CPython's ssl")
+    except Exception as e:
+        report("failed", "tls", repr(e))
+    finally:
+        shutil.rmtree(td, ignore_errors=True)
+
+
+INTERRUPT_PROGRAM = r"""
+import socket, select
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print("waiting")
+try:
+    s.accept()
+except KeyboardInterrupt:
+    print("interrupted accept")
+p = select.poll()
+p.register(s, select.POLLIN)
+print("polling")
+try:
+    p.poll()
+except KeyboardInterrupt:
+    print("interrupted poll")
+"""
+
+
+def test_interrupt(binary):
+    """Ctrl-C (SIGINT) ends blocking socket and poll calls with KeyboardInterrupt."""
+    import signal
+
+    proc = subprocess.Popen([binary, "-c", INTERRUPT_PROGRAM], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        for expect in ("waiting", "polling"):
+            line = proc.stdout.readline().strip()
+            lines.append(line)
+            if line != expect:
+                break
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGINT)
+            lines.append(proc.stdout.readline().strip())
+        rest, _ = proc.communicate(timeout=10)
+        lines += rest.split()
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    want = ["waiting", "interrupted accept", "polling", "interrupted poll"]
+    if lines == want and proc.returncode == 0:
+        report("passed", "interrupt", "Ctrl-C ends blocking accept() and poll()")
+    else:
+        report("failed", "interrupt", "exit %s, output %r" % (proc.returncode, lines))
+
+
 def main():
+    args = sys.argv[1:]
+    tls_binary = None
+    if "--tls-binary" in args:
+        i = args.index("--tls-binary")
+        tls_binary = os.path.abspath(args[i + 1]) if i + 1 < len(args) else None
+        del args[i : i + 2]
     binary = os.path.abspath(
-        sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "pyrite")
+        args[0] if args else os.path.join(ROOT, "target", "release", "pyrite")
     )
     if not os.access(binary, os.X_OK):
         print("no pyrite binary at %s" % binary)
         print("0 passed, 1 failed")
         return 1
+    test_interrupt(binary)
     test_mqtt(binary)
     test_ntp(binary)
+    test_tls(tls_binary or binary)
     print("%d passed, %d failed, %d skipped" % (results["passed"], results["failed"], results["skipped"]))
     return 1 if results["failed"] else 0
 

@@ -9,6 +9,7 @@
 //! Numbers (families, types, option levels and names, poll flags, errno values) are Linux's,
 //! which are also what MicroPython's `socket`/`select`/`errno` modules use.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::HalResult;
@@ -39,6 +40,7 @@ pub const EALREADY: i32 = 114;
 pub const EISCONN: i32 = 106;
 pub const ENOTCONN: i32 = 107;
 pub const ETIMEDOUT: i32 = 110;
+pub const EOPNOTSUPP: i32 = 95;
 
 /// An IP address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +74,25 @@ pub struct PollFd {
     pub events: u16,
     /// Filled in by `poll`: which of `events` hold, plus [`POLLERR`], [`POLLHUP`], [`POLLNVAL`].
     pub revents: u16,
+}
+
+/// How to set up a TLS session ([`Net::tls_new`]).
+#[derive(Clone, Debug, Default)]
+pub struct TlsConfig {
+    /// Server side (else client).
+    pub server: bool,
+    /// Verify the peer's certificate chain (and, for a client, that it names `server_name`).
+    pub verify: bool,
+    /// Trusted CA certificates (DER, or PEM text). Empty with `verify`: the port's own
+    /// trust store.
+    pub ca_certs: Vec<Vec<u8>>,
+    /// Our certificate chain (leaf first; each entry DER, or PEM text holding one or more):
+    /// required for a server, optional for a client.
+    pub cert_chain: Vec<Vec<u8>>,
+    /// The private key of `cert_chain[0]` (DER: PKCS#8, PKCS#1 or SEC1; or PEM text).
+    pub key: Option<Vec<u8>>,
+    /// The name the client asks for (SNI) and verifies; may be an IP address.
+    pub server_name: Option<String>,
 }
 
 /// The port's network stack.
@@ -152,4 +173,72 @@ pub trait Net {
     /// 0 for stdin). It may return early with no entry ready (for instance on a signal, or
     /// `EINTR`); callers loop. Fails with `EINVAL` if `fds` is longer than the stack allows.
     fn poll(&mut self, fds: &mut [PollFd], timeout_ms: i32) -> HalResult<usize>;
+
+    // ---- TLS (`ssl`/`tls`). A TLS session is a state machine without I/O of its own: the
+    // module moves ciphertext between it and the socket. Handles are >= 0 and independent of
+    // socket handles. A port without TLS keeps these defaults, which fail with EOPNOTSUPP.
+
+    /// True if this port has TLS (the methods below work). `ssl`/`tls` are importable only
+    /// then.
+    fn tls_available(&mut self) -> bool {
+        false
+    }
+
+    /// Make a TLS session. Bad certificates or keys in `cfg` fail with `EINVAL`
+    /// (`tls_error(-1)` then says why). Certificates and keys may be DER or PEM text.
+    fn tls_new(&mut self, cfg: &TlsConfig) -> HalResult<i32> {
+        let _ = cfg;
+        Err(EOPNOTSUPP)
+    }
+
+    /// Free a session (its handle may be reused).
+    fn tls_free(&mut self, t: i32) {
+        let _ = t;
+    }
+
+    /// Feed ciphertext received from the peer and process it. Returns how many bytes were
+    /// taken (the rest must be fed again later). A protocol or verification failure fails
+    /// with `EIO` (or `ECONNRESET`...), and [`Net::tls_error`] says why.
+    fn tls_feed(&mut self, t: i32, data: &[u8]) -> HalResult<usize> {
+        let _ = (t, data);
+        Err(EOPNOTSUPP)
+    }
+
+    /// Move ciphertext that must go to the peer into `buf`; returns the count (0: nothing).
+    fn tls_take(&mut self, t: i32, buf: &mut [u8]) -> HalResult<usize> {
+        let _ = (t, buf);
+        Err(EOPNOTSUPP)
+    }
+
+    /// Read decrypted data. `EAGAIN` if none is buffered yet (feed more); Ok(0) once the peer
+    /// closed the session cleanly.
+    fn tls_read(&mut self, t: i32, buf: &mut [u8]) -> HalResult<usize> {
+        let _ = (t, buf);
+        Err(EOPNOTSUPP)
+    }
+
+    /// Queue plaintext to send (after the handshake it is encrypted at once; before, it is
+    /// buffered). Returns how many bytes were taken.
+    fn tls_write(&mut self, t: i32, data: &[u8]) -> HalResult<usize> {
+        let _ = (t, data);
+        Err(EOPNOTSUPP)
+    }
+
+    /// True while the handshake is not finished.
+    fn tls_handshaking(&mut self, t: i32) -> bool {
+        let _ = t;
+        false
+    }
+
+    /// Queue a close_notify alert (send it with [`Net::tls_take`]).
+    fn tls_close(&mut self, t: i32) {
+        let _ = t;
+    }
+
+    /// A description of the session's last failure, if any (`t` = -1: of the last failed
+    /// [`Net::tls_new`]).
+    fn tls_error(&mut self, t: i32) -> Option<String> {
+        let _ = t;
+        None
+    }
 }

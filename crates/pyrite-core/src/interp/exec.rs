@@ -184,7 +184,12 @@ pub(crate) fn poll_interrupt(vm: &mut Vm) -> PyResult<()> {
 #[inline(never)]
 pub(crate) fn poll_slow(vm: &mut Vm) -> PyResult<()> {
     if vm.host.take_interrupt() {
-        return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
+        if vm.interp.threads.len() > 1 && vm.interp.cur_ident != super::thread::MAIN_IDENT {
+            // Ctrl-C is for the main thread: it gets it when next switched in.
+            vm.interp.kbd_pending = true;
+        } else {
+            return Err(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]));
+        }
     }
     // Functions queued by micropython.schedule run here (schedule() makes the next poll
     // take this path).

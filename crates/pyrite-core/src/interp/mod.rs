@@ -93,6 +93,9 @@ pub struct InterpState {
     pub next_ident: usize,
     /// `_thread.stack_size()` setting in bytes (0: default).
     pub thread_stack_bytes: usize,
+    /// Ctrl-C arrived while another thread ran: the main thread gets KeyboardInterrupt when
+    /// it is next switched in.
+    pub kbd_pending: bool,
     /// Buffers that viper pointers may point into (a list, or NULL; see [`viper`]).
     pub viper_bufs: Value,
     initialised: bool,
@@ -120,6 +123,7 @@ impl Default for InterpState {
             direct_seq: 1,
             next_ident: thread::MAIN_IDENT + 1,
             thread_stack_bytes: 0,
+            kbd_pending: false,
             viper_bufs: Value::NULL,
             initialised: false,
         }

@@ -304,11 +304,25 @@ fn reschedule(vm: &mut Vm, depth: usize, anchor: usize) -> Resched {
         let mut pick = None;
         let mut earliest = u64::MAX;
         let mut main_done = false;
+        let kbd = vm.interp.kbd_pending;
+        let mut main_here = false;
         for k in 0..n {
             let i = (start + k) % n;
             let t = &vm.interp.threads[i];
+            let here = t.exit_at == 0 || (t.exit_at == depth && t.exit == PendingExit::Switched);
+            if kbd && t.ident == MAIN_IDENT && here {
+                // Ctrl-C goes to the main thread, whatever it waits for.
+                main_here = true;
+                pick = Some(i);
+                break;
+            }
             if t.exit_at != 0 && t.exit_at != depth {
-                if t.ident == MAIN_IDENT && t.frames.len() == 1 {
+                let nframes = if i == cur {
+                    vm.interp.frames.len()
+                } else {
+                    t.frames.len()
+                };
+                if t.ident == MAIN_IDENT && nframes == 1 {
                     main_done = true;
                 }
                 continue;
@@ -340,11 +354,16 @@ fn reschedule(vm: &mut Vm, depth: usize, anchor: usize) -> Resched {
             }
         } else {
             let us = earliest.saturating_sub(now).min(MAX_IDLE_US);
-            if us > 0 && vm.host.sleep_us(us) {
-                let _ = vm.host.take_interrupt();
-                Some(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]))
-            } else if vm.host.take_interrupt() {
-                Some(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]))
+            let interrupted = us > 0 && vm.host.sleep_us(us);
+            if vm.host.take_interrupt() || interrupted || kbd {
+                if !main_here && kbd {
+                    // The main thread cannot run here: interrupt this loop's thread instead.
+                    vm.interp.kbd_pending = false;
+                    Some(vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]))
+                } else {
+                    vm.interp.kbd_pending = true;
+                    None
+                }
             } else {
                 None
             }
@@ -386,6 +405,22 @@ fn switch_to(vm: &mut Vm, i: usize, depth: usize) {
 /// Resume runnable thread `i` at this depth. None if it could not start (it has ended; pick
 /// again).
 fn resume(vm: &mut Vm, i: usize, depth: usize) -> Option<Resched> {
+    if vm.interp.kbd_pending && vm.interp.threads[i].ident == MAIN_IDENT {
+        vm.interp.kbd_pending = false;
+        let t = &mut vm.interp.threads[i];
+        t.wait = Wait::Ready;
+        t.wake = Value::NULL;
+        let nested = t.exit_at == depth;
+        t.exit_at = 0;
+        t.exit = PendingExit::None;
+        switch_to(vm, i, depth);
+        let e = vm.new_exception_args(TypeRef::of_static(&exc::KEYBOARD_INTERRUPT), &[]);
+        return Some(if nested {
+            Resched::Exit(Err(e))
+        } else {
+            Resched::RaiseHere(e)
+        });
+    }
     consume_wait(vm, i);
     switch_to(vm, i, depth);
     let t = &mut vm.interp.threads[i];
