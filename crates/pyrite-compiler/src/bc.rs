@@ -928,6 +928,8 @@ pub fn verify_code_ext(
                 | op::STORE_DEREF
                 | op::DELETE_DEREF => (a as usize) < n_locals_max,
                 op::BUILD_SLICE => a == 2 || a == 3,
+                // checked by the VM when run (depths against the stack, kinds and types)
+                op::VIPER => a >= 0,
                 _ => (a as usize) < (1 << 20),
             },
             _ => true,

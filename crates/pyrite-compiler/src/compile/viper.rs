@@ -251,8 +251,8 @@ impl<'a> Compiler<'a> {
         self.vset(0, VEntry { vt, imm });
     }
 
-    fn emit_viper(&mut self, stack: i32, kind: u32, param: u32) {
-        self.op_uint(stack, op::VIPER, (kind | (param << 3)) as u64);
+    fn emit_viper(&mut self, stack: i32, kind: u32, param: u64) {
+        self.op_uint(stack, op::VIPER, kind as u64 | (param << 3));
     }
 
     /// Make the top `n` entries objects, converting native values (MicroPython converts the
@@ -268,7 +268,7 @@ impl<'a> Compiler<'a> {
                     self.vhard("conversion to object");
                 }
             } else if !matches!(e.vt, VT::Unbound | VT::Cast(_)) {
-                self.emit_viper(0, vop::TO_OBJ, e.vt.native() | ((d as u32) << 3));
+                self.emit_viper(0, vop::TO_OBJ, e.vt.native() as u64 | ((d as u64) << 3));
             }
             self.vset(d, VEntry::OBJ);
         }
@@ -296,7 +296,7 @@ impl<'a> Compiler<'a> {
         todo.sort_unstable();
         for (n, t) in todo {
             self.raw_load_fast(n);
-            self.emit_viper(0, vop::FROM_OBJ, t as u32);
+            self.emit_viper(0, vop::FROM_OBJ, t as u64);
             self.raw_store_fast(n);
         }
     }
@@ -380,7 +380,7 @@ impl<'a> Compiler<'a> {
             match o {
                 unary::POSITIVE => {}
                 unary::NEGATIVE | unary::INVERT => {
-                    self.emit_viper(0, vop::UNOP, o as u32);
+                    self.emit_viper(0, vop::UNOP, o as u64);
                     self.vset_top(e.vt, false);
                 }
                 _ => {
@@ -434,7 +434,7 @@ impl<'a> Compiler<'a> {
             };
             match result {
                 Some(vt) => {
-                    self.emit_viper(-1, vop::BINOP, o as u32 | unsigned);
+                    self.emit_viper(-1, vop::BINOP, (o as u32 | unsigned) as u64);
                     self.vset_top(vt, false);
                 }
                 None => {
@@ -480,7 +480,7 @@ impl<'a> Compiler<'a> {
                 0
             }
         };
-        self.emit_viper(-1, vop::LOAD, shift);
+        self.emit_viper(-1, vop::LOAD, shift as u64);
         self.vset_top(VT::Int, false);
         true
     }
@@ -510,7 +510,7 @@ impl<'a> Compiler<'a> {
                 0
             }
         };
-        self.emit_viper(-3, vop::STORE, shift);
+        self.emit_viper(-3, vop::STORE, shift as u64);
         true
     }
 
@@ -529,7 +529,7 @@ impl<'a> Compiler<'a> {
                 let cast = VT::from_native(t);
                 match a.vt {
                     VT::Obj => {
-                        self.emit_viper(0, vop::FROM_OBJ, t as u32);
+                        self.emit_viper(0, vop::FROM_OBJ, t as u64);
                         self.rot_two();
                         self.pop_top();
                         self.vset_top(cast, false);
@@ -579,7 +579,7 @@ impl<'a> Compiler<'a> {
             ));
         }
         if ret != VT::Obj {
-            self.emit_viper(0, vop::TO_OBJ, ret.native());
+            self.emit_viper(0, vop::TO_OBJ, ret.native() as u64);
             self.vset_top(VT::Obj, false);
         }
     }
