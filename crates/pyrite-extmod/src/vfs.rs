@@ -998,6 +998,10 @@ fixed_dict!(
         (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
         (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
         (
+            Q::VfsLfs1,
+            Value::from_static(&crate::vfs_lfs::VFSLFS1_TYPE)
+        ),
+        (
             Q::VfsLfs2,
             Value::from_static(&crate::vfs_lfs::VFSLFS2_TYPE)
         ),
