@@ -39,6 +39,9 @@ python3 tests/run.py
 step "REPL protocols over pyrite --board (tests/repl/_raw_repl.py)"
 python3 tests/repl/_raw_repl.py target/release/pyrite
 
+step "integration: mpremote, rshell and ampy from PyPI against pyrite as a board (tests/integration/_clients.py)"
+python3 tests/integration/_clients.py target/release/pyrite
+
 step "integration: umqtt.simple through mosquitto, ntptime against chrony, ssl/tls against CPython (tests/integration/_net_services.py)"
 # ssl/tls is an opt-in feature (size); its part runs on a dev build with it.
 cargo build -p pyrite --features tls

@@ -15,6 +15,11 @@ pub enum PathKind {
 pub trait Host {
     /// Write to the console: `fd` 1 is stdout, 2 is stderr. Must write everything.
     fn write(&mut self, fd: u8, data: &[u8]);
+    /// Write bytes to the console exactly as given (`sys.stdout.buffer`): a board console that
+    /// turns `\n` into `\r\n` for text must not do so here. Defaults to [`Host::write`].
+    fn write_binary(&mut self, fd: u8, data: &[u8]) {
+        self.write(fd, data)
+    }
     /// Read from the console (blocking). Returns 0 at end of input.
     fn read_stdin(&mut self, buf: &mut [u8]) -> usize;
     /// What `path` names (for import).

@@ -23,7 +23,7 @@ use pyrite_core::{fixed_dict, fnv, Gc, PyResult, Vm, Q};
 use pyrite_hal::net::{PollFd, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT};
 
 use crate::socket::{
-    check_interrupt, with_net, SocketObj, MP_STREAM_GET_FILENO, MP_STREAM_POLL, SLICE_MS,
+    check_interrupt, net_wait, SocketObj, MP_STREAM_GET_FILENO, MP_STREAM_POLL, SLICE_MS,
 };
 
 const ENOENT: i32 = 2;
@@ -306,6 +306,8 @@ fn do_poll(
             _ => false,
         });
         let wait = if always_ready { 0 } else { wait };
+        // Other `_thread` threads run while this one waits.
+        let wait = pyrite_core::interp::thread::io_wait_slice(vm, wait as u64, first)? as i64;
         let mut fds: Vec<PollFd> = Vec::new();
         for (&(_, m), h) in objs.iter().zip(hows.iter()) {
             if let How::Fd(fd) = h {
@@ -317,10 +319,7 @@ fn do_poll(
             }
         }
         if !fds.is_empty() || wait > 0 {
-            let r = with_net(vm, |net| net.poll(&mut fds, wait as i32))?;
-            if let Err(e) = r {
-                return Err(vm.os_error(e));
-            }
+            net_wait(vm, &mut fds, wait as u64)?;
         }
         let mut out = Vec::new();
         let mut k = 0;

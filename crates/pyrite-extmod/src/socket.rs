@@ -131,6 +131,27 @@ fn open_fd(vm: &mut Vm, s: &SocketObj) -> PyResult<i32> {
     Ok(fd)
 }
 
+/// Wait on the port's poll for `fds`, at most `ms` milliseconds; returns how many entries are
+/// ready (0 is also an early return: callers loop). While other Python threads (`_thread`)
+/// exist, the port is only asked without waiting and the other threads run meanwhile, for at
+/// most a couple of milliseconds before the next check.
+pub(crate) fn net_wait(vm: &mut Vm, fds: &mut [PollFd], ms: u64) -> PyResult<usize> {
+    let others = vm.interp.threads.len() > 1;
+    let wait = if others {
+        0
+    } else {
+        ms.min(i32::MAX as u64) as i32
+    };
+    let r = match with_net(vm, |n| n.poll(fds, wait))? {
+        Ok(k) => k,
+        Err(e) => return Err(vm.os_error(e)),
+    };
+    if r == 0 && others && ms > 0 {
+        pyrite_core::interp::thread::sleep_us(vm, ms.min(2) * 1000, false)?;
+    }
+    Ok(r)
+}
+
 /// Wait until handle `fd` is ready for `events`, for at most `timeout_ms` (negative: no
 /// limit). Ok(true) when ready, Ok(false) on timeout. Ctrl-C raises KeyboardInterrupt.
 pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyResult<bool> {
@@ -143,6 +164,7 @@ pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyR
     } else {
         None
     };
+    let mut first = true;
     loop {
         let slice = match deadline {
             Some(d) => {
@@ -154,17 +176,18 @@ pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyR
             }
             None => SLICE_MS,
         };
+        // Other `_thread` threads run while this one waits.
+        let slice = pyrite_core::interp::thread::io_wait_slice(vm, slice, first)?;
+        first = false;
         let mut fds = [PollFd {
             handle: fd,
             events,
             revents: 0,
         }];
-        let r = with_net(vm, |n| n.poll(&mut fds, slice as i32))?;
+        let k = net_wait(vm, &mut fds, slice)?;
         check_interrupt(vm)?;
-        match r {
-            Ok(k) if k > 0 => return Ok(true),
-            Ok(_) => {}
-            Err(e) => return Err(vm.os_error(e)),
+        if k > 0 {
+            return Ok(true);
         }
     }
 }
@@ -435,17 +458,17 @@ fn socket_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResul
     let family = if opts[0].is_null() {
         AF_INET
     } else {
-        arg_int(vm, opts[0])? as i32
+        arg_i32(vm, opts[0])?
     };
     let kind = if opts[1].is_null() {
         SOCK_STREAM
     } else {
-        arg_int(vm, opts[1])? as i32
+        arg_i32(vm, opts[1])?
     };
     let proto = if opts[2].is_null() {
         0
     } else {
-        arg_int(vm, opts[2])? as i32
+        arg_i32(vm, opts[2])?
     };
     let fd = net_do(vm, |n| n.socket(family, kind, proto))?;
     new_socket(vm, fd, family, kind, proto)
@@ -566,6 +589,18 @@ fn socket_connect(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         return Err(vm.os_error(err));
     }
     Ok(Value::NONE)
+}
+
+/// An int argument that must fit a C int (OverflowError otherwise).
+fn arg_i32(vm: &mut Vm, v: Value) -> PyResult<i32> {
+    let n = arg_int(vm, v)?;
+    match i32::try_from(n) {
+        Ok(n) => Ok(n),
+        Err(_) => Err(vm.new_exception(
+            &types::exception::OVERFLOW_ERROR,
+            "value out of range for a C int",
+        )),
+    }
 }
 
 /// The bytes of a buffer argument.
@@ -755,11 +790,11 @@ fn socket_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn socket_setsockopt(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let fd = open_fd(vm, &s)?;
-    let level = arg_int(vm, args[1])? as i32;
-    let opt = arg_int(vm, args[2])? as i32;
+    let level = arg_i32(vm, args[1])?;
+    let opt = arg_i32(vm, args[2])?;
     let v = args[3];
     let bytes: Vec<u8> = if v.is_small_int() || v.is_bool() || types::int::is_int(v) {
-        (arg_int(vm, v)? as i32).to_ne_bytes().to_vec()
+        arg_i32(vm, v)?.to_ne_bytes().to_vec()
     } else {
         data_arg(vm, v)?
     };
@@ -815,7 +850,7 @@ fn socket_getpeername(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn socket_shutdown(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let fd = open_fd(vm, &s)?;
-    let how = arg_int(vm, args[1])? as i32;
+    let how = arg_i32(vm, args[1])?;
     net_do(vm, |n| n.shutdown(fd, how))?;
     Ok(Value::NONE)
 }
@@ -966,7 +1001,7 @@ fn socket_getaddrinfo(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     for (i, n) in nums.iter_mut().enumerate() {
         let v = o[2 + i];
         if !v.is_null() && !v.is_none() {
-            *n = arg_int(vm, v)? as i32;
+            *n = arg_i32(vm, v)?;
         }
     }
     let [family, kind, proto, fl] = nums;
@@ -1018,7 +1053,7 @@ fn socket_getaddrinfo(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 
 /// `inet_pton(af, text)`: the packed address bytes.
 fn socket_inet_pton(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let af = arg_int(vm, args[0])? as i32;
+    let af = arg_i32(vm, args[0])?;
     let text = arg_string(vm, args[1])?;
     let r: Option<Vec<u8>> = match af {
         AF_INET => parse_ipv4(&text).map(|b| b.to_vec()),
@@ -1033,7 +1068,7 @@ fn socket_inet_pton(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 /// `inet_ntop(af, packed)`: the address as text.
 fn socket_inet_ntop(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let af = arg_int(vm, args[0])? as i32;
+    let af = arg_i32(vm, args[0])?;
     let b = data_arg(vm, args[1])?;
     let ip = match (af, b.len()) {
         (AF_INET, 4) => IpAddr::V4([b[0], b[1], b[2], b[3]]),

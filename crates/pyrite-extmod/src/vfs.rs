@@ -658,11 +658,14 @@ pub fn read_stream_all(vm: &mut Vm, f: Value) -> PyResult<Vec<u8>> {
                     pyrite_core::modules::builtins::buffer_bytes(vm, buf)?.unwrap_or_default();
                 out.extend_from_slice(&chunk[..n.min(chunk.len())]);
             }
-        } else {
+        } else if pyrite_core::types::class::load_method_maybe(vm, f, Q::read)?.is_some() {
             let d = vm.call_method(f, Q::read, &[])?;
             if let Some(b) = pyrite_core::modules::builtins::buffer_bytes(vm, d)? {
                 out = b;
             }
+        } else {
+            // Not a stream.
+            return Err(vm.os_error(EINVAL));
         }
         Ok(out)
     })();
@@ -674,7 +677,11 @@ pub fn read_stream_all(vm: &mut Vm, f: Value) -> PyResult<Vec<u8>> {
             &[],
         )
         .map(|_| ()),
-        None => vm.call_method(f, Q::close, &[]).map(|_| ()),
+        None => match pyrite_core::types::class::load_method_maybe(vm, f, Q::close) {
+            Ok(Some(m)) => pyrite_core::types::class::call_method_pair(vm, m, &[], &[]).map(|_| ()),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        },
     };
     let data = r?;
     closed?;
@@ -990,6 +997,10 @@ fixed_dict!(
         (Q::umount, fnv!(UMOUNT)),
         (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
         (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
+        (
+            Q::VfsLfs1,
+            Value::from_static(&crate::vfs_lfs::VFSLFS1_TYPE)
+        ),
         (
             Q::VfsLfs2,
             Value::from_static(&crate::vfs_lfs::VFSLFS2_TYPE)

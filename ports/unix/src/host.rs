@@ -91,6 +91,14 @@ impl Host for UnixHost {
         }
     }
 
+    fn write_binary(&mut self, fd: u8, data: &[u8]) {
+        if let Some(b) = &self.board {
+            crate::repl::write_raw(&b.output, data);
+            return;
+        }
+        self.write(fd, data)
+    }
+
     fn read_stdin(&mut self, buf: &mut [u8]) -> usize {
         if let Some(b) = &self.board {
             return b.input.read_into(buf, &self.interrupts.pending);

@@ -210,6 +210,10 @@ fn new_vm(
         opt_level: opts.opt_level,
         stack_limit: STACK_LIMIT,
     };
+    // A fresh interpreter (start or soft reset) has Ctrl-C enabled again, as on a board.
+    interrupts
+        .disabled
+        .store(false, std::sync::atomic::Ordering::Relaxed);
     let mut host = UnixHost::new(Interrupts {
         pending: std::sync::Arc::clone(&interrupts.pending),
         disabled: std::sync::Arc::clone(&interrupts.disabled),
@@ -237,7 +241,11 @@ fn new_vm(
         .and_then(|s| s.parse().ok())
         .unwrap_or(256 * 1024);
     vm.heap.set_soft_min(soft);
-    pyrite_extmod::install(&mut vm, Box::<platform::UnixPlatform>::default());
+    let console = board.map(|b| std::sync::Arc::clone(&b.queue));
+    pyrite_extmod::install(
+        &mut vm,
+        Box::new(platform::UnixPlatform::with_console(console)),
+    );
     if let Ok(exe) = std::env::current_exe() {
         let _ = sys::set_executable(&mut vm, &exe.to_string_lossy());
     }

@@ -9,6 +9,9 @@ use pyrite_hal::HalResult;
 
 #[derive(Default)]
 pub struct UnixNet {
+    /// On a board console (`--board`), console input arrives through this queue (filled by a
+    /// reader thread), so polling descriptor 0 asks the queue instead of the OS.
+    pub console: Option<std::sync::Arc<crate::repl::ByteQueue>>,
     /// TLS sessions (`ssl`/`tls`).
     #[cfg(feature = "tls")]
     tls: crate::tls::Sessions,
@@ -312,31 +315,60 @@ impl Net for UnixNet {
     }
 
     fn poll(&mut self, fds: &mut [PollFd], timeout_ms: i32) -> HalResult<usize> {
-        let mut raw: Vec<libc::pollfd> = fds
-            .iter()
-            .map(|f| libc::pollfd {
-                fd: f.handle,
-                events: f.events as libc::c_short,
-                revents: 0,
-            })
-            .collect();
-        let t = if timeout_ms < 0 { -1 } else { timeout_ms };
-        // SAFETY: raw is a valid array of raw.len() pollfd structs.
-        let r = unsafe { libc::poll(raw.as_mut_ptr(), raw.len() as libc::nfds_t, t) };
-        if r < 0 {
-            let e = last_errno();
-            if e == libc::EINTR {
-                for f in fds.iter_mut() {
-                    f.revents = 0;
-                }
-                return Ok(0);
+        let Some(console) = self.console.clone() else {
+            return os_poll(fds, timeout_ms);
+        };
+        if !fds.iter().any(|f| f.handle == 0) {
+            return os_poll(fds, timeout_ms);
+        }
+        // Descriptor 0 is the board console's queue: poll the others in short slices and look
+        // at the queue in between, until something is ready or the time is up.
+        let deadline = (timeout_ms >= 0).then(|| {
+            std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms as u64)
+        });
+        let others: Vec<usize> = (0..fds.len()).filter(|&i| fds[i].handle != 0).collect();
+        loop {
+            let mut sub: Vec<PollFd> = others.iter().map(|&i| fds[i]).collect();
+            let mut n = if sub.is_empty() {
+                0
+            } else {
+                os_poll(&mut sub, 0)?
+            };
+            for (k, &i) in others.iter().enumerate() {
+                fds[i].revents = sub[k].revents;
             }
-            return Err(e);
+            let console_ready = console.wait_readable(std::time::Duration::ZERO);
+            for f in fds.iter_mut().filter(|f| f.handle == 0) {
+                f.revents = if console_ready {
+                    f.events & POLLIN_EVENT
+                } else {
+                    0
+                };
+                if f.revents != 0 {
+                    n += 1;
+                }
+            }
+            if n > 0 {
+                return Ok(n);
+            }
+            let slice = std::time::Duration::from_millis(10);
+            let wait = match deadline {
+                Some(d) => {
+                    let now = std::time::Instant::now();
+                    if now >= d {
+                        return Ok(0);
+                    }
+                    slice.min(d - now)
+                }
+                None => slice,
+            };
+            if others.is_empty() {
+                console.wait_readable(wait);
+            } else {
+                let mut sub: Vec<PollFd> = others.iter().map(|&i| fds[i]).collect();
+                os_poll(&mut sub, wait.as_millis() as i32)?;
+            }
         }
-        for (f, p) in fds.iter_mut().zip(raw.iter()) {
-            f.revents = p.revents as u16;
-        }
-        Ok(r as usize)
     }
 
     #[cfg(feature = "tls")]
@@ -388,4 +420,35 @@ impl Net for UnixNet {
     fn tls_error(&mut self, t: i32) -> Option<String> {
         self.tls.error(t)
     }
+}
+
+const POLLIN_EVENT: u16 = libc::POLLIN as u16;
+
+/// poll(2) over `fds`; EINTR counts as "nothing ready" (the caller checks for Ctrl-C).
+fn os_poll(fds: &mut [PollFd], timeout_ms: i32) -> HalResult<usize> {
+    let mut raw: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|f| libc::pollfd {
+            fd: f.handle,
+            events: f.events as libc::c_short,
+            revents: 0,
+        })
+        .collect();
+    let t = if timeout_ms < 0 { -1 } else { timeout_ms };
+    // SAFETY: raw is a valid array of raw.len() pollfd structs.
+    let r = unsafe { libc::poll(raw.as_mut_ptr(), raw.len() as libc::nfds_t, t) };
+    if r < 0 {
+        let e = last_errno();
+        if e == libc::EINTR {
+            for f in fds.iter_mut() {
+                f.revents = 0;
+            }
+            return Ok(0);
+        }
+        return Err(e);
+    }
+    for (f, p) in fds.iter_mut().zip(raw.iter()) {
+        f.revents = p.revents as u16;
+    }
+    Ok(r as usize)
 }

@@ -11,6 +11,15 @@ pub struct UnixPlatform {
     pins: crate::pins::UnixPins,
 }
 
+impl UnixPlatform {
+    /// The platform of a `pyrite --board` console: polling stdin asks the console's queue.
+    pub fn with_console(console: Option<std::sync::Arc<crate::repl::ByteQueue>>) -> UnixPlatform {
+        let mut p = UnixPlatform::default();
+        p.net.console = console;
+        p
+    }
+}
+
 impl Platform for UnixPlatform {
     fn fs(&mut self) -> Option<&mut dyn HostFs> {
         Some(&mut self.fs)

@@ -37,7 +37,8 @@ pub fn write_crlf(sink: &Sink, data: &[u8]) {
     }
 }
 
-fn write_raw(sink: &Sink, data: &[u8]) {
+/// Write `data` to `sink` unchanged (binary output).
+pub fn write_raw(sink: &Sink, data: &[u8]) {
     if let Ok(mut w) = sink.lock() {
         let _ = w.write_all(data);
         let _ = w.flush();
@@ -79,6 +80,19 @@ impl ByteQueue {
     }
     fn try_pop(&self) -> Option<u8> {
         self.state.lock().ok()?.0.pop_front()
+    }
+    /// Wait up to `timeout` for input (or the end of input); true if a read would not block.
+    pub fn wait_readable(&self, timeout: Duration) -> bool {
+        let Ok(s) = self.state.lock() else {
+            return true;
+        };
+        if !s.0.is_empty() || s.1 {
+            return true;
+        }
+        match self.ready.wait_timeout(s, timeout) {
+            Ok((s, _)) => !s.0.is_empty() || s.1,
+            Err(_) => true,
+        }
     }
     /// For `sys.stdin` reads: wait for at least one byte; 0 at end of input or when Ctrl-C is
     /// pending (the VM then raises KeyboardInterrupt).
@@ -344,7 +358,16 @@ pub fn run(
     let mut repl = Repl::new(banner);
     repl.ctrl_d_soft_reset = board;
     loop {
-        match repl.run(&mut vm, con) {
+        let mut exit = repl.run(&mut vm, con);
+        // machine.soft_reset()/reset() end the program with SystemExit; on a board that is a
+        // soft reset, not the end of the REPL.
+        if board
+            && matches!(exit, Exit::Code(_))
+            && pyrite_extmod::machine::take_soft_reset_request()
+        {
+            exit = Exit::SoftReset;
+        }
+        match exit {
             Exit::Code(c) => {
                 pyrite_core::modules::sys::run_atexit(&mut vm);
                 return c;

@@ -115,8 +115,8 @@ fn import_impl(
             return Err(no_module(vm, &full));
         }
         end += part.len() + if i > 0 { 1 } else { 0 };
-        let full_q = vm.intern(&full[..end]);
-        let part_q = vm.intern(part);
+        let full_q = vm.intern_name(&full[..end])?;
+        let part_q = vm.intern_name(part)?;
         let m = import_level(vm, full_q, part_q, outer)?;
         if i == 0 {
             top = m;
@@ -214,25 +214,35 @@ fn stat_py_or_mpy(vm: &mut Vm, path: &str) -> Option<(PathKind, String)> {
 }
 
 fn import_level(vm: &mut Vm, full: Qstr, part: Qstr, outer: Value) -> PyResult<Value> {
-    if let Some(m) = sys_modules_get(vm, full) {
-        return Ok(m);
+    // An empty sys.path forces a builtin: loaded modules (which may have come from the
+    // filesystem) are then ignored too, as in MicroPython.
+    let path = super::sys_path_strings(vm);
+    if !path.is_empty() {
+        if let Some(m) = sys_modules_get(vm, full) {
+            return Ok(m);
+        }
     }
     let name = String::from(vm.qstr_str(part));
     let mut found: Option<(PathKind, String)> = None;
     if outer.is_null() {
-        if let Some(m) = find_builtin(vm, part) {
-            return Ok(m);
+        // A non-extensible builtin bypasses the filesystem; an extensible one (`os`, `time`)
+        // can be overridden by a file on sys.path (its `u` name always gives the builtin).
+        let extensible = crate::modules::is_extensible(vm, part);
+        if !extensible {
+            if let Some(m) = find_builtin(vm, part) {
+                return Ok(m);
+            }
         }
-        let path = super::sys_path_strings(vm);
-        if path.is_empty() {
-            found = stat_module(vm, &name);
-        } else {
-            for dir in path {
-                let p = join(&dir, &name);
-                if let Some(f) = stat_module(vm, &p) {
-                    found = Some(f);
-                    break;
-                }
+        for dir in path {
+            let p = join(&dir, &name);
+            if let Some(f) = stat_module(vm, &p) {
+                found = Some(f);
+                break;
+            }
+        }
+        if found.is_none() && extensible {
+            if let Some(m) = find_builtin(vm, part) {
+                return Ok(m);
             }
         }
     } else if let Some(g) = module_globals(outer) {

@@ -172,7 +172,17 @@ pub fn write_fd(vm: &mut Vm, fd: i32, data: &[u8]) -> PyResult<usize> {
 /// `os.dupterm` (its `write(bytes)`). A stream whose `write` raises is detached, as in
 /// MicroPython.
 pub fn console_write(vm: &mut Vm, fd: u8, data: &[u8]) {
-    vm.host.write(fd, data);
+    console_write_mode(vm, fd, data, false)
+}
+
+/// Write to the console, binary-clean when `binary` (`sys.stdout.buffer`), and to any
+/// `os.dupterm` streams.
+pub fn console_write_mode(vm: &mut Vm, fd: u8, data: &[u8], binary: bool) {
+    if binary {
+        vm.host.write_binary(fd, data);
+    } else {
+        vm.host.write(fd, data);
+    }
     let l = vm.sys.dupterm;
     let Some(list) = types::list::list_obj(l) else {
         return;
@@ -388,7 +398,19 @@ pub fn write_to(vm: &mut Vm, file: Value, text: &str) -> PyResult<()> {
         return Ok(());
     }
     let s = types::str::new_str(vm, text)?;
-    vm.call_method(file, Q::write, &[s])?;
+    let r = vm.call_method(file, Q::write, &[s])?;
+    if let Some(n) = r.as_small_int() {
+        if n > 0
+            && n as usize > text.len()
+            && vm.is_instance(
+                file,
+                crate::value::TypeRef::of_static(&super::stringio::IOBASE_TYPE),
+            )
+        {
+            // An io.IOBase stream claiming to write more than it was given (MicroPython: EIO).
+            return Err(vm.os_error(5));
+        }
+    }
     Ok(())
 }
 
@@ -449,22 +471,36 @@ fn file_readlines(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(list)
 }
 
+/// `write(buf)`, `write(buf, max_len)`, `write(buf, off, max_len)` (MicroPython's stream write).
 fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let f = args[0];
     let fd = open_fd(vm, f)?;
     let v = args[1];
-    let n = if let Some(s) = types::str::str_data(vm, v) {
+    let data: Vec<u8> = if let Some(s) = types::str::str_data(vm, v) {
         if is_binary(f) {
             return Err(vm.type_error("object with buffer protocol required"));
         }
-        let data: Vec<u8> = s.as_bytes().to_vec();
-        write_fd(vm, fd, &data)?;
-        data.len()
+        s.as_bytes().to_vec()
     } else {
         match buffer_bytes(vm, v)? {
-            Some(data) => write_fd(vm, fd, &data)?,
+            Some(data) => data.to_vec(),
             None => return Err(bad_implicit_conversion(vm, v)),
         }
+    };
+    let (off, max) = match args.len() {
+        3 => (0, arg_int(vm, args[2])?),
+        4 => (arg_int(vm, args[2])?, arg_int(vm, args[3])?),
+        _ => (0, isize::MAX),
+    };
+    let start = usize::try_from(off).unwrap_or(0).min(data.len());
+    let end = start
+        .saturating_add(usize::try_from(max).unwrap_or(0))
+        .min(data.len());
+    let n = if (fd == 1 || fd == 2) && is_binary(f) {
+        console_write_mode(vm, fd as u8, &data[start..end], true);
+        end - start
+    } else {
+        write_fd(vm, fd, &data[start..end])?
     };
     Ok(Value::small_int(n as isize).unwrap_or(Value::NONE))
 }
@@ -573,7 +609,7 @@ static FILE_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, file_read);
 static FILE_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, file_readline);
 static FILE_READLINES: BuiltinFn = BuiltinFn::new(Q::readlines, 1, 1, file_readlines);
 static FILE_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, file_readinto);
-static FILE_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 2, file_write);
+static FILE_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 4, file_write);
 static FILE_SEEK: BuiltinFn = BuiltinFn::new(Q::seek, 2, 3, file_seek);
 static FILE_TELL: BuiltinFn = BuiltinFn::new(Q::tell, 1, 1, file_tell);
 static FILE_FLUSH: BuiltinFn = BuiltinFn::new(Q::flush, 1, 1, file_flush);

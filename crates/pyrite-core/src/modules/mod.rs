@@ -275,6 +275,11 @@ fn find_def(vm: &Vm, name: Qstr) -> Option<&'static BuiltinModuleDef> {
         .find(|d| d.name == name)
 }
 
+/// True if `name` is an extensible builtin module (a file on sys.path may override it).
+pub fn is_extensible(vm: &Vm, name: Qstr) -> bool {
+    find_def(vm, name).is_some_and(|d| d.extensible)
+}
+
 /// The builtin module `name`, or None.
 pub fn find_builtin(vm: &mut Vm, name: Qstr) -> Option<Value> {
     match name {
