@@ -75,3 +75,13 @@ check(setc)
 print(c[0])
 # zero-length accesses need no memory
 print(uctypes.bytes_at(0, 0), uctypes.sizeof({}))
+# struct's S typecode: a pointer to a NUL-terminated string
+import struct
+
+sb = bytearray(b"hi\x00there")
+p = struct.pack("<S", uctypes.addressof(sb))
+print(struct.calcsize("S"), struct.unpack("<S", p))
+try:
+    struct.unpack("<S", struct.pack("<S", 12))
+except OSError as e:
+    print("OSError", e.errno)

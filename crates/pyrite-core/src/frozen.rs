@@ -48,3 +48,35 @@ pub fn kind(rel: &str) -> PathKind {
 pub fn names() -> impl Iterator<Item = &'static str> {
     FROZEN.iter().map(|(n, _)| *n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_and_valid_mpy() {
+        for w in FROZEN.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} >= {}", w[0].0, w[1].0);
+        }
+        for (name, bytes) in FROZEN {
+            assert!(name.ends_with(".py"));
+            assert!(pyrite_compiler::read_mpy(bytes).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn lookup() {
+        assert_eq!(strip(".frozen/asyncio"), Some("asyncio"));
+        assert_eq!(strip(".frozenx/asyncio"), None);
+        assert_eq!(strip("asyncio"), None);
+        assert_eq!(kind("asyncio"), PathKind::Dir);
+        assert_eq!(kind("asyncio/__init__.py"), PathKind::File);
+        assert_eq!(kind("asyncio/core.py"), PathKind::File);
+        assert_eq!(kind("asyncio/core"), PathKind::Missing);
+        assert_eq!(kind("asyncio/__init__.mpy"), PathKind::Missing);
+        assert_eq!(kind("async"), PathKind::Missing);
+        assert_eq!(kind("uasyncio.py"), PathKind::File);
+        assert!(get("asyncio/core.py").is_some());
+        assert!(names().any(|n| n == "asyncio/stream.py"));
+    }
+}

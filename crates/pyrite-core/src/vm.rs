@@ -40,6 +40,9 @@ impl Default for Config {
     }
 }
 
+/// Longest name (attribute, keyword, class, module) in bytes: MicroPython's qstr limit.
+pub const MAX_NAME_LEN: usize = 255;
+
 /// One Python interpreter.
 pub struct Vm {
     pub heap: Heap,
@@ -112,6 +115,19 @@ impl Vm {
     #[inline]
     pub fn intern(&mut self, s: &str) -> Qstr {
         self.qstrs.intern(s)
+    }
+    /// Intern a name from Python data (attribute, keyword, class or module name):
+    /// RuntimeError("name too long") beyond MicroPython's qstr limit of 255 bytes.
+    pub fn intern_name(&mut self, s: &str) -> PyResult<Qstr> {
+        self.check_name_len(s.len())?;
+        Ok(self.qstrs.intern(s))
+    }
+    /// RuntimeError("name too long") if a name of `len` bytes exceeds the qstr limit.
+    pub fn check_name_len(&mut self, len: usize) -> PyResult<()> {
+        if len > MAX_NAME_LEN {
+            return Err(self.runtime_error("name too long"));
+        }
+        Ok(())
     }
 
     // ---- allocation ----

@@ -306,6 +306,8 @@ fn do_poll(
             _ => false,
         });
         let wait = if always_ready { 0 } else { wait };
+        // Other `_thread` threads run while this one waits.
+        let wait = pyrite_core::interp::thread::io_wait_slice(vm, wait as u64, first)? as i64;
         let mut fds: Vec<PollFd> = Vec::new();
         for (&(_, m), h) in objs.iter().zip(hows.iter()) {
             if let How::Fd(fd) = h {

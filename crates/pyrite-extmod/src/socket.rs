@@ -164,6 +164,7 @@ pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyR
     } else {
         None
     };
+    let mut first = true;
     loop {
         let slice = match deadline {
             Some(d) => {
@@ -175,6 +176,9 @@ pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyR
             }
             None => SLICE_MS,
         };
+        // Other `_thread` threads run while this one waits.
+        let slice = pyrite_core::interp::thread::io_wait_slice(vm, slice, first)?;
+        first = false;
         let mut fds = [PollFd {
             handle: fd,
             events,

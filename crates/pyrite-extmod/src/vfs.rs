@@ -303,8 +303,12 @@ fn autodetect(vm: &mut Vm, bdev: Value) -> PyResult<Value> {
     for block in 0..2 {
         let buf = bytes::new_bytearray(vm, &[0u8; 44])?;
         let r = vm.call_method(bdev, Q::readblocks, &[small(block), buf, small(8)]);
-        if r.is_err() {
-            break;
+        // A failed read (an exception, or a non-zero result code) means "not LittleFS";
+        // a result that is not an int is a TypeError, as in MicroPython.
+        match r {
+            Err(_) => break,
+            Ok(v) if !v.is_none() && pyrite_core::modules::builtins::arg_int(vm, v)? != 0 => break,
+            Ok(_) => {}
         }
         let data = pyrite_core::modules::builtins::buffer_bytes(vm, buf)?.unwrap_or_default();
         if data.get(32..40) == Some(b"littlefs") {
@@ -997,6 +1001,10 @@ fixed_dict!(
         (Q::umount, fnv!(UMOUNT)),
         (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
         (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
+        (
+            Q::VfsLfs1,
+            Value::from_static(&crate::vfs_lfs::VFSLFS1_TYPE)
+        ),
         (
             Q::VfsLfs2,
             Value::from_static(&crate::vfs_lfs::VFSLFS2_TYPE)

@@ -88,6 +88,36 @@ pub struct LfsObj {
 }
 pyrite_core::py_object!(LfsObj, VFSLFS2_TYPE);
 
+/// A `VfsLfs1` (same fields).
+#[repr(C)]
+pub struct Lfs1Obj(pub LfsObj);
+pyrite_core::py_object!(Lfs1Obj, VFSLFS1_TYPE);
+
+/// A handle on either kind of LittleFS object.
+#[derive(Clone, Copy)]
+pub enum LfsRef {
+    V2(Gc<LfsObj>),
+    V1(Gc<Lfs1Obj>),
+}
+
+impl core::ops::Deref for LfsRef {
+    type Target = LfsObj;
+    fn deref(&self) -> &LfsObj {
+        match self {
+            LfsRef::V2(g) => g,
+            LfsRef::V1(g) => &g.0,
+        }
+    }
+}
+
+pub static VFSLFS1_TYPE: Type = Type {
+    make_new: Some(lfs1_make_new),
+    print: Some(lfs_print),
+    ..Type::new(Q::VfsLfs1)
+}
+.with_flags(flags::EQ_IS_IDENTITY)
+.with_locals(&LFS1_LOCALS);
+
 pub static VFSLFS2_TYPE: Type = Type {
     make_new: Some(lfs2_make_new),
     print: Some(lfs_print),
@@ -96,15 +126,19 @@ pub static VFSLFS2_TYPE: Type = Type {
 .with_flags(flags::EQ_IS_IDENTITY)
 .with_locals(&LFS2_LOCALS);
 
-fn lfs_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    out.push_str(&alloc::format!("<VfsLfs2 0x{:x}>", v.word()));
+fn lfs_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+    let name = vm.type_name(v);
+    out.push_str(&alloc::format!("<{} 0x{:x}>", name, v.word()));
     Ok(())
 }
 
-fn lfs_obj(vm: &mut Vm, v: Value) -> PyResult<Gc<LfsObj>> {
-    match v.downcast::<LfsObj>() {
-        Some(o) => Ok(o),
-        None => Err(vm.type_error("VfsLfs2 object required")),
+fn lfs_obj(vm: &mut Vm, v: Value) -> PyResult<LfsRef> {
+    if let Some(o) = v.downcast::<LfsObj>() {
+        return Ok(LfsRef::V2(o));
+    }
+    match v.downcast::<Lfs1Obj>() {
+        Some(o) => Ok(LfsRef::V1(o)),
+        None => Err(vm.type_error("VfsLfs object required")),
     }
 }
 
@@ -145,27 +179,48 @@ fn lfs_args(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<(u32, u32, bool)> {
 }
 
 fn lfs2_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
+    make_new(vm, args, kw, false)
+}
+
+fn lfs1_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
+    make_new(vm, args, kw, true)
+}
+
+fn make_new(vm: &mut Vm, args: &[Value], kw: Kw, v1: bool) -> PyResult<Value> {
     let Some(&bdev) = args.first() else {
         return Err(vm.type_error("function missing required positional argument"));
     };
     let (rs, ps, mtime) = lfs_args(vm, &args[1..], kw)?;
-    let o = vm.alloc_obj(LfsObj {
-        hdr: ObjHeader::new(&VFSLFS2_TYPE),
+    let fields = LfsObj {
+        hdr: ObjHeader::new(if v1 { &VFSLFS1_TYPE } else { &VFSLFS2_TYPE }),
         bdev: Cell::new(bdev),
         cwd: Cell::new(Value::NULL),
         cfg: Cell::new(None),
         readonly: Cell::new(false),
-        mtime: Cell::new(mtime),
+        // MicroPython keeps modification times on LittleFS v2 only.
+        mtime: Cell::new(mtime && !v1),
         read_size: Cell::new(rs),
         prog_size: Cell::new(ps),
-    })?;
+    };
+    let o = if v1 {
+        LfsRef::V1(vm.alloc_obj(Lfs1Obj(fields))?)
+    } else {
+        LfsRef::V2(vm.alloc_obj(fields)?)
+    };
+    let ov = match o {
+        LfsRef::V1(g) => g.value(),
+        LfsRef::V2(g) => g.value(),
+    };
     let no_write = vm.load_attr_maybe(bdev, Q::writeblocks)?.is_none();
     o.readonly.set(no_write);
     let mut dev = PyDev::new(vm, bdev, 512);
     dev.lfs = true;
     let r = (|| -> FsResult<Cfg> {
         let (bs, n) = geometry(&mut dev)?;
-        let cfg = Cfg::new(bs, n, rs, ps);
+        let mut cfg = Cfg::new(bs, n, rs, ps);
+        if v1 {
+            cfg = cfg.v1();
+        }
         let mut ld = LfsDev {
             d: &mut dev,
             bs,
@@ -178,7 +233,7 @@ fn lfs2_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<
     match r {
         Ok(cfg) => {
             o.cfg.set(Some(cfg));
-            Ok(o.value())
+            Ok(ov)
         }
         Err(e) => Err(dev.error(e)),
     }
@@ -187,7 +242,7 @@ fn lfs2_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<
 /// Run one operation on a mounted filesystem.
 fn with_lfs<R>(
     vm: &mut Vm,
-    o: Gc<LfsObj>,
+    o: LfsRef,
     write: bool,
     f: impl FnOnce(&mut Lfs<LfsDev>) -> FsResult<R>,
 ) -> PyResult<R> {
@@ -264,7 +319,15 @@ fn dir_of(fs: &mut Lfs<LfsDev>, comps: &[&str]) -> FsResult<[u32; 2]> {
 
 // ---- methods ----
 
-fn m_mkfs(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+fn m_mkfs2(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+    mkfs(vm, args, kw, false)
+}
+
+fn m_mkfs1(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+    mkfs(vm, args, kw, true)
+}
+
+fn mkfs(vm: &mut Vm, args: &[Value], kw: Kw, v1: bool) -> PyResult<Value> {
     let Some(&bdev) = args.first() else {
         return Err(vm.type_error("function missing required positional argument"));
     };
@@ -273,7 +336,10 @@ fn m_mkfs(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     dev.lfs = true;
     let r = (|| -> FsResult<()> {
         let (bs, n) = geometry(&mut dev)?;
-        let cfg = Cfg::new(bs, n, rs, ps);
+        let mut cfg = Cfg::new(bs, n, rs, ps);
+        if v1 {
+            cfg = cfg.v1();
+        }
         let mut ld = LfsDev {
             d: &mut dev,
             bs,
@@ -408,7 +474,8 @@ fn m_rename(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         if let Some(x) = existing {
             match (x.kind == lfs::TYPE_DIR, e.kind == lfs::TYPE_DIR) {
                 (true, false) => return Err(EISDIR),
-                (false, true) => return Err(ENOTDIR),
+                // littlefs v1 reports any type mismatch as EISDIR.
+                (false, true) => return Err(if fs.cfg.v1 { EISDIR } else { ENOTDIR }),
                 _ => {}
             }
             remove_at(fs, &tc)?;
@@ -509,7 +576,7 @@ fn m_open(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(file)
 }
 
-fn open_inner(vm: &mut Vm, o: Gc<LfsObj>, file: Value, mode: Mode, path: Value) -> PyResult<()> {
+fn open_inner(vm: &mut Vm, o: LfsRef, file: Value, mode: Mode, path: Value) -> PyResult<()> {
     let (comps, _) = comps_of(vm, &o, path)?;
     let full = join(&comps);
     let pv = types::str::new_str(vm, &full)?;
@@ -577,7 +644,7 @@ fn open_inner(vm: &mut Vm, o: Gc<LfsObj>, file: Value, mode: Mode, path: Value) 
 
 // ---- file backend (called from vfs_fat.rs) ----
 
-fn file_ctx(vm: &mut Vm, f: FileRef) -> PyResult<(Gc<LfsObj>, Vec<String>)> {
+fn file_ctx(vm: &mut Vm, f: FileRef) -> PyResult<(LfsRef, Vec<String>)> {
     let o = lfs_obj(vm, f.fs.get())?;
     let p = f.path.get();
     let s = types::str::str_data(vm, p)
@@ -686,8 +753,10 @@ pub fn file_close(vm: &mut Vm, f: FileRef) -> PyResult<()> {
     file_flush(vm, f)
 }
 
-static MKFS_FN: BuiltinFn = BuiltinFn::new_kw(Q::mkfs, 1, 4, m_mkfs);
+static MKFS_FN: BuiltinFn = BuiltinFn::new_kw(Q::mkfs, 1, 4, m_mkfs2);
 static MKFS: StaticMethodObj = StaticMethodObj::fixed(&MKFS_FN);
+static MKFS1_FN: BuiltinFn = BuiltinFn::new_kw(Q::mkfs, 1, 4, m_mkfs1);
+static MKFS1: StaticMethodObj = StaticMethodObj::fixed(&MKFS1_FN);
 static MOUNT: BuiltinFn = BuiltinFn::new(Q::mount, 1, 3, m_mount);
 static UMOUNT: BuiltinFn = BuiltinFn::new(Q::umount, 1, 1, m_umount);
 static ILISTDIR: BuiltinFn = BuiltinFn::new(Q::ilistdir, 1, 2, m_ilistdir);
@@ -705,6 +774,25 @@ fixed_dict!(
     LFS2_LOCALS,
     [
         (Q::mkfs, Value::from_static(&MKFS)),
+        (Q::mount, fnv!(MOUNT)),
+        (Q::umount, fnv!(UMOUNT)),
+        (Q::ilistdir, fnv!(ILISTDIR)),
+        (Q::mkdir, fnv!(MKDIR)),
+        (Q::rmdir, fnv!(RMDIR)),
+        (Q::remove, fnv!(REMOVE)),
+        (Q::rename, fnv!(RENAME)),
+        (Q::stat, fnv!(STAT)),
+        (Q::statvfs, fnv!(STATVFS)),
+        (Q::chdir, fnv!(CHDIR)),
+        (Q::getcwd, fnv!(GETCWD)),
+        (Q::open, fnv!(OPEN)),
+    ]
+);
+
+fixed_dict!(
+    LFS1_LOCALS,
+    [
+        (Q::mkfs, Value::from_static(&MKFS1)),
         (Q::mount, fnv!(MOUNT)),
         (Q::umount, fnv!(UMOUNT)),
         (Q::ilistdir, fnv!(ILISTDIR)),

@@ -358,7 +358,16 @@ pub fn run(
     let mut repl = Repl::new(banner);
     repl.ctrl_d_soft_reset = board;
     loop {
-        match repl.run(&mut vm, con) {
+        let mut exit = repl.run(&mut vm, con);
+        // machine.soft_reset()/reset() end the program with SystemExit; on a board that is a
+        // soft reset, not the end of the REPL.
+        if board
+            && matches!(exit, Exit::Code(_))
+            && pyrite_extmod::machine::take_soft_reset_request()
+        {
+            exit = Exit::SoftReset;
+        }
+        match exit {
             Exit::Code(c) => {
                 pyrite_core::modules::sys::run_atexit(&mut vm);
                 return c;

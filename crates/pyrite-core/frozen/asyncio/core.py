@@ -5,9 +5,11 @@
 #
 # Design:
 # - A Task sits in at most one _Queue at a time: an intrusive, doubly-linked list kept sorted by
-#   due time (time.ticks_ms values compared with ticks_diff), ties in arrival order. The run
-#   queue (_runq) holds every task that is ready or sleeping; Event/Lock/Task-completion waits use
-#   the same queue type without times. Scheduling and sleep_ms allocate nothing on the heap.
+#   due time (time.ticks_ms values compared with ticks_diff), ties in arrival order.
+#   Event/Lock/Task-completion waits use it as a plain FIFO. The run queue (_runq, a _RunQ) is
+#   two of them: tasks due now (a FIFO: appending is O(1) however many tasks sleep) and tasks
+#   due later (sorted); the next task is the earlier of the two heads. Scheduling and sleep_ms
+#   allocate nothing on the heap.
 # - A coroutine hands control back by yielding None after it has put its task wherever it must
 #   wait (run queue with a due time, a wait queue, the IO table, a ThreadSafeFlag).
 # - task._exc is an exception to throw into the coroutine when it next runs (cancellation);
@@ -98,6 +100,42 @@ class _Queue:
         return True
 
 
+class _RunQ:
+    # Tasks ready to run (`ready`, in arrival order) and sleeping ones (`timed`, by due time).
+    def __init__(self):
+        self.ready = _Queue()
+        self.timed = _Queue()
+
+    def push(self, t, key=None):
+        now = ticks_ms()
+        if key is None or ticks_diff(key, now) <= 0:
+            self.ready.push(t, now)
+        else:
+            self.timed.push(t, key)
+
+    def peek(self):
+        # The task to run next: the earlier head; on equal times the sleeping one, which was
+        # queued first.
+        a = self.ready.head
+        b = self.timed.head
+        if b is None:
+            return a
+        if a is None or ticks_diff(b._key, a._key) <= 0:
+            return b
+        return a
+
+    def has(self, t):
+        return t._q is self.ready or t._q is self.timed
+
+    def remove(self, t):
+        if t._q is self.ready or t._q is self.timed:
+            return t._q.remove(t)
+        return False
+
+    def busy(self):
+        return self.ready.head is not None or self.timed.head is not None
+
+
 class Task:
     # A coroutine scheduled to run.  Public: coro, data (the result or exception once done),
     # done(), cancel(), awaitable.
@@ -133,7 +171,7 @@ class Task:
         while isinstance(t._on, Task) and not t._on._done:
             t = t._on
         t._exc = CancelledError
-        if t._q is _runq and ticks_diff(t._key, ticks_ms()) <= 0:
+        if _runq.has(t) and ticks_diff(t._key, ticks_ms()) <= 0:
             # Already due to run: it keeps its place and gets the CancelledError then.
             return True
         _detach(t)
@@ -215,12 +253,13 @@ def sleep(t):
 
 
 class _IOTable:
-    # Tasks waiting for a stream to become readable (mode 0) or writable (mode 1).
-    # Streams whose ioctl() is visible to Python (Python classes, micropython.RingIO) are polled
-    # through it; everything else (sockets, files) through select.poll, imported only here.
+    # Tasks waiting for a stream to become readable (mode 0) or writable (mode 1), polled
+    # through select.poll (imported on first use). Where there is no select module, streams
+    # with a Python-visible ioctl() (Python classes, micropython.RingIO) are polled through it.
     def __init__(self):
-        self.map = {}  # stream -> [reader task, writer task]
+        self.map = {}  # stream -> [reader task, writer task, registered with the poller]
         self.poller = None
+        self.noselect = False
         self.polled = 0  # streams registered with the poller
 
     def _entry(self, s):
@@ -236,15 +275,18 @@ class _IOTable:
                 self.poller.unregister(s)
                 self.polled -= 1
             return
-        if hasattr(s, "ioctl") and not e[2]:
-            return
-        import select
+        if self.poller is None and not self.noselect:
+            try:
+                import select
 
+                self.poller = select.poll()
+            except ImportError:
+                self.noselect = True
         if self.poller is None:
-            self.poller = select.poll()
-        mask = (select.POLLIN if e[0] is not None else 0) | (
-            select.POLLOUT if e[1] is not None else 0
-        )
+            if not hasattr(s, "ioctl"):
+                raise OSError(95)  # EOPNOTSUPP: nothing can poll this stream
+            return
+        mask = (1 if e[0] is not None else 0) | (4 if e[1] is not None else 0)
         if e[2]:
             self.poller.modify(s, mask)
         else:
@@ -305,11 +347,10 @@ class _IOTable:
         return woke
 
     def wait_polled(self, dt):
-        import select
-
         for r in self.poller.ipoll(dt):
             ev = r[1]
-            self._ready(r[0], ev & ~select.POLLOUT, ev & ~select.POLLIN)
+            # Errors and hang-ups (other bits) wake both sides.
+            self._ready(r[0], ev & ~4, ev & ~1)
 
 
 _io = _IOTable()
@@ -353,7 +394,7 @@ def _wait(dt):
 
 # ---- the loop ----
 
-_runq = _Queue()
+_runq = _RunQ()
 _cur = None
 _stop_marker = Task(None)
 _stop_marker._done = True
@@ -368,7 +409,7 @@ def _run(main):
     runq = _runq
     while True:
         while True:
-            t = runq.head
+            t = runq.peek()
             if t is not None:
                 dt = ticks_diff(t._key, ticks_ms())
                 if dt < 0:
@@ -382,7 +423,7 @@ def _run(main):
                 dt = -1
             if _io.map or _flags or dt > 0:
                 _wait(dt)
-            t = runq.head
+            t = runq.peek()
             if t is not None and ticks_diff(t._key, ticks_ms()) <= 0:
                 break
         runq.remove(t)
@@ -544,7 +585,7 @@ def get_event_loop(runq_len=0, waitq_len=0):
 def new_event_loop():
     # Forget every task, IO wait and stop request: a fresh loop.
     global _runq, _io, _stop_pending
-    _runq = _Queue()
+    _runq = _RunQ()
     _io = _IOTable()
     _stop_pending = False
     del _flags[:]

@@ -76,7 +76,7 @@ async def _wait_runner(st, aw):
         st[2] = e
     st[0] = True
     w = st[3]
-    if st[4] and w._q is core._runq:
+    if st[4] and core._runq.has(w):
         core._runq.remove(w)
         core._runq.push(w)
 

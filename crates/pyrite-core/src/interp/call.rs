@@ -100,7 +100,7 @@ fn kw_key(vm: &mut Vm, k: Value) -> PyResult<Qstr> {
     match crate::types::str::str_data(vm, k) {
         Some(d) => {
             let s = alloc::string::String::from(d.as_str());
-            Ok(vm.intern(&s))
+            vm.intern_name(&s)
         }
         None => Err(vm.type_error("keywords must be strings")),
     }

@@ -120,6 +120,9 @@ const ITER_GENERIC: isize = 0;
 const ITER_LIST: isize = 1;
 const ITER_TUPLE: isize = 2;
 const ITER_RANGE: isize = 3;
+const ITER_BYTES: isize = 4;
+const ITER_MAP: isize = 5;
+const ITER_ARRAY: isize = 6;
 
 /// GET_ITER_STACK: the four iterator slots for `o`.
 pub(crate) fn iter_stack_init(vm: &mut Vm, o: Value) -> PyResult<(Value, Value, Value, Value)> {
@@ -141,8 +144,58 @@ pub(crate) fn iter_stack_init(vm: &mut Vm, o: Value) -> PyResult<(Value, Value, 
             }
         }
     }
+    // Builtin containers iterate by position in the slots, without an iterator object, so
+    // `for` works while the heap is locked (as MicroPython's stack iterators).
+    if crate::types::bytes::bytes_obj(o).is_some()
+        || crate::types::bytes::bytearray_obj(o).is_some()
+    {
+        return Ok((Value::small_int_unchecked(ITER_BYTES), o, z, z));
+    }
+    if let Some(d) = crate::types::dict::dict_obj(o) {
+        let n = Value::small_int(d.map.len() as isize).unwrap_or(z);
+        return Ok((Value::small_int_unchecked(ITER_MAP), o, z, n));
+    }
+    if let Some(st) = crate::types::set::set_obj(o) {
+        if !st.hdr.ty.get().has_flag(crate::obj::flags::USER_CLASS) {
+            let n = Value::small_int(st.map.len() as isize).unwrap_or(z);
+            return Ok((Value::small_int_unchecked(ITER_MAP), o, z, n));
+        }
+    }
+    if o.downcast::<crate::modules::array::ArrayObj>().is_some() {
+        return Ok((Value::small_int_unchecked(ITER_ARRAY), o, z, z));
+    }
     let it = vm.get_iter(o)?;
     Ok((Value::small_int_unchecked(ITER_GENERIC), it, z, z))
+}
+
+/// Iteration over any iterable that needs no heap for builtin containers (the four slots of
+/// GET_ITER_STACK, held in Rust): for builtins such as all/any/min/max/sum.
+pub(crate) struct SlotIter {
+    slots: [Value; 4],
+}
+
+impl SlotIter {
+    pub(crate) fn new(vm: &mut Vm, o: Value) -> PyResult<SlotIter> {
+        let (a, b, c, d) = iter_stack_init(vm, o)?;
+        Ok(SlotIter {
+            slots: [a, b, c, d],
+        })
+    }
+    /// The next item, or None when exhausted.
+    pub(crate) fn next(&mut self, vm: &mut Vm) -> PyResult<Option<Value>> {
+        // The four slots are this struct's own array (iter_stack_next's requirement).
+        match iter_stack_next(vm, self.slots.as_mut_ptr(), 0) {
+            Ok(v) if v == Value::STOP => Ok(None),
+            Ok(v) => Ok(Some(v)),
+            Err(e) => {
+                if super::exec::exc_is(e.0, &crate::types::exception::STOP_ITERATION) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
 }
 
 /// FOR_ITER: the next item from the iterator slots at `s0` (STOP when done).
@@ -193,6 +246,79 @@ pub(crate) fn iter_stack_next(vm: &mut Vm, st: *mut Value, s0: usize) -> PyResul
                 Ok(obj)
             } else {
                 Ok(Value::STOP)
+            }
+        }
+        Some(ITER_BYTES) => {
+            let b = if let Some(b) = crate::types::bytes::bytes_obj(obj) {
+                b.items().get(i as usize).copied()
+            } else if let Some(b) = crate::types::bytes::bytearray_obj(obj) {
+                b.get(i as usize)
+            } else {
+                None
+            };
+            match b {
+                Some(x) if i >= 0 => {
+                    // SAFETY: as above.
+                    unsafe { *st.add(s0 + 2) = Value::small_int_unchecked(i + 1) };
+                    Ok(Value::small_int_unchecked(x as isize))
+                }
+                _ => Ok(Value::STOP),
+            }
+        }
+        Some(ITER_MAP) => {
+            // SAFETY: as above.
+            let n0 = unsafe { (*st.add(s0 + 3)).small_int_value() };
+            let is_set = crate::types::dict::dict_obj(obj).is_none();
+            let (len, next) = if is_set {
+                let s = crate::types::set::set_obj(obj);
+                match s {
+                    Some(s) => {
+                        let mut pos = i.max(0) as usize;
+                        let r = s.map.next_entry(&mut pos);
+                        (s.map.len(), r.map(|(k, _)| (k, pos)))
+                    }
+                    None => return Ok(Value::STOP),
+                }
+            } else {
+                match crate::types::dict::dict_obj(obj) {
+                    Some(d) => {
+                        let mut pos = i.max(0) as usize;
+                        let r = d.map.next_entry(&mut pos);
+                        (d.map.len(), r.map(|(k, _)| (k, pos)))
+                    }
+                    None => return Ok(Value::STOP),
+                }
+            };
+            if len as isize != n0 {
+                return Err(vm.runtime_error(if is_set {
+                    "Set changed size during iteration"
+                } else {
+                    "dictionary changed size during iteration"
+                }));
+            }
+            match next {
+                Some((k, pos)) => {
+                    // SAFETY: as above.
+                    unsafe { *st.add(s0 + 2) = Value::small_int(pos as isize).unwrap_or(idx) };
+                    Ok(k)
+                }
+                None => Ok(Value::STOP),
+            }
+        }
+        Some(ITER_ARRAY) => {
+            let Some(a) = obj.downcast::<crate::modules::array::ArrayObj>() else {
+                return Ok(Value::STOP);
+            };
+            if i < 0 {
+                return Ok(Value::STOP);
+            }
+            match crate::modules::array::get_item(vm, a, i as usize)? {
+                Some(v) => {
+                    // SAFETY: as above.
+                    unsafe { *st.add(s0 + 2) = Value::small_int_unchecked(i + 1) };
+                    Ok(v)
+                }
+                None => Ok(Value::STOP),
             }
         }
         _ => match vm.iter_next(obj)? {

@@ -115,8 +115,8 @@ fn import_impl(
             return Err(no_module(vm, &full));
         }
         end += part.len() + if i > 0 { 1 } else { 0 };
-        let full_q = vm.intern(&full[..end]);
-        let part_q = vm.intern(part);
+        let full_q = vm.intern_name(&full[..end])?;
+        let part_q = vm.intern_name(part)?;
         let m = import_level(vm, full_q, part_q, outer)?;
         if i == 0 {
             top = m;

@@ -242,7 +242,17 @@ pub(crate) fn compile_fun(
         native: true,
     };
     match pyrite_compiler::compile(src, filename, mode, &opts) {
-        Ok(m) => load_compiled(vm, &m, globals),
+        Ok(m) => {
+            // Names are qstrs, limited to 255 bytes as in MicroPython (entry 0 is the file).
+            if m.qstrs
+                .iter()
+                .skip(1)
+                .any(|q| q.len() > crate::vm::MAX_NAME_LEN)
+            {
+                return Err(vm.runtime_error("name too long"));
+            }
+            load_compiled(vm, &m, globals)
+        }
         Err(e) => Err(compile_error_to_exception(vm, &e)),
     }
 }

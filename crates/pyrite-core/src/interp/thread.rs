@@ -657,7 +657,9 @@ fn block_nested(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
         t.exit = PendingExit::Switched;
     }
     vm.interp.switch_req = SWITCH_RAW;
+    let base = vm.interp.base_depth;
     let r = exec::run_host(vm);
+    vm.interp.base_depth = base;
     let me = vm.interp.cur_thread;
     let wake = match vm.interp.threads.get_mut(me) {
         Some(t) => core::mem::replace(&mut t.wake, Value::NULL),
@@ -688,4 +690,24 @@ pub fn sleep_us(vm: &mut Vm, us: u64, direct: bool) -> PyResult<()> {
         Wait::Sleep(vm.host.ticks_us().saturating_add(us))
     };
     block(vm, wait, direct).map(|_| ())
+}
+
+/// Longest time other threads run between two readiness checks of a waiting I/O call.
+const IO_SLICE_US: u64 = 5_000;
+
+/// For natives that wait for I/O by polling in slices (socket reads, `select.poll`): given
+/// the slice the caller is about to wait in the port's poll, return the slice to use. With no
+/// other thread it is unchanged. Otherwise the first round (`first`) polls without waiting, and
+/// later rounds run the other threads for up to the slice (at most a few ms) and then poll
+/// without waiting, so a thread waiting for I/O does not stop the others.
+pub fn io_wait_slice(vm: &mut Vm, slice_ms: u64, first: bool) -> PyResult<u64> {
+    if vm.interp.threads.len() <= 1 || slice_ms == 0 {
+        return Ok(slice_ms);
+    }
+    if !first {
+        let us = slice_ms.saturating_mul(1000).min(IO_SLICE_US);
+        let deadline = vm.host.ticks_us().saturating_add(us);
+        block_nested(vm, Wait::Sleep(deadline))?;
+    }
+    Ok(0)
 }

@@ -172,7 +172,7 @@ impl ArrayObj {
 }
 
 /// Item `i` as a Python value (None if out of range).
-fn get_item(vm: &mut Vm, a: Gc<ArrayObj>, i: usize) -> PyResult<Option<Value>> {
+pub(crate) fn get_item(vm: &mut Vm, a: Gc<ArrayObj>, i: usize) -> PyResult<Option<Value>> {
     if a.is_obj_array() {
         return Ok(a.obj_item(i));
     }

@@ -51,7 +51,7 @@ pub fn arg_qstr(vm: &mut Vm, v: Value) -> PyResult<Qstr> {
     }
     if let Some(s) = str_data(vm, v) {
         let text = String::from(s.as_str());
-        return Ok(vm.intern(&text));
+        return vm.intern_name(&text);
     }
     Err(bad_implicit_conversion(vm, v))
 }
@@ -115,8 +115,8 @@ fn builtin_abs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 pub static ABS: BuiltinFn = BuiltinFn::new(Q::abs, 1, 1, builtin_abs);
 
 fn all_any(vm: &mut Vm, v: Value, want: bool) -> PyResult<Value> {
-    let it = vm.get_iter(v)?;
-    while let Some(x) = vm.iter_next(it)? {
+    let mut it = crate::interp::fast::SlotIter::new(vm, v)?;
+    while let Some(x) = it.next(vm)? {
         if vm.is_true(x)? == want {
             return Ok(Value::from_bool(want));
         }
@@ -524,8 +524,8 @@ fn min_max(vm: &mut Vm, args: &[Value], kw: Kw, op: BinOp) -> PyResult<Value> {
         Ok(())
     };
     if args.len() == 1 {
-        let it = vm.get_iter(args[0])?;
-        while let Some(x) = vm.iter_next(it)? {
+        let mut it = crate::interp::fast::SlotIter::new(vm, args[0])?;
+        while let Some(x) = it.next(vm)? {
             consider(vm, x)?;
         }
         if best.is_null() {
@@ -561,8 +561,8 @@ fn builtin_sum(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     } else {
         Value::small_int_unchecked(0)
     };
-    let it = vm.get_iter(args[0])?;
-    while let Some(x) = vm.iter_next(it)? {
+    let mut it = crate::interp::fast::SlotIter::new(vm, args[0])?;
+    while let Some(x) = it.next(vm)? {
         acc = vm.binary_op(BinOp::Add, acc, x)?;
     }
     Ok(acc)

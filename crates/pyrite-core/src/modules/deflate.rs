@@ -270,9 +270,11 @@ struct Reader<'a> {
     src: Value,
     st: Inflate,
     win: GcArray<u8>,
+    obj: Gc<DeflateObj>,
 }
 
 impl Reader<'_> {
+    #[inline(never)]
     fn byte(&mut self) -> Result<u8, Fail> {
         match streamcall::read(self.vm, self.src, 1)? {
             Some(b) if !b.is_empty() => Ok(b[0]),
@@ -280,6 +282,7 @@ impl Reader<'_> {
         }
     }
 
+    #[inline(never)]
     fn bits(&mut self, n: u32) -> Result<u32, Fail> {
         while self.st.nbits < n {
             let b = self.byte()? as u32;
@@ -312,6 +315,7 @@ impl Reader<'_> {
     }
 
     /// Parse the zlib or gzip header (per the format, AUTO detecting) and set the window.
+    #[inline(never)]
     fn header(&mut self) -> Result<(), Fail> {
         let fmt = self.st.format;
         let user = self.st.wbits;
@@ -360,11 +364,14 @@ impl Reader<'_> {
         self.st.wbits = wbits;
         if self.win.capacity() < 1 << wbits {
             self.win = self.vm.alloc_array::<u8>(1 << wbits)?;
+            // Reachable from the object at once, not only from this native frame.
+            self.obj.window.set(self.win);
         }
         self.st.phase = Phase::Block;
         Ok(())
     }
 
+    #[inline(never)]
     fn block_header(&mut self) -> Result<(), Fail> {
         self.st.last = self.bits(1)? == 1;
         match self.bits(2)? {
@@ -402,6 +409,7 @@ impl Reader<'_> {
         Ok(())
     }
 
+    #[inline(never)]
     fn dynamic_tables(&mut self) -> Result<(), Fail> {
         let nlen = self.bits(5)? as usize + 257;
         let ndist = self.bits(5)? as usize + 1;
@@ -455,6 +463,7 @@ impl Reader<'_> {
     }
 
     /// Verify the trailer of a zlib/gzip stream.
+    #[inline(never)]
     fn trailer(&mut self, out_check: u32) -> Result<(), Fail> {
         self.st.bits = 0;
         self.st.nbits = 0;
@@ -565,6 +574,7 @@ fn inflate_read(vm: &mut Vm, d: Gc<DeflateObj>, n: Option<usize>) -> PyResult<Ve
         src: d.stream.get(),
         st: d.inf.get(),
         win: d.window.get(),
+        obj: d,
         vm: &mut *vm,
     };
     let mut out = Vec::new();
@@ -615,6 +625,7 @@ struct Writer {
 }
 
 impl Writer {
+    #[inline(never)]
     fn put_bits(&mut self, v: u32, n: u32) {
         self.st.bits |= v << self.st.nbits;
         self.st.nbits += n;
@@ -641,6 +652,7 @@ impl Writer {
         }
     }
 
+    #[inline(never)]
     fn put_match(&mut self, len: u32, dist: u32) {
         let mut i = 28;
         while len_code(i).1 > len {

@@ -14,7 +14,8 @@
 //! `(buffer, width, height, format[, stride])`, with an optional transparent `key` and a
 //! `palette` frame buffer mapping source colours. The ellipse is drawn with Kennedy's
 //! integer algorithm and filled polygons with scan-line node sorting, so the pixels chosen
-//! match MicroPython's. The 8x8 font was derived from the text MicroPython renders (see
+//! match MicroPython's (ellipse radii are taken as absolute values, at most 2^20; coordinates
+//! are clamped to +-2^31). The 8x8 font was derived from the text MicroPython renders (see
 //! tools/gen-framebuf-font.py).
 
 use alloc::vec::Vec;
@@ -160,6 +161,7 @@ impl Geom {
     }
 
     /// Pixel (x, y); 0 for a byte outside the buffer. The caller checks `inside`.
+    #[inline(never)]
     fn get(&self, b: Buf, x: i64, y: i64) -> u32 {
         let (i, s) = self.locate(x, y);
         let byte = |k: usize| b.get(k).map(|c| c.get() as u32).unwrap_or(0);
@@ -173,6 +175,7 @@ impl Geom {
     }
 
     /// Set pixel (x, y) (the caller checks `inside`); bytes outside the buffer are skipped.
+    #[inline(never)]
     fn set(&self, b: Buf, x: i64, y: i64, c: u32) {
         let (i, s) = self.locate(x, y);
         let put = |k: usize, mask: u32, v: u32| {
@@ -199,6 +202,7 @@ impl Geom {
         }
     }
 
+    #[inline(never)]
     fn fill_rect(&self, b: Buf, x: i64, y: i64, w: i64, h: i64, c: u32) {
         if w < 1 || h < 1 || x >= self.w || y >= self.h {
             return;
@@ -218,6 +222,7 @@ impl Geom {
     }
 
     /// Bresenham's line, both end points included.
+    #[inline(never)]
     fn line(&self, b: Buf, x1: i64, y1: i64, x2: i64, y2: i64, c: u32) {
         let (mut dx, mut sx) = (x2 - x1, 1);
         if dx <= 0 {
@@ -269,6 +274,7 @@ impl Geom {
         self.set_checked(b, x2, y2, c);
     }
 
+    #[inline(never)]
     fn ellipse_points(&self, b: Buf, (cx, cy): (i64, i64), x: i64, y: i64, c: u32, mask: u32) {
         if mask & E_FILL != 0 {
             if mask & 1 != 0 {
@@ -383,8 +389,15 @@ impl Geom {
             nodes.clear();
             for ((px1, py1), (px2, py2)) in edges() {
                 if py1 != py2 && ((py1 > row && py2 <= row) || (py1 <= row && py2 > row)) {
-                    let num = 32 * px1 + 32 * (px2 - px1) * (row - py1) / (py2 - py1) + 16;
-                    nodes.push(num / 32);
+                    let (px1, px2, py1, py2, r) = (
+                        px1 as i128,
+                        px2 as i128,
+                        py1 as i128,
+                        py2 as i128,
+                        row as i128,
+                    );
+                    let num = 32 * px1 + 32 * (px2 - px1) * (r - py1) / (py2 - py1) + 16;
+                    nodes.push((num / 32) as i64);
                 } else if row == py1.max(py2) {
                     // A local minimum (or a horizontal edge) on this row: draw it directly.
                     if py1 < py2 {
@@ -404,6 +417,7 @@ impl Geom {
         }
     }
 
+    #[inline(never)]
     fn scroll(&self, b: Buf, xs: i64, ys: i64) {
         // Copy in the direction that never reads a pixel already overwritten.
         let (x0, xend, dx) = if xs < 0 {
@@ -433,6 +447,7 @@ impl Geom {
         }
     }
 
+    #[inline(never)]
     fn text(&self, b: Buf, s: &[u8], mut x: i64, y: i64, c: u32) {
         for &ch in s {
             if ch == 0 {
@@ -565,7 +580,8 @@ fn fb_buffer(vm: &mut Vm, v: Value, fl: BufferFlags) -> PyResult<Option<BufferIn
 }
 
 /// Run `draw` on the frame's buffer.
-fn draw(vm: &mut Vm, v: Value, draw: impl FnOnce(&Geom, Buf)) -> PyResult<Value> {
+#[inline(never)]
+fn draw(vm: &mut Vm, v: Value, draw: &mut dyn FnMut(&Geom, Buf)) -> PyResult<Value> {
     let f = this(vm, v)?;
     let g = f.geom();
     if with_buffer_write(vm, f.buf.get(), |b| draw(&g, b))?.is_none() {
@@ -585,12 +601,14 @@ fn ints<const N: usize>(vm: &mut Vm, args: &[Value], from: usize) -> PyResult<[i
 
 fn m_fill(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let c = int(vm, args[1])? as u32;
-    draw(vm, args[0], |g, b| g.fill_rect(b, 0, 0, g.w, g.h, c))
+    draw(vm, args[0], &mut |g, b| g.fill_rect(b, 0, 0, g.w, g.h, c))
 }
 
 fn m_fill_rect(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, h, c] = ints::<5>(vm, args, 1)?;
-    draw(vm, args[0], |g, b| g.fill_rect(b, x, y, w, h, c as u32))
+    draw(vm, args[0], &mut |g, b| {
+        g.fill_rect(b, x, y, w, h, c as u32)
+    })
 }
 
 fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -603,7 +621,7 @@ fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     match args.get(3) {
         Some(&c) => {
             let c = int(vm, c)? as u32;
-            draw(vm, args[0], |g, b| g.set(b, x, y, c))
+            draw(vm, args[0], &mut |g, b| g.set(b, x, y, c))
         }
         None => {
             let v = with_buffer_write(vm, f.buf.get(), |b| g.get(b, x, y))?.unwrap_or(0);
@@ -614,22 +632,29 @@ fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_hline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, c] = ints::<4>(vm, args, 1)?;
-    draw(vm, args[0], |g, b| g.fill_rect(b, x, y, w, 1, c as u32))
+    let (x, y, w) = (coord(x), coord(y), coord(w));
+    draw(vm, args[0], &mut |g, b| {
+        g.fill_rect(b, x, y, w, 1, c as u32)
+    })
 }
 
 fn m_vline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, h, c] = ints::<4>(vm, args, 1)?;
-    draw(vm, args[0], |g, b| g.fill_rect(b, x, y, 1, h, c as u32))
+    let (x, y, h) = (coord(x), coord(y), coord(h));
+    draw(vm, args[0], &mut |g, b| {
+        g.fill_rect(b, x, y, 1, h, c as u32)
+    })
 }
 
 fn m_rect(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, h, c] = ints::<5>(vm, args, 1)?;
+    let (x, y, w, h) = (coord(x), coord(y), coord(w), coord(h));
     let fill = match args.get(6) {
         Some(&f) => vm.is_true(f)?,
         None => false,
     };
     let c = c as u32;
-    draw(vm, args[0], |g, b| {
+    draw(vm, args[0], &mut |g, b| {
         if fill {
             g.fill_rect(b, x, y, w, h, c);
         } else {
@@ -649,7 +674,7 @@ fn coord(v: i64) -> i64 {
 fn m_line(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x1, y1, x2, y2, c] = ints::<5>(vm, args, 1)?;
     let (x1, y1, x2, y2) = (coord(x1), coord(y1), coord(x2), coord(y2));
-    draw(vm, args[0], |g, b| g.line(b, x1, y1, x2, y2, c as u32))
+    draw(vm, args[0], &mut |g, b| g.line(b, x1, y1, x2, y2, c as u32))
 }
 
 fn m_ellipse(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -662,8 +687,11 @@ fn m_ellipse(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Some(&m) => int(vm, m)? as u32 & Q_ALL,
         None => Q_ALL,
     };
-    let (x, y, xr, yr) = (coord(x), coord(y), coord(xr), coord(yr));
-    draw(vm, args[0], |g, b| {
+    // The arcs take a step per unit of radius: radii are limited to 2^20 (16 times the
+    // largest frame) so that no call runs for minutes, and negative radii draw as positive.
+    let r = |v: i64| v.unsigned_abs().min(1 << 20) as i64;
+    let (x, y, xr, yr) = (coord(x), coord(y), r(xr), r(yr));
+    draw(vm, args[0], &mut |g, b| {
         g.ellipse(b, (x, y), xr, yr, c as u32, mask)
     })
 }
@@ -717,7 +745,7 @@ fn m_poly(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         .map(|p| (coord(p[0]), coord(p[1])))
         .collect();
     let (x, y) = (coord(x), coord(y));
-    draw(vm, args[0], |g, b| g.poly(b, x, y, &pts, c, fill))
+    draw(vm, args[0], &mut |g, b| g.poly(b, x, y, &pts, c, fill))
 }
 
 /// The pixels source of a blit: a FrameBuffer or a (buffer, w, h, format[, stride]) tuple.
@@ -754,7 +782,7 @@ fn m_blit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         _ => None,
     };
     let (x, y) = (coord(x), coord(y));
-    draw(vm, args[0], |g, b| {
+    draw(vm, args[0], &mut |g, b| {
         if x >= g.w || y >= g.h || -x >= sg.w || -y >= sg.h {
             return;
         }
@@ -782,7 +810,7 @@ fn m_blit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn m_scroll(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [xs, ys] = ints::<2>(vm, args, 1)?;
     let (xs, ys) = (coord(xs), coord(ys));
-    draw(vm, args[0], |g, b| g.scroll(b, xs, ys))
+    draw(vm, args[0], &mut |g, b| g.scroll(b, xs, ys))
 }
 
 fn m_text(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -796,7 +824,7 @@ fn m_text(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         None => 1,
     };
     let (x, y) = (coord(x), coord(y));
-    draw(vm, args[0], |g, b| g.text(b, &s, x, y, c))
+    draw(vm, args[0], &mut |g, b| g.text(b, &s, x, y, c))
 }
 
 static FILL: BuiltinFn = BuiltinFn::new(Q::fill, 2, 2, m_fill);

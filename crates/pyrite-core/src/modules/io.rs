@@ -398,7 +398,19 @@ pub fn write_to(vm: &mut Vm, file: Value, text: &str) -> PyResult<()> {
         return Ok(());
     }
     let s = types::str::new_str(vm, text)?;
-    vm.call_method(file, Q::write, &[s])?;
+    let r = vm.call_method(file, Q::write, &[s])?;
+    if let Some(n) = r.as_small_int() {
+        if n > 0
+            && n as usize > text.len()
+            && vm.is_instance(
+                file,
+                crate::value::TypeRef::of_static(&super::stringio::IOBASE_TYPE),
+            )
+        {
+            // An io.IOBase stream claiming to write more than it was given (MicroPython: EIO).
+            return Err(vm.os_error(5));
+        }
+    }
     Ok(())
 }
 

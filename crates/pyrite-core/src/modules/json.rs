@@ -375,6 +375,19 @@ fn json_loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn json_load(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+    if vm.load_attr_maybe(args[0], Q::read)?.is_none() {
+        // A stream with only `readinto` (e.g. an io.IOBase subclass): read it byte by byte,
+        // as MicroPython's stream reader does.
+        let mut all = alloc::vec::Vec::new();
+        while let Some(b) = super::streamcall::read(vm, args[0], 1)? {
+            if b.is_empty() {
+                break;
+            }
+            all.extend_from_slice(&b);
+        }
+        let data = crate::types::bytes::new_bytes(vm, &all)?;
+        return json_loads(vm, &[data], kw);
+    }
     let data = vm.call_method(args[0], Q::read, &[])?;
     json_loads(vm, &[data], kw)
 }

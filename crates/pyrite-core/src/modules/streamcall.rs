@@ -30,6 +30,10 @@ pub fn read(vm: &mut Vm, s: Value, n: usize) -> PyResult<Option<Vec<u8>>> {
             return Err(vm.os_error(k.saturating_neg().min(i32::MAX as isize) as i32));
         }
         let k = k as usize;
+        if k > n {
+            // The stream claims more than the buffer holds (MicroPython: EIO).
+            return Err(vm.os_error(5));
+        }
         let mut b = with_buffer_read(vm, buf, |b| b.to_vec())?.unwrap_or_default();
         b.truncate(k);
         return Ok(Some(b));

@@ -187,6 +187,10 @@ pub fn pack_values(vm: &mut Vm, f: &Format, out: &mut [u8], args: &[Value]) -> P
                     if code == b'O' {
                         let id = register_object(vm, args[ai])?;
                         binary::write_uint(dst, id, big);
+                    } else if code == b'S' {
+                        // A pointer to a C string: the address as an integer.
+                        let a = binary::int_low_bits(vm, args[ai])?;
+                        binary::write_uint(dst, a, big);
                     } else {
                         binary::encode(vm, code, args[ai], big, dst)?;
                     }
@@ -227,6 +231,15 @@ pub fn unpack_values(vm: &mut Vm, f: &Format, data: &[u8]) -> PyResult<Value> {
                     };
                     let v = if code == b'O' {
                         lookup_object(vm, binary::read_uint(b, big))?
+                    } else if code == b'S' {
+                        let addr = binary::read_uint(b, big) as usize;
+                        match super::uctypes::read_cstr(vm, addr) {
+                            Some(t) => match core::str::from_utf8(&t) {
+                                Ok(s) => types::str::new_str(vm, s)?,
+                                Err(_) => return Err(vm.value_error("invalid UTF-8 string")),
+                            },
+                            None => return Err(vm.os_error(14)),
+                        }
                     } else {
                         binary::decode(vm, code, b, big)?
                     };
@@ -241,7 +254,7 @@ pub fn unpack_values(vm: &mut Vm, f: &Format, data: &[u8]) -> PyResult<Value> {
 
 /// Size and alignment of a typecode, including MicroPython's `O` (an object reference).
 fn size_align(layout: Layout, code: u8) -> Option<(usize, usize)> {
-    if code == b'O' {
+    if code == b'O' || code == b'S' {
         let w = core::mem::size_of::<usize>();
         return Some((w, if layout == Layout::Native { w } else { 1 }));
     }

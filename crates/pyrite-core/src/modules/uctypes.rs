@@ -760,6 +760,29 @@ fn raw_subscr(vm: &mut Vm, v: Value, index: Value, value: Value) -> PyResult<Val
     }
 }
 
+/// The NUL-terminated string at `addr` (struct's `S` typecode): inside a live heap allocation
+/// (up to its first NUL byte), or the text of an interned string that starts at `addr`
+/// (`uctypes.addressof('abc')`). None for any other address.
+pub fn read_cstr(vm: &mut Vm, addr: usize) -> Option<Vec<u8>> {
+    if let Some((start, size, _)) = vm.heap.allocation_containing(addr) {
+        let n = (start + size).checked_sub(addr)?;
+        let mut b = vec![0u8; n];
+        if !vm.heap.read_at(addr, &mut b) {
+            return None;
+        }
+        let end = b.iter().position(|&c| c == 0)?;
+        b.truncate(end);
+        return Some(b);
+    }
+    for i in 0..vm.qstrs.len() {
+        let s = vm.qstr_str(Qstr(i as u32));
+        if s.as_ptr() as usize == addr {
+            return Some(s.as_bytes().to_vec());
+        }
+    }
+    None
+}
+
 // ---------------------------------------------------------------------------------------------
 // Module functions
 

@@ -94,7 +94,7 @@ fn type_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<
                 return Err(vm.type_error("type() argument 1 must be str"));
             };
             let s = String::from(text.as_str());
-            let q = vm.intern(&s);
+            let q = vm.intern_name(&s)?;
             // Keywords (from `class A(B, x=1)`) go to __init_subclass__.
             new_class_kw(vm, q, *bases, *dict, kw)
         }

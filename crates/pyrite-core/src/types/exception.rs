@@ -142,6 +142,31 @@ pub static BUILTIN_EXCEPTIONS: &[&Type] = &[
 /// exception class still gets an instance: the emergency exception (with no args), as
 /// MicroPython does, so code running with the heap locked can raise and catch.
 pub fn new_exception(vm: &mut Vm, ty: TypeRef, args: &[Value]) -> PyResult<Value> {
+    if vm.heap.lock_depth > 0 && args.len() <= EMERGENCY_ARGS {
+        // MicroPython's emergency exception buffer: exceptions (with a few args) can be made
+        // while the heap is locked; larger ones get no args.
+        return with_heap_unlocked(vm, |vm| new_exception_inner(vm, ty, args));
+    }
+    new_exception_inner(vm, ty, args)
+}
+
+/// Most args an exception made while the heap is locked keeps (MicroPython's emergency
+/// buffer is small), and most traceback entries it can gain then.
+const EMERGENCY_ARGS: usize = 4;
+const EMERGENCY_TB_ENTRIES: usize = 8;
+
+/// Run `f` with `micropython.heap_lock()` lifted: what MicroPython's emergency exception
+/// buffer allows (making exceptions, their messages and tracebacks while the heap is locked).
+/// A really full heap still fails.
+pub fn with_heap_unlocked<R>(vm: &mut Vm, f: impl FnOnce(&mut Vm) -> R) -> R {
+    let depth = vm.heap.lock_depth;
+    vm.heap.lock_depth = 0;
+    let r = f(vm);
+    vm.heap.lock_depth = depth;
+    r
+}
+
+fn new_exception_inner(vm: &mut Vm, ty: TypeRef, args: &[Value]) -> PyResult<Value> {
     let made = match new_tuple(vm, args) {
         Ok(args) => vm.alloc_layout(ExcObj {
             hdr: ObjHeader::with_type(ty),
@@ -179,6 +204,9 @@ fn emergency_exception(vm: &mut Vm, ty: TypeRef) -> Option<Value> {
 /// Make an exception with one str message; returns the exception to raise (or the MemoryError
 /// raised while making it).
 pub fn new_exception_msg(vm: &mut Vm, ty: TypeRef, msg: &str) -> Result<PyErr, PyErr> {
+    if vm.heap.lock_depth > 0 {
+        return with_heap_unlocked(vm, |vm| new_exception_msg(vm, ty, msg));
+    }
     match crate::types::str::new_str(vm, msg) {
         Ok(s) => Ok(PyErr(new_exception(vm, ty, &[s])?)),
         // No memory for the message: the exception without it (possibly the emergency one).
@@ -449,6 +477,17 @@ pub fn exc_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResu
 /// Append a traceback entry (called by the VM as an exception passes through a frame).
 /// Must not raise: if memory is short, the entry is dropped.
 pub fn traceback_add(vm: &mut Vm, exc: Value, file: Qstr, line: usize, block: Qstr) {
+    if vm.heap.lock_depth > 0 {
+        let n = exc
+            .downcast_layout::<ExcObj>()
+            .and_then(|e| crate::types::list::list_obj(e.traceback.get()))
+            .map(|l| l.len())
+            .unwrap_or(0);
+        if n < 3 * EMERGENCY_TB_ENTRIES {
+            return with_heap_unlocked(vm, |vm| traceback_add(vm, exc, file, line, block));
+        }
+        return;
+    }
     let Some(e) = exc.downcast_layout::<ExcObj>() else {
         return;
     };

@@ -90,18 +90,7 @@ fn slice_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
 
 fn slice_unary_op(vm: &mut Vm, op: UnaryOp, v: Value) -> PyResult<Value> {
     match op {
-        UnaryOp::Hash => {
-            // Slices are hashable (MicroPython, CPython 3.12+): from their three fields.
-            let Some(s) = v.downcast::<SliceObj>() else {
-                return Err(unhashable(vm, v));
-            };
-            let mut h: usize = 0x345678;
-            for x in [s.start, s.stop, s.step] {
-                let hx = vm.hash(x)?;
-                h = (h ^ hx).wrapping_mul(1_000_003);
-            }
-            Ok(Value::small_int_unchecked((h as isize) & (isize::MAX >> 3)))
-        }
+        UnaryOp::Hash => Err(unhashable(vm, v)),
         _ => Ok(Value::NULL),
     }
 }

@@ -751,7 +751,7 @@ fn format_field(
             None => return Err(vm.index_error("tuple index out of range")),
         }
     } else {
-        let q = vm.intern(first);
+        let q = vm.intern_name(first)?;
         match crate::obj::kw_get(kw, q) {
             Some(v) => v,
             None => {
@@ -923,6 +923,8 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
             if j >= f.len() {
                 return Err(vm.value_error("incomplete format key"));
             }
+            // MicroPython interns the key.
+            vm.check_name_len(j - ks)?;
             let key = if is_bytes {
                 crate::types::bytes::new_bytes(vm, &f[ks..j])?
             } else {

@@ -21,6 +21,8 @@ use alloc::vec::Vec;
 use crate::fat::errno::*;
 use crate::fat::FsResult;
 
+pub mod v1;
+
 /// littlefs's LFS_ERR_CORRUPT.
 pub const ECORRUPT: i32 = 84;
 pub const NULL: u32 = 0xffff_ffff;
@@ -57,7 +59,7 @@ pub fn crc32(mut crc: u32, data: &[u8]) -> u32 {
     crc
 }
 
-fn le32(b: &[u8], o: usize) -> u32 {
+pub(crate) fn le32(b: &[u8], o: usize) -> u32 {
     match b.get(o..o + 4) {
         Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
         None => 0,
@@ -272,6 +274,8 @@ pub struct Cfg {
     pub prog_size: u32,
     pub inline_max: u32,
     pub name_max: u32,
+    /// LittleFS v1 on-disk format (see v1.rs).
+    pub v1: bool,
 }
 
 impl Cfg {
@@ -283,7 +287,15 @@ impl Cfg {
             prog_size: prog.max(1),
             inline_max: cache.min(1022).min(block_size / 8),
             name_max: 255,
+            v1: false,
         }
+    }
+
+    /// The same geometry for the v1 format (no inline files).
+    pub fn v1(mut self) -> Cfg {
+        self.v1 = true;
+        self.inline_max = 0;
+        self
     }
 }
 
@@ -359,7 +371,12 @@ impl<'d, D: Dev> Lfs<'d, D> {
         let mut best: Option<MPair> = None;
         for (k, &b) in pair.iter().enumerate() {
             let data = self.read_block(b)?;
-            if let Some((rev, entries, tail, gdelta)) = parse_block(&data) {
+            let parsed = if self.cfg.v1 {
+                v1::parse_block(&data)
+            } else {
+                parse_block(&data)
+            };
+            if let Some((rev, entries, tail, gdelta)) = parsed {
                 let newer = match &best {
                     None => true,
                     Some(p) => seq_newer(rev, p.rev),
@@ -414,6 +431,9 @@ impl<'d, D: Dev> Lfs<'d, D> {
 
     /// Check the superblock against the configuration.
     pub fn mount_check(&mut self) -> FsResult<()> {
+        if self.cfg.v1 {
+            return v1::mount_check(self);
+        }
         let sb = self.fetch([0, 1])?;
         let e = sb.entries.first().ok_or(ECORRUPT)?;
         if e.kind != TYPE_SUPER || e.name != b"littlefs" {
@@ -448,6 +468,9 @@ impl<'d, D: Dev> Lfs<'d, D> {
 
     /// The root directory's first pair.
     pub fn root(&mut self) -> FsResult<[u32; 2]> {
+        if self.cfg.v1 {
+            return v1::root(self);
+        }
         let (pairs, r) = self.pairs()?;
         Ok(pairs[r].blocks_sorted())
     }
@@ -602,7 +625,11 @@ impl<'d, D: Dev> Lfs<'d, D> {
     /// threaded list, again for every directory entry naming a pair, and each file block.
     pub fn used_blocks(&mut self) -> FsResult<u32> {
         // Walking everything also validates the image.
-        self.compute_used()?;
+        let set = self.compute_used()?;
+        if self.cfg.v1 {
+            // littlefs v1's traversal reports each block once.
+            return Ok(set.iter().filter(|&&x| x).count() as u32);
+        }
         let (pairs, _) = self.pairs()?;
         let mut n: u32 = 0;
         for p in &pairs {
@@ -736,7 +763,7 @@ impl<'d, D: Dev> Lfs<'d, D> {
     }
 
     /// Fill a block with 0xff so no stale commit in it can be taken for current.
-    fn invalidate(&mut self, b: u32) -> FsResult<()> {
+    pub(crate) fn invalidate(&mut self, b: u32) -> FsResult<()> {
         self.check_block(b)?;
         self.dev.erase(b)?;
         let img = vec![0xffu8; self.cfg.block_size as usize];
@@ -746,7 +773,12 @@ impl<'d, D: Dev> Lfs<'d, D> {
     /// Write a pair's contents into its other block (splitting it if it does not fit).
     pub fn commit(&mut self, p: &mut MPair) -> FsResult<()> {
         let rev = p.rev.wrapping_add(1);
-        match self.serialise(p, rev) {
+        let img = if self.cfg.v1 {
+            v1::serialise(self.cfg.block_size as usize, p, rev)
+        } else {
+            self.serialise(p, rev)
+        };
+        match img {
             Some(img) => {
                 let b = p.blocks[1];
                 self.check_block(b)?;
@@ -784,6 +816,9 @@ impl<'d, D: Dev> Lfs<'d, D> {
     pub fn format(&mut self) -> FsResult<()> {
         if self.cfg.block_count < 2 || self.cfg.block_size < 128 {
             return Err(EINVAL);
+        }
+        if self.cfg.v1 {
+            return v1::format(self);
         }
         let mut sb = Vec::new();
         sb.extend_from_slice(&0x0002_0000u32.to_le_bytes());
@@ -825,6 +860,12 @@ impl<'d, D: Dev> Lfs<'d, D> {
     /// name sorts before its own prefixes).
     pub fn insert(&mut self, dir: [u32; 2], e: MEntry) -> FsResult<()> {
         let pairs = self.dir_pairs(dir)?;
+        if self.cfg.v1 {
+            // v1 keeps entries in creation order.
+            let mut p = pairs[pairs.len() - 1].clone();
+            p.entries.push(e);
+            return self.commit(&mut p);
+        }
         // The pair to insert into: the first whose entries include a name greater than ours,
         // else the last.
         let mut target = pairs.len() - 1;
@@ -1014,6 +1055,9 @@ impl<'d, D: Dev> Lfs<'d, D> {
             d.resize(new_size as usize, 0);
             d[pos as usize..end as usize].copy_from_slice(data);
             return Ok(Struct::Inline(d));
+        }
+        if new_size == 0 {
+            return Ok(Struct::Inline(Vec::new()));
         }
         let bs = self.cfg.block_size;
         let start = pos.min(old_size);
