@@ -9,6 +9,8 @@
 //! path while the current directory is the virtual root) is matched against mount points; the
 //! path inside the filesystem starts with `/`; a relative path goes to the current mount.
 //!
+//! `VfsRom(buffer)` (vfs/rom.rs) is a read-only ROMFS image in memory.
+//!
 //! `VfsPosix(root=None)` is the host's directory tree through the port's
 //! [`HostFs`](pyrite_hal::fs::HostFs); its files are the core's file objects.
 //!
@@ -31,6 +33,8 @@ use pyrite_core::types::{bytes, int, list, str as pystr, tuple};
 use pyrite_core::value::{ObjHeader, TypeRef};
 use pyrite_core::{PyResult, Qstr, Value, Vm, Q};
 use pyrite_hal::fs::{HostFs, S_IFDIR};
+
+pub mod rom;
 
 pub const EPERM: i32 = 1;
 pub const ENOENT: i32 = 2;
@@ -303,8 +307,12 @@ fn autodetect(vm: &mut Vm, bdev: Value) -> PyResult<Value> {
     for block in 0..2 {
         let buf = bytes::new_bytearray(vm, &[0u8; 44])?;
         let r = vm.call_method(bdev, Q::readblocks, &[small(block), buf, small(8)]);
-        if r.is_err() {
-            break;
+        // A failed read (an exception, or a non-zero result code) means "not LittleFS";
+        // a result that is not an int is a TypeError, as in MicroPython.
+        match r {
+            Err(_) => break,
+            Ok(v) if !v.is_none() && pyrite_core::modules::builtins::arg_int(vm, v)? != 0 => break,
+            Ok(_) => {}
         }
         let data = pyrite_core::modules::builtins::buffer_bytes(vm, buf)?.unwrap_or_default();
         if data.get(32..40) == Some(b"littlefs") {
@@ -996,6 +1004,7 @@ fixed_dict!(
         (Q::mount, fnv!(MOUNT)),
         (Q::umount, fnv!(UMOUNT)),
         (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
+        (Q::VfsRom, Value::from_static(&rom::VFS_ROM_TYPE)),
         (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
         (
             Q::VfsLfs1,

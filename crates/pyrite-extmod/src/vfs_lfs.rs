@@ -474,7 +474,8 @@ fn m_rename(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         if let Some(x) = existing {
             match (x.kind == lfs::TYPE_DIR, e.kind == lfs::TYPE_DIR) {
                 (true, false) => return Err(EISDIR),
-                (false, true) => return Err(ENOTDIR),
+                // littlefs v1 reports any type mismatch as EISDIR.
+                (false, true) => return Err(if fs.cfg.v1 { EISDIR } else { ENOTDIR }),
                 _ => {}
             }
             remove_at(fs, &tc)?;

@@ -282,6 +282,10 @@ pub(crate) fn run(vm: &mut Vm, inject: Value) -> PyResult<Exit> {
     vm.interp.native_depth += 1;
     let r = run_inner(vm, inject, false);
     vm.interp.native_depth -= 1;
+    // A thread switched in inside that loop may go on below it: no preemption deeper than here.
+    if vm.interp.base_depth > vm.interp.native_depth {
+        vm.interp.base_depth = vm.interp.native_depth.max(1);
+    }
     r
 }
 

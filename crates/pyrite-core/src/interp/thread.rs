@@ -657,7 +657,9 @@ fn block_nested(vm: &mut Vm, wait: Wait) -> PyResult<Value> {
         t.exit = PendingExit::Switched;
     }
     vm.interp.switch_req = SWITCH_RAW;
+    let base = vm.interp.base_depth;
     let r = exec::run_host(vm);
+    vm.interp.base_depth = base;
     let me = vm.interp.cur_thread;
     let wake = match vm.interp.threads.get_mut(me) {
         Some(t) => core::mem::replace(&mut t.wake, Value::NULL),

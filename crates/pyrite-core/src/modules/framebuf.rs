@@ -14,7 +14,8 @@
 //! `(buffer, width, height, format[, stride])`, with an optional transparent `key` and a
 //! `palette` frame buffer mapping source colours. The ellipse is drawn with Kennedy's
 //! integer algorithm and filled polygons with scan-line node sorting, so the pixels chosen
-//! match MicroPython's. The 8x8 font was derived from the text MicroPython renders (see
+//! match MicroPython's (ellipse radii are taken as absolute values, at most 2^20; coordinates
+//! are clamped to +-2^31). The 8x8 font was derived from the text MicroPython renders (see
 //! tools/gen-framebuf-font.py).
 
 use alloc::vec::Vec;
@@ -388,8 +389,15 @@ impl Geom {
             nodes.clear();
             for ((px1, py1), (px2, py2)) in edges() {
                 if py1 != py2 && ((py1 > row && py2 <= row) || (py1 <= row && py2 > row)) {
-                    let num = 32 * px1 + 32 * (px2 - px1) * (row - py1) / (py2 - py1) + 16;
-                    nodes.push(num / 32);
+                    let (px1, px2, py1, py2, r) = (
+                        px1 as i128,
+                        px2 as i128,
+                        py1 as i128,
+                        py2 as i128,
+                        row as i128,
+                    );
+                    let num = 32 * px1 + 32 * (px2 - px1) * (r - py1) / (py2 - py1) + 16;
+                    nodes.push((num / 32) as i64);
                 } else if row == py1.max(py2) {
                     // A local minimum (or a horizontal edge) on this row: draw it directly.
                     if py1 < py2 {
@@ -624,6 +632,7 @@ fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_hline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, c] = ints::<4>(vm, args, 1)?;
+    let (x, y, w) = (coord(x), coord(y), coord(w));
     draw(vm, args[0], &mut |g, b| {
         g.fill_rect(b, x, y, w, 1, c as u32)
     })
@@ -631,6 +640,7 @@ fn m_hline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_vline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, h, c] = ints::<4>(vm, args, 1)?;
+    let (x, y, h) = (coord(x), coord(y), coord(h));
     draw(vm, args[0], &mut |g, b| {
         g.fill_rect(b, x, y, 1, h, c as u32)
     })
@@ -638,6 +648,7 @@ fn m_vline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_rect(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, h, c] = ints::<5>(vm, args, 1)?;
+    let (x, y, w, h) = (coord(x), coord(y), coord(w), coord(h));
     let fill = match args.get(6) {
         Some(&f) => vm.is_true(f)?,
         None => false,
@@ -676,7 +687,10 @@ fn m_ellipse(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Some(&m) => int(vm, m)? as u32 & Q_ALL,
         None => Q_ALL,
     };
-    let (x, y, xr, yr) = (coord(x), coord(y), coord(xr), coord(yr));
+    // The arcs take a step per unit of radius: radii are limited to 2^20 (16 times the
+    // largest frame) so that no call runs for minutes, and negative radii draw as positive.
+    let r = |v: i64| v.unsigned_abs().min(1 << 20) as i64;
+    let (x, y, xr, yr) = (coord(x), coord(y), r(xr), r(yr));
     draw(vm, args[0], &mut |g, b| {
         g.ellipse(b, (x, y), xr, yr, c as u32, mask)
     })
