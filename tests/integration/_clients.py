@@ -144,6 +144,12 @@ def make_files(local):
     os.mkdir(os.path.join(local, "lib"))
     with open(os.path.join(local, "lib", "mounted_mod.py"), "w") as f:
         f.write("VALUE = 'from the mounted directory'\n")
+    with open(os.path.join(local, "lib", "mounted_big.py"), "w") as f:
+        f.write("# a module larger than one read of the remote filesystem\n")
+        f.write("".join("V%d = %d  # padding padding padding padding\n" % (i, i) for i in range(400)))
+        f.write("def total():\n    return sum(globals()['V%d' % i] for i in range(400))\n")
+    with open(os.path.join(local, "lib", "blob.bin"), "wb") as f:
+        f.write(data)
     return text.encode(), data
 
 
@@ -189,8 +195,19 @@ def mpremote_checks(label, dev, board_root, local, text, data, mount=False):
     rc, out = run(mp + ["fs", "rmdir", ":mpdir"], local)
     check(label + " fs rmdir", rc == 0 and not os.path.exists(os.path.join(board_root, "mpdir")), out)
     if mount:
+        # Not the first session after the board started (the checks above ran before), and
+        # twice in a row: a module import, then a larger module and a binary file read back
+        # through the remote filesystem.
         rc, out = run(mp + ["mount", "lib", "exec", "import mounted_mod; print(mounted_mod.VALUE)"], local)
         check(label + " mount", rc == 0 and "from the mounted directory" in out, out)
+        prog = ("import mounted_big, hashlib, binascii; print('big', mounted_big.total());"
+                "f = open('blob.bin', 'rb'); d = f.read(); f.close();"
+                "print('blob', len(d), binascii.hexlify(hashlib.sha256(d).digest()).decode())")
+        rc, out = run(mp + ["mount", "lib", "exec", prog], local)
+        want_big = "big %d" % sum(range(400))
+        want_blob = "blob %d %s" % (len(data), hashlib.sha256(data).hexdigest())
+        check(label + " mount again (larger module, binary file)",
+              rc == 0 and want_big in out and want_blob in out, out)
     rc, out = run(mp + ["exec", "marker_value = 5", "exec", "print('kept', 'marker_value' in globals())",
                         "soft-reset", "exec", "print('after reset', 'marker_value' in globals())"], local)
     check(label + " soft-reset", rc == 0 and "kept True" in out and "after reset False" in out, out)
@@ -259,12 +276,9 @@ def main():
         os.mkdir(local)
         text, data = make_files(local)
 
-        # Not checked yet: `mpremote mount`. Its remote filesystem answers the board's stat of
-        # the module file, yet the import then reports "no module named" (see the issue 4
-        # notes); it is added here once it works.
         b = TcpBoard(board_root)
         try:
-            mpremote_checks("mpremote socket://", b.url, board_root, local, text, data, mount=False)
+            mpremote_checks("mpremote socket://", b.url, board_root, local, text, data, mount=True)
         finally:
             b.close()
 
@@ -273,7 +287,7 @@ def main():
             b = PtyBoard(board_root, tty)
             try:
                 if checks is None:
-                    mpremote_checks("mpremote pty", tty, board_root, local, text, data, mount=False)
+                    mpremote_checks("mpremote pty", tty, board_root, local, text, data, mount=True)
                 else:
                     checks(tty, board_root, local, text, data)
             finally:

@@ -155,6 +155,11 @@ fixed_dict!(
         (Q::mount, fnv!(vfs::MOUNT)),
         (Q::umount, fnv!(vfs::UMOUNT)),
         (Q::VfsPosix, Value::from_static(&vfs::VFS_POSIX_TYPE)),
+        (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
+        (
+            Q::VfsLfs2,
+            Value::from_static(&crate::vfs_lfs::VFSLFS2_TYPE)
+        ),
         (Q::urandom, fnv!(URANDOM)),
         (Q::uname, fnv!(UNAME)),
         (Q::sync, fnv!(SYNC)),

@@ -305,7 +305,18 @@ fn do_poll(
             How::Always => m & (POLLIN | POLLOUT) != 0,
             _ => false,
         });
-        let wait = if always_ready { 0 } else { wait };
+        // Bytes the core already took from the console (buffered by sys.stdin) are readable
+        // even when the console itself has nothing more.
+        let stdin_buffered = !vm.sys.stdin_buf.is_empty()
+            && objs
+                .iter()
+                .zip(hows.iter())
+                .any(|(&(_, m), h)| matches!(h, How::Fd(0)) && m & POLLIN != 0);
+        let wait = if always_ready || stdin_buffered {
+            0
+        } else {
+            wait
+        };
         // Other `_thread` threads run while this one waits.
         let wait = pyrite_core::interp::thread::io_wait_slice(vm, wait as u64, first)? as i64;
         let mut fds: Vec<PollFd> = Vec::new();
@@ -326,8 +337,11 @@ fn do_poll(
         for (i, (&(o, m), h)) in objs.iter().zip(hows.iter()).enumerate() {
             let ready = match h {
                 How::Fd(_) => {
-                    let r = fds.get(k).map(|f| f.revents).unwrap_or(0);
+                    let mut r = fds.get(k).map(|f| f.revents).unwrap_or(0);
                     k += 1;
+                    if stdin_buffered && matches!(h, How::Fd(0)) {
+                        r |= POLLIN;
+                    }
                     r & (m | POLLERR | POLLHUP | POLLNVAL)
                 }
                 How::Nval => POLLNVAL,

@@ -9,6 +9,8 @@
 //! path while the current directory is the virtual root) is matched against mount points; the
 //! path inside the filesystem starts with `/`; a relative path goes to the current mount.
 //!
+//! `VfsRom(buffer)` (vfs/rom.rs) is a read-only ROMFS image in memory.
+//!
 //! `VfsPosix(root=None)` is the host's directory tree through the port's
 //! [`HostFs`](pyrite_hal::fs::HostFs); its files are the core's file objects.
 //!
@@ -31,6 +33,8 @@ use pyrite_core::types::{bytes, int, list, str as pystr, tuple};
 use pyrite_core::value::{ObjHeader, TypeRef};
 use pyrite_core::{PyResult, Qstr, Value, Vm, Q};
 use pyrite_hal::fs::{HostFs, S_IFDIR};
+
+pub mod rom;
 
 pub const EPERM: i32 = 1;
 pub const ENOENT: i32 = 2;
@@ -1000,6 +1004,7 @@ fixed_dict!(
         (Q::mount, fnv!(MOUNT)),
         (Q::umount, fnv!(UMOUNT)),
         (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
+        (Q::VfsRom, Value::from_static(&rom::VFS_ROM_TYPE)),
         (Q::VfsFat, Value::from_static(&crate::vfs_fat::VFSFAT_TYPE)),
         (
             Q::VfsLfs1,

@@ -73,6 +73,9 @@ pub struct CodeObj {
     pub code_offset: u32,
     pub line_info_offset: u32,
     pub line_info_end: u32,
+    /// Compiled from `@micropython.native` or `@micropython.viper` (as MicroPython's native
+    /// functions: no `__code__`, cannot be marshalled).
+    pub native: bool,
 }
 crate::py_object!(CodeObj, CODE_TYPE);
 pub static CODE_TYPE: Type = Type {
@@ -204,7 +207,7 @@ fn fun_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResult<O
     Ok(match name {
         Q::__name__ => Some(Value::qstr(f.code.name)),
         Q::__globals__ => Some(f.globals),
-        Q::__code__ => Some(f.code.value()),
+        Q::__code__ if !f.code.native => Some(f.code.value()),
         Q::__module__ => {
             let g = f.globals;
             match g.downcast::<crate::map::DictObj>() {
@@ -383,6 +386,7 @@ fn load_raw(
         code_offset: p.code_offset as u32,
         line_info_offset: p.line_info_offset as u32,
         line_info_end: p.line_info_end as u32,
+        native: raw.kind != pyrite_compiler::RawCodeKind::Bytecode,
     })?;
     vm.roots.truncate(mark);
     Ok(c)

@@ -263,6 +263,13 @@ fn dupterm_read(vm: &mut Vm) -> Option<Vec<u8>> {
 
 /// Make sure the stdin buffer holds at least one byte (false at end of input).
 fn stdin_fill(vm: &mut Vm) -> bool {
+    stdin_fill_max(vm, 512)
+}
+
+/// Like [`stdin_fill`], but take at most `max` bytes from the console: a sized binary read
+/// (e.g. a protocol reading a 4-byte header) must not swallow bytes that a later `select.poll`
+/// of stdin or the REPL after a soft reset should still see.
+fn stdin_fill_max(vm: &mut Vm, max: usize) -> bool {
     if !vm.sys.stdin_buf.is_empty() {
         return true;
     }
@@ -274,7 +281,8 @@ fn stdin_fill(vm: &mut Vm) -> bool {
         return false;
     }
     let mut buf = [0u8; 512];
-    let n = vm.host.read_stdin(&mut buf);
+    let max = max.clamp(1, buf.len());
+    let n = vm.host.read_stdin(&mut buf[..max]);
     if n == 0 {
         vm.sys.stdin_eof = true;
         return false;
@@ -305,10 +313,13 @@ fn read_bytes(vm: &mut Vm, fd: i32, n: Option<usize>) -> PyResult<Vec<u8>> {
     let mut out = Vec::new();
     if fd == 0 {
         loop {
-            if n.is_some_and(|n| out.len() >= n) || !stdin_fill(vm) {
+            if n.is_some_and(|n| out.len() >= n) {
                 break;
             }
             let want = n.map(|n| n - out.len()).unwrap_or(usize::MAX);
+            if !stdin_fill_max(vm, want) {
+                break;
+            }
             let take = want.min(vm.sys.stdin_buf.len());
             out.extend(vm.sys.stdin_buf.drain(..take));
         }

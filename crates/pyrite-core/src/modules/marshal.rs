@@ -94,7 +94,8 @@ fn to_const(vm: &mut Vm, v: Value, depth: u32) -> PyResult<Const> {
 
 /// The raw code of `c` and its children.
 fn to_raw(c: Gc<CodeObj>, depth: u32) -> Option<RawCode> {
-    if depth > 200 {
+    if depth > 200 || c.native {
+        // native/viper code cannot be marshalled (as in MicroPython)
         return None;
     }
     let mut children = Vec::new();

@@ -149,6 +149,12 @@ fn sys_exit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 static EXIT: BuiltinFn = BuiltinFn::new(Q::exit, 0, 1, sys_exit);
 
 fn sys_print_exception(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    if let Some(&f) = args.get(1) {
+        if !f.is_none() && vm.load_attr_maybe(f, Q::write)?.is_none() {
+            // Not a stream (MicroPython: "stream operation not supported").
+            return Err(vm.os_error(95));
+        }
+    }
     let mut out = String::new();
     exc::print_exception(vm, args[0], &mut out)?;
     match args.get(1) {

@@ -493,13 +493,9 @@ fn format_float_spec(vm: &mut Vm, f: f64, sp: &Spec, out: &mut String, v: Value)
         body = format!("{}{}", g, &body[end..]);
     }
     let sign = sign_str(neg, sp.sign);
-    if !f.is_finite() && sp.zero && sp.align == 0 {
-        let mut sp2 = *sp;
-        sp2.zero = false;
-        pad_number(out, sign, &body, &sp2);
-    } else {
-        pad_number(out, sign, &body, sp);
-    }
+    // MicroPython zero-pads inf and nan too (`{:06e}` of inf is `000inf`; CPython pads with
+    // spaces).
+    pad_number(out, sign, &body, sp);
     Ok(())
 }
 
@@ -1113,14 +1109,7 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
                 };
                 let body = float_body(fv, conv, prec.unwrap_or(6), alt);
                 let neg = fv.is_sign_negative() && !fv.is_nan();
-                printf_pad(
-                    &mut piece,
-                    sign(neg),
-                    &body,
-                    width,
-                    left,
-                    zero && fv.is_finite(),
-                );
+                printf_pad(&mut piece, sign(neg), &body, width, left, zero);
             }
             b'c' => {
                 let ch: String = if let Some(cd) = s::sdata(vm, arg) {
