@@ -143,6 +143,10 @@ impl Vm {
         if v.is_immediate() {
             return Ok(v.word() >> 3);
         }
+        // Exact str objects (dict keys read from data): the cached hash, without dispatch.
+        if let Some(o) = crate::types::str::str_obj(v) {
+            return Ok(crate::types::str::obj_hash(&o));
+        }
         let r = self.unary_op(UnaryOp::Hash, v)?;
         match r.as_small_int() {
             Some(h) => Ok(h as usize),

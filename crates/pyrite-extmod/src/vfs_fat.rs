@@ -1104,12 +1104,21 @@ fn read_bytes(vm: &mut Vm, f: FileRef, n: Option<usize>) -> PyResult<Vec<u8>> {
         Some(n) => (n as u64).min(avail),
         None => avail,
     };
-    let want = usize::try_from(want).map_err(|_| vm.memory_error())?;
-    let mut buf = vec![0u8; want];
-    let got = backend_read(vm, f, pos, &mut buf)?;
-    buf.truncate(got);
-    f.pos.set(pos + got as u64);
-    Ok(buf)
+    // Read in pieces, so a corrupt size cannot make us allocate more than the data there is.
+    let mut out: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; (want.min(32 * 1024)) as usize];
+    let mut done: u64 = 0;
+    while done < want {
+        let n = ((want - done) as usize).min(chunk.len());
+        let got = backend_read(vm, f, pos + done, &mut chunk[..n])?;
+        if got == 0 {
+            break;
+        }
+        out.extend_from_slice(&chunk[..got]);
+        done += got as u64;
+    }
+    f.pos.set(pos + done);
+    Ok(out)
 }
 
 /// Read `n` characters of UTF-8 text (bytes for binary files).

@@ -134,6 +134,13 @@ pub static ANY: BuiltinFn = BuiltinFn::new(Q::any, 1, 1, builtin_any);
 
 /// bin/oct/hex: small ints here, anything else through format().
 fn radix_repr(vm: &mut Vm, v: Value, radix: u32, spec: &str) -> PyResult<Value> {
+    if v.type_of().has_flag(crate::obj::flags::USER_CLASS) {
+        // An int subclass instance: its int value.
+        let n = types::class::native_part(v);
+        if !n.is_null() && n != v && (n.as_small_int().is_some() || is_int(n)) {
+            return radix_repr(vm, n, radix, spec);
+        }
+    }
     let n = if let Some(i) = v.as_small_int() {
         Some(i)
     } else if v.is_bool() {

@@ -148,8 +148,9 @@ pub fn str_hash(vm: &Vm, v: Value) -> Option<usize> {
     str_obj(v).map(|o| obj_hash(&o))
 }
 
+/// The (cached) hash of a str object.
 #[inline]
-fn obj_hash(o: &StrObj) -> usize {
+pub fn obj_hash(o: &StrObj) -> usize {
     let h = o.head.hash.get();
     if h != 0 {
         return h;

@@ -1046,6 +1046,13 @@ impl<'d, D: Dev> Lfs<'d, D> {
             return Err(EFBIG);
         }
         let new_size = old_size.max(end);
+        let capacity = self.cfg.block_count as u64 * self.cfg.block_size as u64;
+        if old_size > capacity {
+            return Err(ECORRUPT);
+        }
+        if new_size > capacity {
+            return Err(ENOSPC);
+        }
         let inline_now = matches!(e.st, Struct::Inline(_) | Struct::None);
         if inline_now && new_size <= self.cfg.inline_max as u64 {
             let mut d = match &e.st {
