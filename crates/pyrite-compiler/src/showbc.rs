@@ -130,6 +130,12 @@ fn insn_text(m: &CompiledModule, code: &[u8], pc: usize) -> (String, usize) {
         0xd7..=0xff => {
             let k = (o - 0xd7) as usize;
             let n = bc::binary::NAMES.get(k).copied().unwrap_or("?");
+            // Operators without a special method (`is`, exception match) print an empty name.
+            let n = if n.starts_with("<") && n.len() > 2 {
+                ""
+            } else {
+                n
+            };
             let _ = write!(s, "BINARY_OP {} {}", k, n);
         }
         op::LOAD_CONST_STRING | op::IMPORT_NAME | op::IMPORT_FROM => {
@@ -257,21 +263,24 @@ fn dump_one(m: &CompiledModule, rc: &RawCode, index: usize, out: &mut String) {
     }
 }
 
-fn dump_tree(m: &CompiledModule, rc: &RawCode, counter: &mut usize, out: &mut String) {
-    let index = *counter;
-    *counter += 1;
-    dump_one(m, rc, index, out);
-    for c in &rc.children {
-        dump_tree(m, c, counter, out);
+/// Code blocks in the order MicroPython's compiler finishes them: the module, then the scopes
+/// it creates in source order, each scope's own nested scopes queued after it (breadth first).
+fn dump_all(m: &CompiledModule, out: &mut String) {
+    let mut queue: alloc::collections::VecDeque<&RawCode> = alloc::collections::VecDeque::new();
+    queue.push_back(&m.root);
+    let mut index = 0;
+    while let Some(rc) = queue.pop_front() {
+        dump_one(m, rc, index, out);
+        index += 1;
+        queue.extend(rc.children.iter());
     }
 }
 
 /// The `-v -v` dump of a whole module: the module's code block, then each nested code block
-/// (functions, classes, comprehensions) depth first.
+/// (functions, classes, comprehensions) breadth first.
 pub fn show_module(m: &CompiledModule) -> String {
     let mut out = String::new();
-    let mut counter = 0;
-    dump_tree(m, &m.root, &mut counter, &mut out);
+    dump_all(m, &mut out);
     out
 }
 
