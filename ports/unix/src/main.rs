@@ -316,6 +316,9 @@ fn execute(
             ret = Some(match std::fs::read(path) {
                 Ok(src) => {
                     let src = String::from_utf8_lossy(&src).into_owned();
+                    if opts.verbose >= 2 {
+                        show_bytecode(&mut vm, &src, path);
+                    }
                     run_source(&mut vm, &src, path, opts.compile_only, Report::Pyexec)
                 }
                 Err(e) => {
@@ -379,6 +382,20 @@ fn execute(
         vm.write_stdout(&s);
     }
     ret.unwrap_or(0)
+}
+
+/// `-v -v`: print the program's bytecode in MicroPython's layout before running it (compile
+/// errors are left to the run, which reports them).
+fn show_bytecode(vm: &mut Vm, src: &str, file: &str) {
+    let copts = pyrite_compiler::Options {
+        opt_level: vm.config.opt_level,
+        small_int_bits: (pyrite_core::value::SMALL_INT_BITS).min(63) as u8,
+        native: true,
+    };
+    if let Ok(m) = pyrite_compiler::compile(src, file, Mode::File, &copts) {
+        let text = pyrite_compiler::showbc::show_module(&m);
+        vm.write_stdout(&text);
+    }
 }
 
 fn os_error_text(e: &std::io::Error) -> String {
