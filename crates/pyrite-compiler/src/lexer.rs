@@ -13,6 +13,8 @@ pub enum Tok {
     DedentMismatch,
     LonelyStringOpen,
     MalformedFstring,
+    /// A string with a `\N{...}` escape (not implemented, as in MicroPython).
+    UnicodeNameEscape,
     Newline,
     Indent,
     Dedent,
@@ -589,7 +591,7 @@ impl<'a> Lexer<'a> {
                 }
                 0x4e => {
                     // \N{...} is not supported (as in MicroPython)
-                    self.tok = Tok::Invalid;
+                    self.tok = Tok::UnicodeNameEscape;
                     self.next_char();
                     return false;
                 }

@@ -247,6 +247,7 @@ impl<'a> Parser<'a> {
                 "unindent doesn't match any outer indent level",
             ),
             Tok::MalformedFstring => (ErrorKind::SyntaxError, "malformed f-string"),
+            Tok::UnicodeNameEscape => (ErrorKind::NotImplementedError, "unicode name escapes"),
             _ => (ErrorKind::SyntaxError, "invalid syntax"),
         };
         Err(Box::new(ParseError {
