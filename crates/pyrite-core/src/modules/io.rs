@@ -262,39 +262,41 @@ fn dupterm_read(vm: &mut Vm) -> Option<Vec<u8>> {
 }
 
 /// Make sure the stdin buffer holds at least one byte (false at end of input).
-fn stdin_fill(vm: &mut Vm) -> bool {
+fn stdin_fill(vm: &mut Vm) -> PyResult<bool> {
     stdin_fill_max(vm, 512)
 }
 
 /// Like [`stdin_fill`], but take at most `max` bytes from the console: a sized binary read
 /// (e.g. a protocol reading a 4-byte header) must not swallow bytes that a later `select.poll`
 /// of stdin or the REPL after a soft reset should still see.
-fn stdin_fill_max(vm: &mut Vm, max: usize) -> bool {
+fn stdin_fill_max(vm: &mut Vm, max: usize) -> PyResult<bool> {
     if !vm.sys.stdin_buf.is_empty() {
-        return true;
+        return Ok(true);
     }
     if let Some(d) = dupterm_read(vm) {
         vm.sys.stdin_buf.extend_from_slice(&d);
-        return true;
+        return Ok(true);
     }
     if vm.sys.stdin_eof {
-        return false;
+        return Ok(false);
     }
     let mut buf = [0u8; 512];
     let max = max.clamp(1, buf.len());
     let n = vm.host.read_stdin(&mut buf[..max]);
     if n == 0 {
+        // A read cut short by Ctrl-C raises KeyboardInterrupt; the console stays open.
+        crate::interp::exec::poll_slow(vm)?;
         vm.sys.stdin_eof = true;
-        return false;
+        return Ok(false);
     }
     vm.sys.stdin_buf.extend_from_slice(&buf[..n.min(buf.len())]);
-    true
+    Ok(true)
 }
 
 /// Read one byte from handle `fd` (None at end of file).
 fn read_byte(vm: &mut Vm, fd: i32) -> PyResult<Option<u8>> {
     if fd == 0 {
-        if !stdin_fill(vm) {
+        if !stdin_fill(vm)? {
             return Ok(None);
         }
         let b = vm.sys.stdin_buf.remove(0);
@@ -317,7 +319,7 @@ fn read_bytes(vm: &mut Vm, fd: i32, n: Option<usize>) -> PyResult<Vec<u8>> {
                 break;
             }
             let want = n.map(|n| n - out.len()).unwrap_or(usize::MAX);
-            if !stdin_fill_max(vm, want) {
+            if !stdin_fill_max(vm, want)? {
                 break;
             }
             let take = want.min(vm.sys.stdin_buf.len());
