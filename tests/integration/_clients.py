@@ -213,6 +213,45 @@ def mpremote_checks(label, dev, board_root, local, text, data, mount=False):
     check(label + " soft-reset", rc == 0 and "kept True" in out and "after reset False" in out, out)
 
 
+def raw_console_checks(port):
+    """The raw REPL driven by hand over TCP: Ctrl-C interrupts code blocked reading stdin
+    (KeyboardInterrupt), and a later read in the same session still gets the bytes sent."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+
+    def until(marker, limit=10.0):
+        out = b""
+        deadline = time.time() + limit
+        s.settimeout(0.2)
+        while marker not in out and time.time() < deadline:
+            try:
+                d = s.recv(4096)
+            except socket.timeout:
+                continue
+            if not d:
+                break
+            out += d
+        return out
+
+    try:
+        s.sendall(b"\r\x03\x03\x01")
+        until(b"raw REPL; CTRL-B to exit\r\n>")
+        s.sendall(b"import sys\nprint(sys.stdin.buffer.read(1))\x04")
+        until(b"OK")
+        time.sleep(0.3)
+        s.sendall(b"\x03")
+        out = until(b"\x04>").decode("latin-1")
+        check("raw REPL: Ctrl-C interrupts a stdin read", "KeyboardInterrupt" in out, out)
+        s.sendall(b"import sys\nprint(sys.stdin.buffer.read(3))\x04")
+        until(b"OK")
+        time.sleep(0.2)
+        s.sendall(b"A\nB")
+        out = until(b"\x04>").decode("latin-1")
+        check("raw REPL: stdin reads work after an interrupted read", "b'A\\nB'" in out, out)
+        s.sendall(b"\x02")
+    finally:
+        s.close()
+
+
 def rshell_checks(tty, board_root, local, text, data):
     # rshell shows the board's root as /pyboard; the board's files are under its cwd.
     rd = "/pyboard" + os.path.join(board_root, "rsdir")
@@ -279,6 +318,7 @@ def main():
         b = TcpBoard(board_root)
         try:
             mpremote_checks("mpremote socket://", b.url, board_root, local, text, data, mount=True)
+            raw_console_checks(b.port)
         finally:
             b.close()
 
