@@ -3,30 +3,15 @@
 //! CPython differ).
 mod common;
 
-use std::path::PathBuf;
-
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vm")
-}
-
 #[test]
 fn vm_programs() {
     common::big_stack(|| {
         let mut failures = Vec::new();
-        let mut names: Vec<PathBuf> = std::fs::read_dir(dir())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
-            .collect();
-        names.sort();
+        let names = common::area_programs("vm", &[]);
+        assert!(!names.is_empty(), "no programs in tests/vm");
         for p in &names {
             let src = std::fs::read_to_string(p).unwrap();
-            let exp = p.with_extension("py.exp");
-            let want = match std::fs::read_to_string(&exp) {
-                Ok(s) => s,
-                Err(_) => common::cpython(&src),
-            };
+            let want = common::expected_output(p);
             let mut env = common::make_env(Default::default(), None);
             if !common::have_full_builtins(&mut env) {
                 eprintln!("note: builtins module not available yet; skipping tests/vm programs");

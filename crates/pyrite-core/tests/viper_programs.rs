@@ -4,23 +4,12 @@
 //! rooting is checked by a collection at every allocation).
 mod common;
 
-use std::path::PathBuf;
-
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/viper")
-}
-
 #[test]
 fn viper_programs() {
     common::big_stack(|| {
         let mut failures = Vec::new();
-        let mut names: Vec<PathBuf> = std::fs::read_dir(dir())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
-            .collect();
-        names.sort();
+        let names = common::area_programs("viper", &[]);
+        assert!(!names.is_empty(), "no programs in tests/viper");
         for p in &names {
             let src = std::fs::read_to_string(p).unwrap();
             let want = std::fs::read_to_string(p.with_extension("py.exp")).unwrap();
