@@ -374,7 +374,7 @@ fn builtin_dir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             Err(_) => {}
         }
     }
-    names.sort_by(|a, b| vm.qstr_str(*a).cmp(vm.qstr_str(*b)));
+    pyrite_compiler::sort::sort_by(&mut names, |a, b| vm.qstr_str(*a) < vm.qstr_str(*b));
     for q in names {
         types::list::list_append(vm, list, Value::qstr(q))?;
     }
@@ -660,7 +660,7 @@ fn help_modules(vm: &mut Vm) {
         .into_iter()
         .map(|q| vm.qstr_str(q))
         .collect();
-    names.sort_unstable();
+    pyrite_compiler::sort::sort(&mut names);
     names.dedup();
     const COLS: usize = 4;
     const WIDTH: usize = 18;

@@ -409,7 +409,7 @@ impl Geom {
                     }
                 }
             }
-            nodes.sort_unstable();
+            pyrite_compiler::sort::sort(&mut nodes);
             for pair in nodes.chunks_exact(2) {
                 self.fill_rect(b, x + pair[0], y + row, pair[1] - pair[0] + 1, 1, c);
             }
