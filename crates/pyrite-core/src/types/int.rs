@@ -830,8 +830,12 @@ pub fn int_binary_op(vm: &mut Vm, op: BinOp, l: Value, r: Value) -> PyResult<Val
         core::mem::swap(&mut l, &mut r);
     }
     let Some(la) = IntArg::of(l) else {
-        // Reflected op with a float/complex now on the left.
-        return vm.binary_op(op, l, r);
+        // Reflected op with a float/complex now on the left: only its own slot can answer
+        // (going back through `vm.binary_op` would retry this reflected op forever).
+        return match l.type_of().binary_op {
+            Some(f) => f(vm, op, l, r),
+            None => Ok(Value::NULL),
+        };
     };
     if let Some(ra) = IntArg::of(r) {
         if let (Some(a), Some(b)) = (la.small_val, ra.small_val) {
