@@ -205,9 +205,9 @@ struct Emitter {
     vstack: Vec<VEntry>,
     local_vt: Vec<VT>,
     saved_vt: VT,
-    verr: Option<Err0>,
+    verr: Option<Box<Err0>>,
     /// A NotImplementedError from the native emitter rules: stops compilation.
-    hard_err: Option<Err0>,
+    hard_err: Option<Box<Err0>>,
 }
 
 struct Err0 {
@@ -216,7 +216,9 @@ struct Err0 {
     kind: ErrorKind,
 }
 
-type CResult<T> = Result<T, Err0>;
+/// Boxed: a `?` then moves one pointer instead of copying a 32-byte error (the compiler has
+/// hundreds of `?`s).
+type CResult<T> = Result<T, Box<Err0>>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AssignKind {
@@ -276,11 +278,11 @@ pub struct Compiler<'a> {
 }
 
 fn serr<T>(msg: &str, line: u32) -> CResult<T> {
-    Err(Err0 {
+    Err(Box::new(Err0 {
         msg: msg.into(),
         line,
         kind: ErrorKind::SyntaxError,
-    })
+    }))
 }
 
 impl<'a> Compiler<'a> {
@@ -3129,11 +3131,11 @@ impl<'a> Compiler<'a> {
             None => Ok(0),
             Some(Annot::Name(q)) => match viper::native_type_from_name(self.names.get(*q)) {
                 Some(t) => Ok(t),
-                None => Err(Err0 {
+                None => Err(Box::new(Err0 {
                     msg: alloc::format!("unknown type '{}'", lossy(self.names.get(*q))),
                     line,
                     kind: ErrorKind::ViperTypeError,
-                }),
+                })),
             },
             Some(Annot::Other(l)) => serr("annotation must be an identifier", *l),
         }
