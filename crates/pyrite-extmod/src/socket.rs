@@ -870,10 +870,8 @@ fn stream_exit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 pub(crate) static STREAM_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, stream_read);
 pub(crate) static STREAM_RECV: BuiltinFn = BuiltinFn::new(Q::recv, 2, 2, stream_recv);
-pub(crate) static STREAM_READINTO: BuiltinFn =
-    BuiltinFn::new(Q::readinto, 2, 3, stream_readinto);
-pub(crate) static STREAM_READLINE: BuiltinFn =
-    BuiltinFn::new(Q::readline, 1, 2, stream_readline);
+pub(crate) static STREAM_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, stream_readinto);
+pub(crate) static STREAM_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, stream_readline);
 pub(crate) static STREAM_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 4, stream_write);
 pub(crate) static STREAM_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, stream_enter);
 pub(crate) static STREAM_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, stream_exit);

@@ -27,6 +27,7 @@ use pyrite_core::{PyErr, PyResult};
 
 use crate::fat::errno::*;
 use crate::fat::FsResult;
+use crate::vfs::int_tuple;
 use crate::vfs_fat::FatState;
 use crate::vfs_file::{file_obj, new_file, FileSt, Mode};
 use crate::vfs_lfs::LfsState;
@@ -440,20 +441,8 @@ fn obj_path(vm: &mut Vm, args: &[Value], i: usize) -> PyResult<(BlkRef, Vec<Stri
     Ok((o, c))
 }
 
-/// A `stat` result: mode, size and the three times (other fields 0).
-pub(crate) fn stat_tuple(vm: &mut Vm, mode: i64, size: u64, mtime: i64) -> PyResult<Value> {
-    let z = Value::small_int(0).unwrap_or(Value::NONE);
-    let m = int(vm, mode)?;
-    let s = types::int::int_from_u64(vm, size)?;
-    vm.roots.push(s);
-    let t = int(vm, mtime);
-    vm.roots.pop();
-    let t = t?;
-    types::tuple::new_tuple(vm, &[m, z, z, z, z, z, s, t, t, t])
-}
-
-const S_IFDIR: i64 = 0x4000;
-const S_IFREG: i64 = 0x8000;
+const S_IFDIR: i128 = 0x4000;
+const S_IFREG: i128 = 0x8000;
 
 // ---- methods ----
 
@@ -569,8 +558,23 @@ fn m_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         }
         Ok(())
     })?;
-    let (dir, size, mtime) = st;
-    stat_tuple(vm, if dir { S_IFDIR } else { S_IFREG }, size, mtime)
+    let (dir, size, t) = st;
+    let mode = if dir { S_IFDIR } else { S_IFREG };
+    int_tuple(
+        vm,
+        &[
+            mode,
+            0,
+            0,
+            0,
+            0,
+            0,
+            size as i128,
+            t as i128,
+            t as i128,
+            t as i128,
+        ],
+    )
 }
 
 fn m_statvfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -580,16 +584,8 @@ fn m_statvfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         r = fs.statvfs()?;
         Ok(())
     })?;
-    let [bsize, total, free, namemax] = r;
-    let z = Value::small_int(0).unwrap_or(Value::NONE);
-    let b = int(vm, bsize as i64)?;
-    let t = int(vm, total as i64)?;
-    vm.roots.push(t);
-    let f = int(vm, free as i64);
-    vm.roots.pop();
-    let f = f?;
-    let nm = int(vm, namemax as i64)?;
-    types::tuple::new_tuple(vm, &[b, b, t, f, f, z, z, z, z, nm])
+    let [b, t, f, nm] = r.map(|x| x as i128);
+    int_tuple(vm, &[b, b, t, f, f, 0, 0, 0, 0, nm])
 }
 
 fn m_chdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

@@ -340,19 +340,19 @@ fn rom_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Found::Dir(a, b) => (IFDIR, b - a),
         Found::File(_, size) => (IFREG, size),
     };
-    let mut items = [Value::small_int_unchecked(0); 10];
-    items[0] = Value::small_int_unchecked(mode);
-    items[6] = int::int_from_u64(vm, size as u64)?;
-    tuple::new_tuple(vm, &items)
+    let mut items = [0; 10];
+    items[0] = mode as i128;
+    items[6] = size as i128;
+    super::int_tuple(vm, &items)
 }
 
 fn rom_statvfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = this(vm, args[0])?;
-    let mut items = [Value::small_int_unchecked(0); 10];
-    items[0] = Value::small_int_unchecked(1);
-    items[2] = int::int_from_u64(vm, (s.end.get() - s.start.get()) as u64)?;
-    items[9] = Value::small_int_unchecked(32767);
-    tuple::new_tuple(vm, &items)
+    let mut items = [0; 10];
+    items[0] = 1;
+    items[2] = s.end.get().saturating_sub(s.start.get()) as i128;
+    items[9] = 32767;
+    super::int_tuple(vm, &items)
 }
 
 fn rom_open(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
