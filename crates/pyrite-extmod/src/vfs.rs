@@ -532,6 +532,55 @@ fn small(n: isize) -> Value {
     Value::small_int_unchecked(n)
 }
 
+/// One entry of an `ilistdir` result.
+pub struct ListEnt {
+    pub name: Vec<u8>,
+    /// `S_IFDIR`, `S_IFREG`... (0 if unknown).
+    pub kind: u32,
+    /// Inode number (0 if none).
+    pub ino: u64,
+    /// The size, for filesystems that report it (a fourth tuple item).
+    pub size: Option<u64>,
+}
+
+/// An iterator over `(name, type, inode[, size])` tuples, names as bytes if `as_bytes` (else
+/// str, undecodable bytes replaced).
+pub(crate) fn ilistdir_result(
+    vm: &mut Vm,
+    entries: Vec<ListEnt>,
+    as_bytes: bool,
+) -> PyResult<Value> {
+    let out = list::new_list(vm, &[])?;
+    vm.roots.push(out);
+    let depth = vm.roots.len();
+    let r = (|| -> PyResult<()> {
+        for e in entries {
+            let name = if as_bytes {
+                bytes::new_bytes(vm, &e.name)?
+            } else {
+                pystr::new_str(vm, &String::from_utf8_lossy(&e.name))?
+            };
+            vm.roots.push(name);
+            let ino = int::int_from_u64(vm, e.ino)?;
+            vm.roots.push(ino);
+            let kind = small(e.kind as isize);
+            let t = match e.size {
+                Some(s) => {
+                    let s = int::int_from_u64(vm, s)?;
+                    tuple::new_tuple(vm, &[name, kind, ino, s])?
+                }
+                None => tuple::new_tuple(vm, &[name, kind, ino])?,
+            };
+            vm.roots.truncate(depth);
+            list::list_append(vm, out, t)?;
+        }
+        Ok(())
+    })();
+    vm.roots.truncate(depth - 1);
+    r?;
+    vm.get_iter(out)
+}
+
 /// A tuple of ints (a `stat` or `statvfs` result).
 pub(crate) fn int_tuple(vm: &mut Vm, v: &[i128]) -> PyResult<Value> {
     let mut items = Vec::with_capacity(v.len());
@@ -908,21 +957,19 @@ fn posix_getcwd(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn posix_ilistdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let is_str = pystr::is_str(args[1]);
+    let as_bytes = !pystr::is_str(args[1]);
     let p = posix_path(vm, args)?;
     let entries = with_fs(vm, |f| f.listdir(&p))?;
-    let out = list::new_list(vm, &[])?;
-    for e in entries {
-        let name = if is_str {
-            pystr::new_str(vm, &String::from_utf8_lossy(&e.name))?
-        } else {
-            bytes::new_bytes(vm, &e.name)?
-        };
-        let ino = int::int_from_u64(vm, e.ino)?;
-        let t = tuple::new_tuple(vm, &[name, small(e.kind as isize), ino])?;
-        list::list_append(vm, out, t)?;
-    }
-    vm.get_iter(out)
+    let entries = entries
+        .into_iter()
+        .map(|e| ListEnt {
+            name: e.name,
+            kind: e.kind,
+            ino: e.ino,
+            size: None,
+        })
+        .collect();
+    ilistdir_result(vm, entries, as_bytes)
 }
 
 /// A change to the host's tree at `args[1]` (and `args[2]`): OSError(EROFS) on a read-only

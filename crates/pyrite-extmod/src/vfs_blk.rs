@@ -27,7 +27,7 @@ use pyrite_core::{PyErr, PyResult};
 
 use crate::fat::errno::*;
 use crate::fat::FsResult;
-use crate::vfs::int_tuple;
+use crate::vfs::{ilistdir_result, int_tuple, ListEnt};
 use crate::vfs_fat::FatState;
 use crate::vfs_file::{file_obj, new_file, FileSt, Mode};
 use crate::vfs_lfs::LfsState;
@@ -215,38 +215,30 @@ pub fn path_arg(vm: &mut Vm, v: Value) -> PyResult<(String, bool)> {
     Err(bad_implicit_conversion(vm, v))
 }
 
-/// Normalise `path` against the current directory `cwd` (absolute, "/"-separated):
-/// the list of components with "." and ".." resolved.
-pub fn normalise(cwd: &str, path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// Normalise `path` against the current directory `cwd` (both "/"-separated): the absolute
+/// path ("/a/b", "/" for the root) with "." and ".." resolved.
+pub fn normalise(cwd: &str, path: &str) -> String {
+    let mut out = String::new();
     let rel = if path.starts_with('/') { "" } else { cwd };
     for c in rel.split('/').chain(path.split('/')) {
         match c {
             "" | "." => {}
-            ".." => {
-                out.pop();
+            ".." => out.truncate(out.rfind('/').unwrap_or(0)),
+            _ => {
+                out.push('/');
+                out.push_str(c);
             }
-            _ => out.push(String::from(c)),
         }
+    }
+    if out.is_empty() {
+        out.push('/');
     }
     out
 }
 
-/// "/a/b" from components.
-pub fn join(comps: &[String]) -> String {
-    if comps.is_empty() {
-        return String::from("/");
-    }
-    let mut s = String::new();
-    for c in comps {
-        s.push('/');
-        s.push_str(c);
-    }
-    s
-}
-
-pub(crate) fn strs(c: &[String]) -> Vec<&str> {
-    c.iter().map(|s| s.as_str()).collect()
+/// The components of a normalised path (none for the root).
+pub(crate) fn strs(path: &str) -> Vec<&str> {
+    path.split('/').filter(|c| !c.is_empty()).collect()
 }
 
 pub fn int(vm: &mut Vm, v: i64) -> PyResult<Value> {
@@ -368,18 +360,11 @@ fn blkfs_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     Ok(())
 }
 
-/// One entry of a directory listing.
-pub struct DirEnt {
-    pub name: String,
-    pub dir: bool,
-    pub size: u64,
-}
-
 /// What a backend does inside one session over its block device. Paths are components from
 /// the filesystem's root; errors are errnos ([`PyDev::error`] turns them into exceptions).
 pub trait BlockFs {
     /// The entries of directory `dir` (ENOTDIR if it is a file).
-    fn list(&mut self, dir: &[&str]) -> FsResult<Vec<DirEnt>>;
+    fn list(&mut self, dir: &[&str]) -> FsResult<Vec<ListEnt>>;
     /// Ok if `dir` is a directory (ENOTDIR if it is a file).
     fn check_dir(&mut self, dir: &[&str]) -> FsResult<()>;
     /// (is a directory, size, modification time in seconds since 1970) of a path other than
@@ -426,23 +411,22 @@ fn cwd_of(vm: &Vm, o: &BlkFsObj) -> String {
         .unwrap_or_else(|| String::from("/"))
 }
 
-/// The components of path argument `path` (against the current directory), and whether it
-/// was bytes.
-fn comps_of(vm: &mut Vm, o: &BlkFsObj, path: Value) -> PyResult<(Vec<String>, bool)> {
+/// Path argument `path` normalised against the current directory, and whether it was bytes.
+fn comps_of(vm: &mut Vm, o: &BlkFsObj, path: Value) -> PyResult<(String, bool)> {
     let (p, bytes) = path_arg(vm, path)?;
     let cwd = cwd_of(vm, o);
     Ok((normalise(&cwd, &p), bytes))
 }
 
-/// The object and the components of its path argument `args[i]`.
-fn obj_path(vm: &mut Vm, args: &[Value], i: usize) -> PyResult<(BlkRef, Vec<String>)> {
+/// The object and its normalised path argument `args[i]`.
+fn obj_path(vm: &mut Vm, args: &[Value], i: usize) -> PyResult<(BlkRef, String)> {
     let o = blk_obj(vm, args[0])?;
     let (c, _) = comps_of(vm, &o, args[i])?;
     Ok((o, c))
 }
 
-const S_IFDIR: i128 = 0x4000;
-const S_IFREG: i128 = 0x8000;
+pub(crate) const S_IFDIR: u32 = 0x4000;
+pub(crate) const S_IFREG: u32 = 0x8000;
 
 // ---- methods ----
 
@@ -471,7 +455,7 @@ fn m_umount(_vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn m_ilistdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let o = blk_obj(vm, args[0])?;
     let path = args.get(1).copied().unwrap_or(Value::qstr(Q::EMPTY));
-    let (comps, bytes) = comps_of(vm, &o, path)?;
+    let (comps, as_bytes) = comps_of(vm, &o, path)?;
     let mut entries = Vec::new();
     with_blockfs(vm, o, false, &mut |fs| {
         entries = match fs.list(&strs(&comps)) {
@@ -480,33 +464,7 @@ fn m_ilistdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         }?;
         Ok(())
     })?;
-    let list = types::list::new_list(vm, &[])?;
-    vm.roots.push(list);
-    let r = (|| -> PyResult<()> {
-        for e in entries {
-            let n = if bytes {
-                types::bytes::new_bytes(vm, e.name.as_bytes())
-            } else {
-                types::str::new_str(vm, &e.name)
-            }?;
-            vm.roots.push(n);
-            let kind = Value::small_int(if e.dir { S_IFDIR } else { S_IFREG } as isize)
-                .unwrap_or(Value::NONE);
-            let size = types::int::int_from_u64(vm, e.size);
-            let t = size.and_then(|size| {
-                types::tuple::new_tuple(
-                    vm,
-                    &[n, kind, Value::small_int(0).unwrap_or(Value::NONE), size],
-                )
-            });
-            vm.roots.pop();
-            types::list::list_append(vm, list, t?)?;
-        }
-        Ok(())
-    })();
-    vm.roots.pop();
-    r?;
-    vm.get_iter(list)
+    ilistdir_result(vm, entries, as_bytes)
 }
 
 fn m_mkdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -559,7 +517,7 @@ fn m_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Ok(())
     })?;
     let (dir, size, t) = st;
-    let mode = if dir { S_IFDIR } else { S_IFREG };
+    let mode = if dir { S_IFDIR } else { S_IFREG } as i128;
     int_tuple(
         vm,
         &[
@@ -594,7 +552,7 @@ fn m_chdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Err(ENOTDIR) => Err(ENOENT),
         r => r,
     })?;
-    let s = types::str::new_str(vm, &join(&comps))?;
+    let s = types::str::new_str(vm, &comps)?;
     o.cwd.set(s);
     Ok(Value::NONE)
 }
@@ -628,7 +586,7 @@ fn open_into(vm: &mut Vm, o: BlkRef, file: Value, mode: Mode, path: Value) -> Py
     };
     if let Backend::Lfs(_) = o.state.get() {
         // LittleFS files are found by path on every call.
-        let pv = types::str::new_str(vm, &join(&comps))?;
+        let pv = types::str::new_str(vm, &comps)?;
         f.path.set(pv);
     }
     let mut opened = None;

@@ -18,8 +18,10 @@ use pyrite_core::vm::Vm;
 use pyrite_core::PyResult;
 
 use crate::fat::{self, errno::*, BlockDev, Dir, FileState, Fs, FsResult, Vol};
+use crate::vfs::ListEnt;
 use crate::vfs_blk::{
-    blkfs_locals, blkfs_type, check_writable, new_blkfs, Backend, BlkRef, BlockFs, DirEnt, PyDev,
+    blkfs_locals, blkfs_type, check_writable, new_blkfs, Backend, BlkRef, BlockFs, PyDev, S_IFDIR,
+    S_IFREG,
 };
 use crate::vfs_file::{FileRef, FileSt, IoBuf, Mode};
 
@@ -251,15 +253,16 @@ fn entry_of(fs: &mut Fs<PyDev>, comps: &[&str]) -> FsResult<fat::Entry> {
 }
 
 impl BlockFs for Fs<'_, PyDev<'_>> {
-    fn list(&mut self, dir: &[&str]) -> FsResult<Vec<DirEnt>> {
+    fn list(&mut self, dir: &[&str]) -> FsResult<Vec<ListEnt>> {
         let d = dir_of(self, dir)?;
         Ok(self
             .list(d)?
             .into_iter()
-            .map(|e| DirEnt {
-                dir: e.is_dir(),
-                size: e.size as u64,
-                name: e.name,
+            .map(|e| ListEnt {
+                kind: if e.is_dir() { S_IFDIR } else { S_IFREG },
+                ino: 0,
+                size: Some(e.size as u64),
+                name: e.name.into_bytes(),
             })
             .collect())
     }

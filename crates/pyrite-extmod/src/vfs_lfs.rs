@@ -25,9 +25,10 @@ use pyrite_core::PyResult;
 use crate::fat::errno::*;
 use crate::fat::FsResult;
 use crate::lfs::{self, Cfg, Dev, FileHandle, Lfs, MEntry, Struct};
+use crate::vfs::ListEnt;
 use crate::vfs_blk::{
-    blk_obj, blkfs_locals, blkfs_type, check_writable, new_blkfs, normalise, strs, Backend, BlkRef,
-    BlockFs, DirEnt, PyDev,
+    blk_obj, blkfs_locals, blkfs_type, check_writable, new_blkfs, strs, Backend, BlkRef, BlockFs,
+    PyDev, S_IFDIR, S_IFREG,
 };
 use crate::vfs_file::{FileRef, FileSt, Mode};
 
@@ -269,16 +270,18 @@ fn stamp(fs: &Lfs<LfsDev>, e: &mut MEntry) {
 }
 
 impl BlockFs for Lfs<'_, LfsDev<'_, '_>> {
-    fn list(&mut self, dir: &[&str]) -> FsResult<Vec<DirEnt>> {
+    fn list(&mut self, dir: &[&str]) -> FsResult<Vec<ListEnt>> {
         let d = dir_of(self, dir)?;
         Ok(Lfs::list(self, d)?
             .into_iter()
             .map(|e| {
                 let dir = e.kind == lfs::TYPE_DIR;
-                DirEnt {
-                    name: String::from_utf8_lossy(&e.name).into_owned(),
-                    dir,
-                    size: if dir { 0 } else { e.size() as u64 },
+                ListEnt {
+                    // As text: undecodable bytes are replaced even in bytes listings.
+                    name: String::from_utf8_lossy(&e.name).into_owned().into_bytes(),
+                    kind: if dir { S_IFDIR } else { S_IFREG },
+                    ino: 0,
+                    size: Some(if dir { 0 } else { e.size() as u64 }),
                 }
             })
             .collect())
@@ -420,8 +423,7 @@ fn with_file(vm: &mut Vm, f: FileRef, write: bool, op: &mut FileOp) -> PyResult<
     let p = types::str::str_data(vm, f.path.get())
         .map(|s| String::from(s.as_str()))
         .unwrap_or_default();
-    let comps = normalise("/", &p);
-    session(vm, o, write, &mut |fs| match fs.resolve(&strs(&comps))? {
+    session(vm, o, write, &mut |fs| match fs.resolve(&strs(&p))? {
         (parent, Some(e)) if e.kind == lfs::TYPE_REG => op(fs, parent, e),
         (_, Some(_)) => Err(EISDIR),
         (_, None) => Err(ENOENT),
