@@ -392,7 +392,13 @@ impl Heap {
 
     /// `find_run` found `n` free blocks at `start`: update `first_free` if the scan began there.
     #[inline(always)]
-    fn found_run(&mut self, from_first: bool, first_seen_free: usize, start: usize, n: usize) -> usize {
+    fn found_run(
+        &mut self,
+        from_first: bool,
+        first_seen_free: usize,
+        start: usize,
+        n: usize,
+    ) -> usize {
         if from_first {
             self.first_free = if first_seen_free == start {
                 start + n

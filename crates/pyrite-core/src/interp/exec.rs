@@ -199,7 +199,10 @@ fn map_get_rehint(vm: &mut Vm, map: &crate::map::Map, q: Qstr, h: usize) -> Opti
 #[inline(always)]
 fn dict_set_hinted(vm: &mut Vm, d: Value, q: Qstr, v: Value, h: usize) -> PyResult<()> {
     if let Some(dd) = d.downcast::<DictObj>() {
-        if dd.map.set_at_hint(vm.interp.hints[h & (HINTS - 1)] as usize, q, v) {
+        if dd
+            .map
+            .set_at_hint(vm.interp.hints[h & (HINTS - 1)] as usize, q, v)
+        {
             return Ok(());
         }
     }
@@ -232,22 +235,40 @@ fn inst_attr_fast(vm: &mut Vm, o: Value, q: Qstr, h: usize) -> Option<Value> {
     map_get_hinted(vm, &d.map, q, h)
 }
 
-/// `o.q` for a call (LOAD_METHOD) on a user-class instance: an attribute in the instance dict,
-/// or a Python function in the class's own dict (bound to `o`). None: take the general path.
+/// `o.q` for a call (LOAD_METHOD), for the common cases: on a user-class instance, an
+/// attribute in the instance dict or a Python function in the class's own dict (bound to
+/// `o`); on an object of a builtin type without an attribute slot, a builtin method in the
+/// type's own dict (bound to `o`). None: take the general path (`class::load_method`).
 #[inline(never)]
-fn inst_method_fast(vm: &mut Vm, o: Value, q: Qstr, h: usize) -> Option<(Value, Value)> {
+fn method_fast(vm: &mut Vm, o: Value, q: Qstr, h: usize) -> Option<(Value, Value)> {
     if q == Q::__class__ {
         return None;
     }
-    let inst = o.downcast_layout::<crate::types::class::InstanceObj>()?;
-    if let Some(d) = inst.dict.get().downcast::<DictObj>() {
-        if let Some(v) = d.map.get_qstr(vm, q) {
-            return Some((v, Value::NULL));
+    let t = o.type_of();
+    if t.has_flag(crate::obj::flags::USER_CLASS) {
+        let inst = o.downcast_layout::<crate::types::class::InstanceObj>()?;
+        if let Some(d) = inst.dict.get().downcast::<DictObj>() {
+            if let Some(v) = d.map.get_qstr(vm, q) {
+                return Some((v, Value::NULL));
+            }
         }
+        let cd = t.locals.get().downcast::<DictObj>()?;
+        let m = map_get_hinted(vm, &cd.map, q, h)?;
+        return if m.downcast::<FunObj>().is_some() {
+            Some((m, o))
+        } else {
+            None
+        };
     }
-    let cd = o.type_of().locals.get().downcast::<DictObj>()?;
-    let m = map_get_hinted(vm, &cd.map, q, h)?;
-    if m.downcast::<FunObj>().is_some() {
+    if t.attr.is_some()
+        || TypeRef::from_value(o).is_some()
+        || o.downcast::<crate::types::descr::SuperObj>().is_some()
+    {
+        return None;
+    }
+    let ld = t.locals.get().downcast::<DictObj>()?;
+    let m = map_get_hinted(vm, &ld.map, q, h)?;
+    if m.type_of().is(&crate::obj::BUILTIN_FN_TYPE) {
         Some((m, o))
     } else {
         None
@@ -265,7 +286,9 @@ fn inst_store_fast(vm: &mut Vm, o: Value, q: Qstr, v: Value, h: usize) -> bool {
     let Some(inst) = o.downcast_layout::<crate::types::class::InstanceObj>() else {
         return false;
     };
-    if o.type_of().has_flag(crate::obj::flags::HAS_SPECIAL_ACCESSORS) {
+    if o.type_of()
+        .has_flag(crate::obj::flags::HAS_SPECIAL_ACCESSORS)
+    {
         return false;
     }
     let Some(d) = inst.dict.get().downcast::<DictObj>() else {
@@ -946,7 +969,7 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     op::LOAD_METHOD => {
                         let q = qst!();
                         let o = top!();
-                        let (m, s) = match inst_method_fast(vm, o, q, hint_ix(bytes, op_pc)) {
+                        let (m, s) = match method_fast(vm, o, q, hint_ix(bytes, op_pc)) {
                             Some(ms) => ms,
                             None => tri!(vm.load_method(o, q)),
                         };
