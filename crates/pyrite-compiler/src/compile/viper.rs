@@ -293,7 +293,7 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        todo.sort_unstable();
+        crate::sort::sort(&mut todo);
         for (n, t) in todo {
             self.raw_load_fast(n);
             self.emit_viper(0, vop::FROM_OBJ, t as u64);
