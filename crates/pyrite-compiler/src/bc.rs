@@ -15,6 +15,7 @@
 //!
 //! Stack effects are noted as `( before -- after )`, top of stack on the right.
 
+use crate::text::push_char;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -1024,19 +1025,19 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
                     let _ = write!(out, "\\x{:02x}", x);
                 }
             }
-            out.push('"');
+            push_char(out, '"');
         }
         Const::Int(s) | Const::Float(s) => out.push_str(s),
         Const::Complex(s) => {
             out.push_str(s);
-            out.push('j');
+            push_char(out, 'j');
         }
         Const::Ellipsis => out.push_str("Ellipsis"),
         Const::None => out.push_str("None"),
         Const::True => out.push_str("True"),
         Const::False => out.push_str("False"),
         Const::Tuple(items) => {
-            out.push('(');
+            push_char(out, '(');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
@@ -1044,9 +1045,9 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
                 fmt_const(it, out);
             }
             if items.len() == 1 {
-                out.push(',');
+                push_char(out, ',');
             }
-            out.push(')');
+            push_char(out, ')');
         }
     }
 }
@@ -1099,10 +1100,10 @@ pub fn disassemble_insn(
                 let _ = write!(s, " {}", insn.arg);
             }
             Operand::Obj => {
-                s.push(' ');
+                push_char(&mut s, ' ');
                 match usize::try_from(insn.arg).ok().and_then(|i| consts.get(i)) {
                     Some(c) => fmt_const(c, &mut s),
-                    None => s.push('?'),
+                    None => push_char(&mut s, '?'),
                 }
             }
             Operand::SJump | Operand::UJump => {

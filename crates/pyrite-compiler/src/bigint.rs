@@ -1,6 +1,7 @@
 //! A small arbitrary-precision integer for compile-time constant folding (Python semantics:
 //! floor division, two's-complement bitwise operators). Not tuned for speed: constants are small.
 
+use crate::text::push_char;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -382,7 +383,7 @@ impl Big {
         }
         let mut s = String::new();
         if self.neg {
-            s.push('-');
+            push_char(&mut s, '-');
         }
         for (i, c) in chunks.iter().rev().enumerate() {
             if i == 0 {

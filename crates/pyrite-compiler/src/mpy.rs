@@ -6,6 +6,7 @@
 //! outer raw code, recursively: `len << 3 | has_children << 2 | kind`, the bytecode, and if it
 //! has children their count and the children.
 
+use crate::text::push_char;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -74,7 +75,7 @@ fn complex_text(imag: &str) -> String {
     // MicroPython writes complex constants as their repr: "2j", "1.5j"
     let v: f64 = imag.parse().unwrap_or(0.0);
     let mut s = float_repr(v, false);
-    s.push('j');
+    push_char(&mut s, 'j');
     s
 }
 

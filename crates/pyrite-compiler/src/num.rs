@@ -1,6 +1,7 @@
 //! Compile-time constant objects: number literal parsing, constant folding with Python
 //! semantics, and float text as MicroPython's `repr` writes it into .mpy files.
 
+use crate::text::push_char;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -404,7 +405,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
     let ax = if neg { -x } else { x };
     let mut out = String::new();
     if neg {
-        out.push('-');
+        push_char(&mut out, '-');
     }
     if ax == 0.0 {
         out.push_str(if always_decimal { "0.0" } else { "0" });
@@ -430,7 +431,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
         if exp < 0 {
             out.push_str("0.");
             for _ in 0..(-exp - 1) {
-                out.push('0');
+                push_char(&mut out, '0');
             }
             for &d in &digits {
                 out.push(d as char);
@@ -441,7 +442,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
                 out.push(*digits.get(i).unwrap_or(&b'0') as char);
             }
             if digits.len() > int_len {
-                out.push('.');
+                push_char(&mut out, '.');
                 for &d in &digits[int_len..] {
                     out.push(d as char);
                 }
@@ -452,16 +453,16 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
     } else {
         out.push(digits[0] as char);
         if digits.len() > 1 {
-            out.push('.');
+            push_char(&mut out, '.');
             for &d in &digits[1..] {
                 out.push(d as char);
             }
         }
-        out.push('e');
+        push_char(&mut out, 'e');
         out.push(if exp < 0 { '-' } else { '+' });
         let ae = exp.unsigned_abs();
         if ae < 10 {
-            out.push('0');
+            push_char(&mut out, '0');
         }
         out.push_str(&format!("{}", ae));
     }

@@ -9,6 +9,7 @@
 
 use crate::bc::{self, op, Operand};
 use crate::raw::{CompiledModule, Const, RawCode};
+use crate::text::push_char;
 use alloc::string::String;
 use core::fmt::Write;
 
@@ -37,13 +38,13 @@ fn const_repr(c: &Const, out: &mut String) {
                     '\r' => out.push_str("\\r"),
                     '\t' => out.push_str("\\t"),
                     c if c == q => {
-                        out.push('\\');
-                        out.push(c);
+                        push_char(out, '\\');
+                        push_char(out, c);
                     }
                     c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                         let _ = write!(out, "\\x{:02x}", c as u32);
                     }
-                    c => out.push(c),
+                    c => push_char(out, c),
                 }
             }
             out.push(q);
@@ -63,19 +64,19 @@ fn const_repr(c: &Const, out: &mut String) {
                     }
                 }
             }
-            out.push('\'');
+            push_char(out, '\'');
         }
         Const::Int(s) | Const::Float(s) => out.push_str(s),
         Const::Complex(s) => {
             out.push_str(s);
-            out.push('j');
+            push_char(out, 'j');
         }
         Const::Ellipsis => out.push_str("Ellipsis"),
         Const::None => out.push_str("None"),
         Const::True => out.push_str("True"),
         Const::False => out.push_str("False"),
         Const::Tuple(items) => {
-            out.push('(');
+            push_char(out, '(');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
@@ -83,9 +84,9 @@ fn const_repr(c: &Const, out: &mut String) {
                 const_repr(it, out);
             }
             if items.len() == 1 {
-                out.push(',');
+                push_char(out, ',');
             }
-            out.push(')');
+            push_char(out, ')');
         }
     }
 }
@@ -155,7 +156,7 @@ fn insn_text(m: &CompiledModule, code: &[u8], pc: usize) -> (String, usize) {
             let _ = write!(s, "LOAD_CONST_OBJ 0x{:x}=", fake_addr(1, i));
             match m.consts.get(i) {
                 Some(c) => const_repr(c, &mut s),
-                None => s.push('?'),
+                None => push_char(&mut s, '?'),
             }
         }
         op::MAKE_FUNCTION | op::MAKE_FUNCTION_DEFARGS => {
@@ -214,16 +215,16 @@ fn dump_one(m: &CompiledModule, rc: &RawCode, index: usize, out: &mut String) {
     );
     for (i, b) in bcode.iter().enumerate() {
         if i > 0 && i % 16 == 0 {
-            out.push('\n');
+            push_char(out, '\n');
         }
         let _ = write!(out, " {:02x}", b);
     }
-    out.push('\n');
+    push_char(out, '\n');
     out.push_str("arg names:");
     for q in bc::arg_name_qstrs(bcode, &p) {
         let _ = write!(out, " {}", qstr(m, q as i64));
     }
-    out.push('\n');
+    push_char(out, '\n');
     let _ = writeln!(out, "(N_STATE {})", p.n_state);
     let _ = writeln!(out, "(N_EXC_STACK {})", p.n_exc_stack);
     for c in bcode.get(p.cells_offset..p.code_offset).unwrap_or(&[]) {

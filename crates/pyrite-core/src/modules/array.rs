@@ -17,6 +17,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -358,7 +359,7 @@ fn array_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     };
     out.push_str("array('");
     out.push(a.typecode as char);
-    out.push('\'');
+    push_char(out, '\'');
     if a.len.get() > 0 {
         out.push_str(", [");
         let mut i = 0;
@@ -369,9 +370,9 @@ fn array_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
             vm.print_to(x, PrintKind::Repr, out)?;
             i += 1;
         }
-        out.push(']');
+        push_char(out, ']');
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -152,7 +153,7 @@ fn radix_repr(vm: &mut Vm, v: Value, radix: u32, spec: &str) -> PyResult<Value> 
     if let Some(i) = n {
         let mut s = String::new();
         if i < 0 {
-            s.push('-');
+            push_char(&mut s, '-');
         }
         s.push_str(match radix {
             2 => "0b",
@@ -629,7 +630,7 @@ fn builtin_repl_print(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let v = arg(args, 0);
     if !v.is_none() {
         let mut s = vm.repr_string(v)?;
-        s.push('\n');
+        push_char(&mut s, '\n');
         vm.write_stdout(&s);
         if let Some(d) = vm.sys.builtins_dict.downcast::<DictObj>() {
             let underscore = vm.intern("_");
@@ -681,10 +682,10 @@ fn help_modules(vm: &mut Vm) {
                 gap += WIDTH as isize;
             }
             for _ in 0..gap {
-                out.push(' ');
+                push_char(&mut out, ' ');
             }
         }
-        out.push('\n');
+        push_char(&mut out, '\n');
     }
     out.push_str("Plus any modules on the filesystem\n");
     vm.write_stdout(&out);
@@ -704,7 +705,7 @@ fn builtin_help(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     vm.print_to(obj, PrintKind::Str, &mut out)?;
     out.push_str(" is of type ");
     out.push_str(vm.type_name(obj));
-    out.push('\n');
+    push_char(&mut out, '\n');
     let dict = if let Some(g) = super::module_globals(obj) {
         g
     } else if let Some(t) = TypeRef::from_value(obj) {
@@ -724,7 +725,7 @@ fn builtin_help(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             vm.print_to(k, PrintKind::Str, &mut out)?;
             out.push_str(" -- ");
             vm.print_to(v, PrintKind::Str, &mut out)?;
-            out.push('\n');
+            push_char(&mut out, '\n');
         }
     }
     vm.write_stdout(&out);

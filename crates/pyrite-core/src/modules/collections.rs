@@ -14,6 +14,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -416,7 +417,7 @@ fn nt_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<
     };
     let ty = v.type_of();
     out.push_str(vm.qstr_str(ty.name));
-    out.push('(');
+    push_char(out, '(');
     let fields = nt_fields(vm, ty);
     for (i, &x) in t.items().iter().enumerate() {
         if i > 0 {
@@ -424,11 +425,11 @@ fn nt_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<
         }
         if let Some(f) = fields.and_then(|f| f.items().get(i).copied()) {
             vm.print_to(f, PrintKind::Str, out)?;
-            out.push('=');
+            push_char(out, '=');
         }
         vm.print_to(x, PrintKind::Repr, out)?;
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

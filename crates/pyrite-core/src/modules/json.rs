@@ -11,6 +11,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -54,7 +55,7 @@ fn separators(vm: &mut Vm, kw: Kw) -> PyResult<Seps> {
 }
 
 fn escape_into(s: &str, out: &mut String) {
-    out.push('"');
+    push_char(out, '"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -67,10 +68,10 @@ fn escape_into(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&alloc::format!("\\u{:04x}", c as u32));
             }
-            c => out.push(c),
+            c => push_char(out, c),
         }
     }
-    out.push('"');
+    push_char(out, '"');
 }
 
 /// Append the JSON text of `v` to `out`.
@@ -89,7 +90,7 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
     } else if let Some(b) = types::bytes::bytes_obj(v) {
         escape_into(&String::from_utf8_lossy(b.items()), out);
     } else if let Some(d) = types::dict::dict_obj(v) {
-        out.push('{');
+        push_char(out, '{');
         let mut pos = 0;
         let mut first = true;
         while let Some((k, val)) = d.map.next_entry(&mut pos) {
@@ -107,9 +108,9 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
             out.push_str(&seps.key);
             dump_value(vm, val, seps, out)?;
         }
-        out.push('}');
+        push_char(out, '}');
     } else if types::list::list_obj(v).is_some() || types::tuple::tuple_items(v).is_some() {
-        out.push('[');
+        push_char(out, '[');
         let mut i = 0;
         loop {
             // Re-read each step: the list may change under us.
@@ -125,7 +126,7 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
             dump_value(vm, item, seps, out)?;
             i += 1;
         }
-        out.push(']');
+        push_char(out, ']');
     } else {
         let m = alloc::format!(
             "Object of type {} is not JSON serializable",

@@ -14,6 +14,7 @@
 //!   registry (see modules/mod.rs).
 
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
 
 use crate::map::DictObj;
 use crate::obj::{AttrAction, PrintKind, Type};
@@ -135,13 +136,13 @@ fn module_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyRes
     if let Some(n) = g.map.get_qstr(vm, Q::__name__) {
         vm.print_to(n, PrintKind::Str, out)?;
     }
-    out.push('\'');
+    push_char(out, '\'');
     if let Some(f) = g.map.get_qstr(vm, Q::__file__) {
         out.push_str(" from '");
         vm.print_to(f, PrintKind::Str, out)?;
-        out.push('\'');
+        push_char(out, '\'');
     }
-    out.push('>');
+    push_char(out, '>');
     Ok(())
 }
 

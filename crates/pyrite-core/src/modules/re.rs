@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -409,7 +410,7 @@ impl Prog {
                         };
                         s.push_str(&alloc::format!(" 0x{:02x}-0x{:02x}", lo, hi));
                     }
-                    s.push('\n');
+                    push_char(&mut s, '\n');
                 }
                 Inst::Named(c) => s.push_str(&alloc::format!("namedclass {}\n", *c as char)),
                 Inst::Match => s.push_str("match\n"),

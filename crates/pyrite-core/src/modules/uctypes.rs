@@ -31,6 +31,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -678,7 +679,7 @@ fn raw_print(vm: &mut Vm, v: Value, _kind: PrintKind, out: &mut String) -> PyRes
     let b = raw_bytes(vm, r)?;
     out.push_str("bytearray(");
     types::bytes::repr_bytes_into(&b, out);
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Q};
@@ -303,7 +304,7 @@ pub fn repr_bytes_into(b: &[u8], out: &mut String) {
     } else {
         b'\''
     };
-    out.push('b');
+    push_char(out, 'b');
     out.push(q as char);
     for &c in b {
         match c {
@@ -312,7 +313,7 @@ pub fn repr_bytes_into(b: &[u8], out: &mut String) {
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
             c if c == q => {
-                out.push('\\');
+                push_char(out, '\\');
                 out.push(c as char);
             }
             0x20..=0x7e => out.push(c as char),
@@ -331,7 +332,7 @@ fn bytes_print(vm: &mut Vm, v: Value, _kind: PrintKind, out: &mut String) -> PyR
     if d.kind == Kind::ByteArray {
         out.push_str("bytearray(");
         repr_bytes_into(d.bytes(), out);
-        out.push(')');
+        push_char(out, ')');
     } else {
         repr_bytes_into(d.bytes(), out);
     }

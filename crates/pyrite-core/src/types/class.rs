@@ -40,6 +40,7 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::map::DictObj;
 use crate::obj::{
@@ -1648,9 +1649,9 @@ fn bound_meth_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> P
     };
     out.push_str(&format!("<bound_method {:x} ", v.word()));
     vm.print_to(b.selfv, PrintKind::Repr, out)?;
-    out.push('.');
+    push_char(out, '.');
     vm.print_to(b.meth, PrintKind::Repr, out)?;
-    out.push('>');
+    push_char(out, '>');
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use super::arg;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{Qstr, Q};
@@ -73,12 +74,12 @@ fn complex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
     };
     if re == 0.0 && re.is_sign_positive() {
         push_part(out, im);
-        out.push('j');
+        push_char(out, 'j');
     } else {
-        out.push('(');
+        push_char(out, '(');
         push_part(out, re);
         if !(im < 0.0 || (im == 0.0 && im.is_sign_negative())) {
-            out.push('+');
+            push_char(out, '+');
         }
         push_part(out, im);
         out.push_str("j)");

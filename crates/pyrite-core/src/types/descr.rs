@@ -11,6 +11,7 @@
 
 use super::arg;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type};
 use crate::qstr::{Qstr, Q};
@@ -292,6 +293,6 @@ fn super_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     vm.print_to(s.ty, PrintKind::Str, out)?;
     out.push_str(", ");
     vm.print_to(s.obj, PrintKind::Str, out)?;
-    out.push('>');
+    push_char(out, '>');
     Ok(())
 }

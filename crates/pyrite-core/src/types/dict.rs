@@ -9,6 +9,7 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::map::{DictObj, Map};
 use crate::obj::{flags, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
@@ -225,9 +226,9 @@ fn dict_print_inner(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> P
     let named = !t.is(&DICT_TYPE);
     if named {
         out.push_str(vm.qstr_str(t.name));
-        out.push('(');
+        push_char(out, '(');
     }
-    out.push('{');
+    push_char(out, '{');
     let mut pos = 0;
     let mut first = true;
     while let Some((k, val)) = d.map.next_entry(&mut pos) {
@@ -239,9 +240,9 @@ fn dict_print_inner(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> P
         out.push_str(": ");
         vm.print_to(val, PrintKind::Repr, out)?;
     }
-    out.push('}');
+    push_char(out, '}');
     if named {
-        out.push(')');
+        push_char(out, ')');
     }
     Ok(())
 }
@@ -614,11 +615,11 @@ fn view_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
             ViewKind::Keys => vm.print_to(k, PrintKind::Repr, out)?,
             ViewKind::Values => vm.print_to(val, PrintKind::Repr, out)?,
             ViewKind::Items => {
-                out.push('(');
+                push_char(out, '(');
                 vm.print_to(k, PrintKind::Repr, out)?;
                 out.push_str(", ");
                 vm.print_to(val, PrintKind::Repr, out)?;
-                out.push(')');
+                push_char(out, ')');
             }
         }
     }

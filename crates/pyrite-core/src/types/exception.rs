@@ -17,6 +17,7 @@ use super::arg;
 use alloc::string::String;
 use core::cell::Cell;
 use core::fmt::Write;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type, VAR_ARGS};
 use crate::qstr::{Qstr, Q};
@@ -555,7 +556,7 @@ pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()
             for &(f, line, block) in tb.iter().rev() {
                 let _ = write!(out, "  File \"{}\", line {}", vm.qstr_str(f), line);
                 if block == Q::EMPTY {
-                    out.push('\n');
+                    push_char(out, '\n');
                 } else {
                     let _ = writeln!(out, ", in {}", vm.qstr_str(block));
                 }
@@ -572,17 +573,17 @@ pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()
                 crate::types::class::Slot::Print,
             ) {
                 vm.print_to(exc, PrintKind::Repr, out)?;
-                out.push('\n');
+                push_char(out, '\n');
                 return Ok(());
             }
         }
         out.push_str(vm.qstr_str(t.name));
         out.push_str(": ");
         exc_print(vm, exc, PrintKind::Str, out)?;
-        out.push('\n');
+        push_char(out, '\n');
         return Ok(());
     }
     vm.print_to(exc, PrintKind::Repr, out)?;
-    out.push('\n');
+    push_char(out, '\n');
     Ok(())
 }

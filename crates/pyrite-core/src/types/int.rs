@@ -18,6 +18,7 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, kw_get, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::Q;
@@ -461,13 +462,13 @@ fn parse_error(vm: &mut Vm, base: u32, rest: &[u8]) -> crate::PyErr {
             '\r' => m.push_str("\\r"),
             '\t' => m.push_str("\\t"),
             c if c == q => {
-                m.push('\\');
-                m.push(c);
+                push_char(&mut m, '\\');
+                push_char(&mut m, c);
             }
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 m.push_str(&alloc::format!("\\x{:02x}", c as u32));
             }
-            c => m.push(c),
+            c => push_char(&mut m, c),
         }
     }
     m.push(q);
@@ -608,7 +609,7 @@ pub fn format_int_ex(
     }
     let r = a.r();
     if r.neg {
-        out.push('-');
+        push_char(out, '-');
     }
     let mut buf = Vec::new();
     bigint::mag_to_radix(r.mag, radix, upper, &mut buf);

@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
+use pyrite_compiler::text::push_char;
 
 /// Decimal digits and exponent: value = d0.d1d2... * 10^exp.
 struct Digits {
@@ -40,7 +41,7 @@ fn push_exp(out: &mut String, e: i32, upper: bool) {
     out.push(if e < 0 { '-' } else { '+' });
     let a = e.unsigned_abs();
     if a < 10 {
-        out.push('0');
+        push_char(out, '0');
     }
     let _ = write!(out, "{}", a);
 }
@@ -52,7 +53,7 @@ pub fn float_repr(out: &mut String, f: f64) {
         return;
     }
     if f.is_sign_negative() {
-        out.push('-');
+        push_char(out, '-');
     }
     let a = f.abs();
     if a.is_infinite() {
@@ -69,7 +70,7 @@ pub fn float_repr(out: &mut String, f: f64) {
     if !(-4..16).contains(&x) {
         out.push(d.digits[0] as char);
         if n > 1 {
-            out.push('.');
+            push_char(out, '.');
             for &c in &d.digits[1..] {
                 out.push(c as char);
             }
@@ -83,18 +84,18 @@ pub fn float_repr(out: &mut String, f: f64) {
                 '0'
             });
         }
-        out.push('.');
+        push_char(out, '.');
         if n > x + 1 {
             for &c in &d.digits[(x + 1) as usize..] {
                 out.push(c as char);
             }
         } else {
-            out.push('0');
+            push_char(out, '0');
         }
     } else {
         out.push_str("0.");
         for _ in 0..(-x - 1) {
-            out.push('0');
+            push_char(out, '0');
         }
         for &c in &d.digits {
             out.push(c as char);
@@ -106,7 +107,7 @@ pub fn float_repr(out: &mut String, f: f64) {
 fn layout_e(out: &mut String, d: &Digits, alt: bool, upper: bool) {
     out.push(d.digits[0] as char);
     if d.digits.len() > 1 || alt {
-        out.push('.');
+        push_char(out, '.');
     }
     for &c in &d.digits[1..] {
         out.push(c as char);
@@ -123,18 +124,18 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
     if f.is_nan() {
         out.push_str(if upper { "NAN" } else { "nan" });
         if fmt == b'%' {
-            out.push('%');
+            push_char(out, '%');
         }
         return;
     }
     if f.is_sign_negative() {
-        out.push('-');
+        push_char(out, '-');
     }
     let a = f.abs();
     if a.is_infinite() {
         out.push_str(if upper { "INF" } else { "inf" });
         if fmt == b'%' {
-            out.push('%');
+            push_char(out, '%');
         }
         return;
     }
@@ -147,10 +148,10 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
             let v = if fmt == b'%' { a * 100.0 } else { a };
             let _ = write!(out, "{:.*}", prec, v);
             if alt && prec == 0 {
-                out.push('.');
+                push_char(out, '.');
             }
             if fmt == b'%' {
-                out.push('%');
+                push_char(out, '%');
             }
         }
         _ => {
@@ -170,7 +171,7 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
                 let decimals = (p as i32 - 1 - x).max(0) as usize;
                 let _ = write!(s, "{:.*}", decimals, a);
                 if alt && decimals == 0 {
-                    s.push('.');
+                    push_char(&mut s, '.');
                 }
                 if !alt && s.contains('.') {
                     while s.ends_with('0') {

@@ -8,6 +8,7 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::map::Map;
 use crate::obj::{flags, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp, VAR_ARGS};
@@ -276,7 +277,7 @@ fn set_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult
     if frozen {
         out.push_str("frozenset(");
     }
-    out.push('{');
+    push_char(out, '{');
     let mut pos = 0;
     let mut first = true;
     while let Some((k, _)) = s.map.next_entry(&mut pos) {
@@ -286,9 +287,9 @@ fn set_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult
         first = false;
         vm.print_to(k, PrintKind::Repr, out)?;
     }
-    out.push('}');
+    push_char(out, '}');
     if frozen {
-        out.push(')');
+        push_char(out, ')');
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 use super::arg;
 use alloc::format;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{Qstr, Q};
@@ -85,7 +86,7 @@ fn slice_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     vm.print_to(s.stop, PrintKind::Repr, out)?;
     out.push_str(", ");
     vm.print_to(s.step, PrintKind::Repr, out)?;
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -33,6 +33,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, Ordering};
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Qstr, Q};
@@ -852,11 +853,11 @@ pub fn repr_str_into(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if c == q => {
-                out.push('\\');
-                out.push(c)
+                push_char(out, '\\');
+                push_char(out, c)
             }
-            ' '..='~' => out.push(c),
-            c if is_printable(c) => out.push(c),
+            ' '..='~' => push_char(out, c),
+            c if is_printable(c) => push_char(out, c),
             c => {
                 let n = c as u32;
                 let _ = if n < 0x100 {

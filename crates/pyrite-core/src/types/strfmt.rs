@@ -14,6 +14,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, BinOp, Kw, PrintKind, UnaryOp};
 use crate::qstr::Q;
@@ -72,7 +73,7 @@ pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bo
         let d = digits_u64(ri as u64, base, upper);
         let mut padded = String::new();
         for _ in d.len()..chunk_digits {
-            padded.push('0');
+            push_char(&mut padded, '0');
         }
         padded.push_str(&d);
         parts.push(padded);
@@ -454,7 +455,7 @@ fn format_float_spec(vm: &mut Vm, f: f64, sp: &Spec, out: &mut String, v: Value)
         b'n' => float_body(f, b'g', sp.prec.unwrap_or(6), sp.alt),
         b'%' => {
             let mut b = float_body(f * 100.0, b'f', sp.prec.unwrap_or(6), sp.alt);
-            b.push('%');
+            push_char(&mut b, '%');
             b
         }
         0 => match sp.prec {
@@ -614,7 +615,7 @@ fn format_template(
         if c == b'}' {
             out.push_str(&text[lit_start..i]);
             if b.get(i + 1) == Some(&b'}') {
-                out.push('}');
+                push_char(out, '}');
                 i += 2;
                 lit_start = i;
                 continue;
@@ -627,7 +628,7 @@ fn format_template(
         }
         out.push_str(&text[lit_start..i]);
         if b.get(i + 1) == Some(&b'{') {
-            out.push('{');
+            push_char(out, '{');
             i += 2;
             lit_start = i;
             continue;

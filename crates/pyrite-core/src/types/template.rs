@@ -15,6 +15,7 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
 
 use crate::obj::{flags, AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type};
 use crate::qstr::{Qstr, Q};
@@ -197,7 +198,7 @@ fn template_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
     vm.print_to(t.strings, PrintKind::Repr, out)?;
     out.push_str(", interpolations=");
     vm.print_to(t.interpolations, PrintKind::Repr, out)?;
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 
@@ -368,7 +369,7 @@ fn interpolation_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -
         }
         vm.print_to(x, PrintKind::Repr, out)?;
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -1,0 +1,11 @@
+//! Small text helpers shared by the compiler and the core.
+
+use alloc::string::String;
+
+/// `s.push(c)`, out of line: `String::push` inlines UTF-8 encoding and the growth check at
+/// every call (30-60 bytes each), and formatting code pushes single characters in hundreds of
+/// places.
+#[inline(never)]
+pub fn push_char(s: &mut String, c: char) {
+    s.push(c);
+}
