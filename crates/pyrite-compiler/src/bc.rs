@@ -16,6 +16,7 @@
 //! Stack effects are noted as `( before -- after )`, top of stack on the right.
 
 use crate::text::push_char;
+use crate::text::push_str;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -1017,7 +1018,7 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
             let _ = write!(out, "{:?}", s);
         }
         Const::Bytes(b) => {
-            out.push_str("b\"");
+            push_str(out, "b\"");
             for &x in b {
                 if (0x20..0x7f).contains(&x) && x != b'"' && x != b'\\' {
                     out.push(x as char);
@@ -1027,20 +1028,20 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
             }
             push_char(out, '"');
         }
-        Const::Int(s) | Const::Float(s) => out.push_str(s),
+        Const::Int(s) | Const::Float(s) => push_str(out, s),
         Const::Complex(s) => {
-            out.push_str(s);
+            push_str(out, s);
             push_char(out, 'j');
         }
-        Const::Ellipsis => out.push_str("Ellipsis"),
-        Const::None => out.push_str("None"),
-        Const::True => out.push_str("True"),
-        Const::False => out.push_str("False"),
+        Const::Ellipsis => push_str(out, "Ellipsis"),
+        Const::None => push_str(out, "None"),
+        Const::True => push_str(out, "True"),
+        Const::False => push_str(out, "False"),
         Const::Tuple(items) => {
             push_char(out, '(');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    push_str(out, ", ");
                 }
                 fmt_const(it, out);
             }
@@ -1087,7 +1088,7 @@ pub fn disassemble_insn(
             binary::NAMES[(o - 0xd7) as usize]
         );
     } else {
-        s.push_str(name);
+        push_str(&mut s, name);
         match info(o).map(|i| i.operand).unwrap_or(Operand::None) {
             Operand::None => {}
             Operand::Qstr => {
@@ -1190,7 +1191,7 @@ pub fn disassemble(m: &crate::raw::CompiledModule) -> String {
         let mut s = String::new();
         for (i, c) in m.consts.iter().enumerate() {
             if i > 0 {
-                s.push_str(", ");
+                push_str(&mut s, ", ");
             }
             fmt_const(c, &mut s);
         }

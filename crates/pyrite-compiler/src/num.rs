@@ -2,6 +2,7 @@
 //! semantics, and float text as MicroPython's `repr` writes it into .mpy files.
 
 use crate::text::push_char;
+use crate::text::push_str;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -408,7 +409,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
         push_char(&mut out, '-');
     }
     if ax == 0.0 {
-        out.push_str(if always_decimal { "0.0" } else { "0" });
+        push_str(&mut out, if always_decimal { "0.0" } else { "0" });
         return out;
     }
     // 16 significant digits if they round-trip, else 17: this matches MicroPython's repr far
@@ -429,7 +430,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
     }
     if (-4..16).contains(&exp) {
         if exp < 0 {
-            out.push_str("0.");
+            push_str(&mut out, "0.");
             for _ in 0..(-exp - 1) {
                 push_char(&mut out, '0');
             }
@@ -447,7 +448,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
                     out.push(d as char);
                 }
             } else if always_decimal {
-                out.push_str(".0");
+                push_str(&mut out, ".0");
             }
         }
     } else {
@@ -464,7 +465,7 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
         if ae < 10 {
             push_char(&mut out, '0');
         }
-        out.push_str(&format!("{}", ae));
+        push_str(&mut out, &format!("{}", ae));
     }
     out
 }

@@ -12,6 +12,7 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -58,15 +59,15 @@ fn escape_into(s: &str, out: &mut String) {
     push_char(out, '"');
     for c in s.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
+            '"' => push_str(out, "\\\""),
+            '\\' => push_str(out, "\\\\"),
+            '\n' => push_str(out, "\\n"),
+            '\r' => push_str(out, "\\r"),
+            '\t' => push_str(out, "\\t"),
+            '\u{8}' => push_str(out, "\\b"),
+            '\u{c}' => push_str(out, "\\f"),
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&alloc::format!("\\u{:04x}", c as u32));
+                push_str(out, &alloc::format!("\\u{:04x}", c as u32));
             }
             c => push_char(out, c),
         }
@@ -78,11 +79,11 @@ fn escape_into(s: &str, out: &mut String) {
 fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<()> {
     types::list::check_stack(vm)?;
     if v.is_none() {
-        out.push_str("null");
+        push_str(out, "null");
     } else if v == Value::TRUE {
-        out.push_str("true");
+        push_str(out, "true");
     } else if v == Value::FALSE {
-        out.push_str("false");
+        push_str(out, "false");
     } else if types::int::is_int(v) || types::float::float_value(v).is_some() {
         vm.print_to(v, PrintKind::Repr, out)?;
     } else if let Some(s) = types::str::str_data(vm, v) {
@@ -95,7 +96,7 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
         let mut first = true;
         while let Some((k, val)) = d.map.next_entry(&mut pos) {
             if !first {
-                out.push_str(&seps.item);
+                push_str(out, &seps.item);
             }
             first = false;
             if let Some(s) = types::str::str_data(vm, k) {
@@ -105,7 +106,7 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
                 dump_value(vm, k, seps, &mut key)?;
                 escape_into(&key, out);
             }
-            out.push_str(&seps.key);
+            push_str(out, &seps.key);
             dump_value(vm, val, seps, out)?;
         }
         push_char(out, '}');
@@ -121,7 +122,7 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
             };
             let Some(item) = item else { break };
             if i > 0 {
-                out.push_str(&seps.item);
+                push_str(out, &seps.item);
             }
             dump_value(vm, item, seps, out)?;
             i += 1;

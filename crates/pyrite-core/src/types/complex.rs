@@ -5,6 +5,7 @@
 use super::arg;
 use alloc::string::String;
 use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{Qstr, Q};
@@ -62,9 +63,9 @@ fn push_part(out: &mut String, f: f64) {
     let mut s = String::new();
     numfmt::float_repr(&mut s, f);
     if let Some(t) = s.strip_suffix(".0") {
-        out.push_str(t);
+        push_str(out, t);
     } else {
-        out.push_str(&s);
+        push_str(out, &s);
     }
 }
 
@@ -82,7 +83,7 @@ fn complex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
             push_char(out, '+');
         }
         push_part(out, im);
-        out.push_str("j)");
+        push_str(out, "j)");
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 use super::arg;
 use alloc::string::String;
 use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type};
 use crate::qstr::{Qstr, Q};
@@ -289,9 +290,9 @@ fn super_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     let Some(s) = v.downcast::<SuperObj>() else {
         return Ok(());
     };
-    out.push_str("<super: ");
+    push_str(out, "<super: ");
     vm.print_to(s.ty, PrintKind::Str, out)?;
-    out.push_str(", ");
+    push_str(out, ", ");
     vm.print_to(s.obj, PrintKind::Str, out)?;
     push_char(out, '>');
     Ok(())

@@ -18,6 +18,7 @@ use alloc::string::String;
 use core::cell::Cell;
 use core::fmt::Write;
 use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type, VAR_ARGS};
 use crate::qstr::{Qstr, Q};
@@ -413,7 +414,7 @@ pub fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> Py
                 if let Some(name) = errno_name(en) {
                     let _ = write!(out, "[Errno {}] {}", en, name);
                     if n > 1 {
-                        out.push_str(": ");
+                        push_str(out, ": ");
                         let x = t.items()[1];
                         vm.print_to(x, PrintKind::Str, out)?;
                     }
@@ -427,9 +428,9 @@ pub fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> Py
         }
         return vm.print_to(args, PrintKind::Repr, out);
     }
-    out.push_str(vm.qstr_str(v.type_of().name));
+    push_str(out, vm.qstr_str(v.type_of().name));
     if n == 0 {
-        out.push_str("()");
+        push_str(out, "()");
         return Ok(());
     }
     // MicroPython prints the args tuple as is: `ValueError('x',)`.
@@ -552,7 +553,7 @@ pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()
     if is_exception(exc) {
         let tb = traceback_entries(exc);
         if !tb.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
+            push_str(out, "Traceback (most recent call last):\n");
             for &(f, line, block) in tb.iter().rev() {
                 let _ = write!(out, "  File \"{}\", line {}", vm.qstr_str(f), line);
                 if block == Q::EMPTY {
@@ -577,8 +578,8 @@ pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()
                 return Ok(());
             }
         }
-        out.push_str(vm.qstr_str(t.name));
-        out.push_str(": ");
+        push_str(out, vm.qstr_str(t.name));
+        push_str(out, ": ");
         exc_print(vm, exc, PrintKind::Str, out)?;
         push_char(out, '\n');
         return Ok(());

@@ -7,6 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 /// Decimal digits and exponent: value = d0.d1d2... * 10^exp.
 struct Digits {
@@ -49,7 +50,7 @@ fn push_exp(out: &mut String, e: i32, upper: bool) {
 /// Append repr(f) exactly as CPython prints it ("0.1", "1e+16", "1.5e-07", "inf", "-0.0").
 pub fn float_repr(out: &mut String, f: f64) {
     if f.is_nan() {
-        out.push_str("nan");
+        push_str(out, "nan");
         return;
     }
     if f.is_sign_negative() {
@@ -57,11 +58,11 @@ pub fn float_repr(out: &mut String, f: f64) {
     }
     let a = f.abs();
     if a.is_infinite() {
-        out.push_str("inf");
+        push_str(out, "inf");
         return;
     }
     if a == 0.0 {
-        out.push_str("0.0");
+        push_str(out, "0.0");
         return;
     }
     let d = shortest(a);
@@ -93,7 +94,7 @@ pub fn float_repr(out: &mut String, f: f64) {
             push_char(out, '0');
         }
     } else {
-        out.push_str("0.");
+        push_str(out, "0.");
         for _ in 0..(-x - 1) {
             push_char(out, '0');
         }
@@ -122,7 +123,7 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
     let upper = fmt.is_ascii_uppercase();
     let prec = prec.min(10_000);
     if f.is_nan() {
-        out.push_str(if upper { "NAN" } else { "nan" });
+        push_str(out, if upper { "NAN" } else { "nan" });
         if fmt == b'%' {
             push_char(out, '%');
         }
@@ -133,7 +134,7 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
     }
     let a = f.abs();
     if a.is_infinite() {
-        out.push_str(if upper { "INF" } else { "inf" });
+        push_str(out, if upper { "INF" } else { "inf" });
         if fmt == b'%' {
             push_char(out, '%');
         }
@@ -190,7 +191,7 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
                 }
                 layout_e(&mut s, &dd, alt, upper);
             }
-            out.push_str(&s);
+            push_str(out, &s);
         }
     }
 }
@@ -202,9 +203,9 @@ pub fn format_float_none(out: &mut String, f: f64, prec: usize) {
     let mut s = String::new();
     format_float(&mut s, f, b'g', prec, false);
     if f.is_finite() && !s.contains(['.', 'e']) {
-        s.push_str(".0");
+        push_str(&mut s, ".0");
     }
-    out.push_str(&s);
+    push_str(out, &s);
 }
 
 fn is_space(c: u8) -> bool {

@@ -34,6 +34,7 @@ use alloc::vec::Vec;
 use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, Ordering};
 use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Qstr, Q};
@@ -830,7 +831,7 @@ fn str_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> PyResu
         return Ok(());
     };
     if kind == PrintKind::Str {
-        out.push_str(d.as_str());
+        push_str(out, d.as_str());
     } else {
         repr_str_into(d.as_str(), out);
     }
@@ -848,10 +849,10 @@ pub fn repr_str_into(s: &str, out: &mut String) {
     out.push(q);
     for c in s.chars() {
         match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
+            '\\' => push_str(out, "\\\\"),
+            '\n' => push_str(out, "\\n"),
+            '\r' => push_str(out, "\\r"),
+            '\t' => push_str(out, "\\t"),
             c if c == q => {
                 push_char(out, '\\');
                 push_char(out, c)
