@@ -15,6 +15,7 @@
 //!
 //! Stack effects are noted as `( before -- after )`, top of stack on the right.
 
+use crate::text::push_bytes;
 use crate::text::push_char;
 use crate::text::push_str;
 use alloc::format;
@@ -490,7 +491,7 @@ pub fn encode_uint(out: &mut Vec<u8>, v: u64) {
         buf[p] = 0x80 | (n & 0x7f) as u8;
         n >>= 7;
     }
-    out.extend_from_slice(&buf[p..]);
+    push_bytes(out, &buf[p..]);
 }
 
 /// Number of bytes `encode_uint(v)` produces.
@@ -1246,7 +1247,7 @@ mod tests {
         let mut b = Vec::new();
         encode_prelude_sig(&mut b, 20, 3, 0x0b, 5, 2, 1);
         encode_prelude_size(&mut b, 9, 1);
-        b.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        push_bytes(&mut b, &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         let p = decode_prelude(&b).unwrap();
         assert_eq!((p.n_state, p.n_exc_stack, p.scope_flags), (20, 3, 0x0b));
         assert_eq!((p.n_pos_args, p.n_kwonly_args, p.n_def_pos_args), (5, 2, 1));
@@ -1262,7 +1263,7 @@ mod tests {
         encode_prelude_sig(&mut b, 1, 0, 0, 0, 0, 0);
         encode_prelude_size(&mut b, 1 + li.len(), 0);
         b.push(0);
-        b.extend_from_slice(&li);
+        push_bytes(&mut b, &li);
         b.push(op::RETURN_VALUE);
         let p = decode_prelude(&b).unwrap();
         assert_eq!(source_line(&b, &p, 0), 1);

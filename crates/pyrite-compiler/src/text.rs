@@ -15,3 +15,9 @@ pub fn push_char(s: &mut String, c: char) {
 pub fn push_str(s: &mut String, t: &str) {
     s.push_str(t);
 }
+
+/// `v.extend_from_slice(b)` for byte buffers, out of line for the same reason as [`push_char`].
+#[inline(never)]
+pub fn push_bytes(v: &mut alloc::vec::Vec<u8>, b: &[u8]) {
+    v.extend_from_slice(b);
+}

@@ -9,6 +9,7 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
@@ -338,7 +339,7 @@ fn read_bytes(vm: &mut Vm, fd: i32, n: Option<usize>) -> PyResult<Vec<u8>> {
         };
         match vm.host.file_read(fd, &mut buf[..want]) {
             Ok(0) => break,
-            Ok(k) => out.extend_from_slice(&buf[..k.min(want)]),
+            Ok(k) => push_bytes(&mut out, &buf[..k.min(want)]),
             Err(e) => return Err(vm.os_error(e)),
         }
     }

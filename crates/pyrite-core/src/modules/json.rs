@@ -11,6 +11,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -240,7 +241,7 @@ impl Parser<'_> {
                     };
                     let c = char::from_u32(ch).unwrap_or('\u{fffd}');
                     let mut b = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+                    push_bytes(&mut out, c.encode_utf8(&mut b).as_bytes());
                 }
                 c => out.push(c),
             }
@@ -386,7 +387,7 @@ fn json_load(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
             if b.is_empty() {
                 break;
             }
-            all.extend_from_slice(&b);
+            push_bytes(&mut all, &b);
         }
         let data = crate::types::bytes::new_bytes(vm, &all)?;
         return json_loads(vm, &[data], kw);

@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -891,7 +892,7 @@ fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) ->
                 }
                 let (a, b) = (caps[2 * n], caps[2 * n + 1]);
                 if a >= 0 && b >= a {
-                    out.extend_from_slice(s.get(a as usize..b as usize).unwrap_or(&[]));
+                    push_bytes(out, s.get(a as usize..b as usize).unwrap_or(&[]));
                 }
             }
             Some(b'\\') => {
@@ -1100,7 +1101,7 @@ mod tests {
         assert!(compile(b")").is_none());
         assert!(compile(b"[a").is_none());
         let mut big = alloc::vec![b'b'; 63];
-        big.extend_from_slice(b"|a");
+        push_bytes(&mut big, b"|a");
         assert!(compile(&big).is_none());
     }
 }

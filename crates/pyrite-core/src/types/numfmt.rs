@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
+use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -278,7 +279,7 @@ pub fn scan_unsigned_float(s: &[u8]) -> Option<(f64, usize)> {
                 ev = (ev * 10 + (c - b'0') as u32).min(100_000);
             }
             let _ = write!(StrBuf(&mut e), "{}", ev);
-            clean.extend_from_slice(&e);
+            push_bytes(&mut clean, &e);
             i = j;
         }
     }

@@ -33,6 +33,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, Ordering};
+use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -1100,7 +1101,7 @@ pub(crate) fn slice_of(vm: &mut Vm, d: &SData, index: Value) -> PyResult<Value> 
     let mut i = start;
     for _ in 0..n {
         if let Some(&(o, l)) = offs.get(i as usize) {
-            out.extend_from_slice(b.get(o..o + l).unwrap_or(&[]));
+            push_bytes(&mut out, b.get(o..o + l).unwrap_or(&[]));
         }
         i += step;
     }
@@ -1956,11 +1957,11 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         _ => return Err(vm.memory_error()),
     }
     for _ in 0..left {
-        out.extend_from_slice(&fill);
+        push_bytes(&mut out, &fill);
     }
-    out.extend_from_slice(d.bytes());
+    push_bytes(&mut out, d.bytes());
     for _ in 0..right {
-        out.extend_from_slice(&fill);
+        push_bytes(&mut out, &fill);
     }
     new_kind(vm, d.kind, &out)
 }

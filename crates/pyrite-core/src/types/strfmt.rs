@@ -14,6 +14,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -1250,7 +1251,7 @@ fn push_decimal(out: &mut Vec<u8>, n: isize) {
             break;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    push_bytes(out, &buf[i..]);
 }
 
 fn printf_pad(out: &mut String, prefix: &str, body: &str, width: usize, left: bool, zero: bool) {
