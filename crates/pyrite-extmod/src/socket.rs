@@ -260,8 +260,16 @@ fn io_op_raise(
 // ---- addresses ----
 
 fn fmt_ip(ip: &IpAddr) -> String {
+    let mut out = String::new();
     match ip {
-        IpAddr::V4(b) => format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]),
+        IpAddr::V4(b) => {
+            for (i, &x) in b.iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_num(&mut out, x as u32, 10);
+            }
+        }
         IpAddr::V6(b) => {
             let mut g = [0u16; 8];
             for (i, x) in g.iter_mut().enumerate() {
@@ -283,22 +291,38 @@ fn fmt_ip(ip: &IpAddr) -> String {
                     cur_len = 0;
                 }
             }
-            let mut out = String::new();
-            if best_len >= 2 {
-                let head: Vec<String> = g[..best].iter().map(|x| format!("{:x}", x)).collect();
-                let tail: Vec<String> = g[best + best_len..]
-                    .iter()
-                    .map(|x| format!("{:x}", x))
-                    .collect();
-                out.push_str(&head.join(":"));
-                out.push_str("::");
-                out.push_str(&tail.join(":"));
-            } else {
-                let all: Vec<String> = g.iter().map(|x| format!("{:x}", x)).collect();
-                out.push_str(&all.join(":"));
+            let mut i = 0;
+            while i < 8 {
+                if best_len >= 2 && i == best {
+                    out.push_str("::");
+                    i += best_len;
+                    continue;
+                }
+                if !out.is_empty() && !out.ends_with(':') {
+                    out.push(':');
+                }
+                push_num(&mut out, g[i] as u32, 16);
+                i += 1;
             }
-            out
         }
+    }
+    out
+}
+
+/// Append `n` in base `radix` (10 or 16, lower-case digits).
+fn push_num(out: &mut String, mut n: u32, radix: u32) {
+    let mut digits = [0u8; 10];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b"0123456789abcdef"[(n % radix) as usize & 15];
+        n /= radix;
+        if n == 0 || k == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        out.push(d as char);
     }
 }
 
@@ -922,18 +946,23 @@ fn socket_makefile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(args[0])
 }
 
-fn socket_getsockname(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+/// The socket's own (`peer` false) or its peer's address.
+fn sock_address(vm: &mut Vm, args: &[Value], peer: bool) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let fd = open_fd(vm, &s)?;
-    let a = net_do(vm, |n| n.getsockname(fd))?;
+    let a = net_do(vm, |n| match peer {
+        true => n.getpeername(fd),
+        false => n.getsockname(fd),
+    })?;
     addr_to_value(vm, &a)
 }
 
+fn socket_getsockname(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    sock_address(vm, args, false)
+}
+
 fn socket_getpeername(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
-    let fd = open_fd(vm, &s)?;
-    let a = net_do(vm, |n| n.getpeername(fd))?;
-    addr_to_value(vm, &a)
+    sock_address(vm, args, true)
 }
 
 fn socket_shutdown(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
