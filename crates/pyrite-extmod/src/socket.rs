@@ -17,7 +17,6 @@
 //!
 //! Contract for others: [`SocketObj`], [`SOCKET_TYPE`], [`socket_handle`].
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -267,7 +266,7 @@ fn fmt_ip(ip: &IpAddr) -> String {
                 if i > 0 {
                     out.push('.');
                 }
-                push_num(&mut out, x as u32, 10);
+                crate::push_num(&mut out, x as u64, 10);
             }
         }
         IpAddr::V6(b) => {
@@ -301,29 +300,12 @@ fn fmt_ip(ip: &IpAddr) -> String {
                 if !out.is_empty() && !out.ends_with(':') {
                     out.push(':');
                 }
-                push_num(&mut out, g[i] as u32, 16);
+                crate::push_num(&mut out, g[i] as u64, 16);
                 i += 1;
             }
         }
     }
     out
-}
-
-/// Append `n` in base `radix` (10 or 16, lower-case digits).
-fn push_num(out: &mut String, mut n: u32, radix: u32) {
-    let mut digits = [0u8; 10];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        digits[k] = b"0123456789abcdef"[(n % radix) as usize & 15];
-        n /= radix;
-        if n == 0 || k == 0 {
-            break;
-        }
-    }
-    for &d in &digits[k..] {
-        out.push(d as char);
-    }
 }
 
 fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
@@ -440,7 +422,9 @@ fn resolve_host(vm: &mut Vm, host: &str, port: u16, family: i32) -> PyResult<Soc
 
 #[cold]
 fn addrinfo_error(vm: &mut Vm, code: i32) -> PyErr {
-    let msg = format!("[addrinfo error {}]", code);
+    let mut msg = String::from("[addrinfo error ");
+    crate::push_dec(&mut msg, code as i64);
+    msg.push(']');
     vm.new_exception(&types::exception::OS_ERROR, &msg)
 }
 
@@ -529,7 +513,9 @@ fn new_socket(vm: &mut Vm, fd: i32, family: i32, kind: i32, proto: i32) -> PyRes
 
 fn socket_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let fd = socket_handle(v).unwrap_or(-1);
-    out.push_str(&format!("<_socket {}>", fd));
+    out.push_str("<_socket ");
+    crate::push_dec(out, fd as i64);
+    out.push('>');
     Ok(())
 }
 

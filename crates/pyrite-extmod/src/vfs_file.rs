@@ -183,9 +183,15 @@ pub(crate) fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String)
             out.push('>');
         }
         Some(f) if matches!(f.st.get(), FileSt::Lfs(_)) => {
-            out.push_str(&alloc::format!("<io.{}>", name))
+            out.push_str("<io.");
+            out.push_str(name);
+            out.push('>');
         }
-        _ => out.push_str(&alloc::format!("<io.{} 0x{:x}>", name, v.word())),
+        _ => {
+            let mut n = String::from("io.");
+            n.push_str(name);
+            crate::push_obj_repr(out, &n, v);
+        }
     }
     Ok(())
 }
