@@ -308,22 +308,27 @@ fn fmt_ip(ip: &IpAddr) -> String {
     out
 }
 
+/// The value of 1 to `max` digits in base `radix` (no sign), if that is all `s` holds.
+fn parse_digits(s: &str, radix: u32, max: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max {
+        return None;
+    }
+    let mut v = 0u32;
+    for c in s.chars() {
+        v = v * radix + c.to_digit(radix)?;
+    }
+    Some(v)
+}
+
 fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
     let mut n = 0;
     for part in s.split('.') {
-        if n >= 4 || part.is_empty() || part.len() > 3 || !part.bytes().all(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        out[n] = part.parse::<u8>().ok()?;
+        let v = parse_digits(part, 10, 3)?;
+        *out.get_mut(n)? = u8::try_from(v).ok()?;
         n += 1;
     }
-    if n == 4 {
-        Some(out)
-    } else {
-        None
-    }
+    (n == 4).then_some(out)
 }
 
 fn parse_ipv6(s: &str) -> Option<[u8; 16]> {
@@ -331,35 +336,31 @@ fn parse_ipv6(s: &str) -> Option<[u8; 16]> {
         Some(i) => (&s[..i], Some(&s[i + 2..])),
         None => (s, None),
     };
-    fn groups(p: &str) -> Option<Vec<u16>> {
+    /// The groups of `p` into `out`: how many (None if malformed or too many).
+    fn groups(p: &str, out: &mut [u16]) -> Option<usize> {
         if p.is_empty() {
-            return Some(Vec::new());
+            return Some(0);
         }
-        let mut v = Vec::new();
+        let mut n = 0;
         for g in p.split(':') {
-            if g.is_empty() || g.len() > 4 {
-                return None;
-            }
-            v.push(u16::from_str_radix(g, 16).ok()?);
+            *out.get_mut(n)? = parse_digits(g, 16, 4)? as u16;
+            n += 1;
         }
-        Some(v)
+        Some(n)
     }
-    let h = groups(head)?;
-    let g: Vec<u16> = match tail {
+    let mut g = [0u16; 8];
+    let h = groups(head, &mut g)?;
+    match tail {
         Some(t) => {
-            let t = groups(t)?;
-            if h.len() + t.len() > 7 {
+            let mut tg = [0u16; 8];
+            let k = groups(t, &mut tg)?;
+            if h + k > 7 {
                 return None;
             }
-            let mut g = h;
-            g.resize(8 - t.len(), 0);
-            g.extend(t);
-            g
+            g[8 - k..].copy_from_slice(&tg[..k]);
         }
-        None => h,
-    };
-    if g.len() != 8 {
-        return None;
+        None if h != 8 => return None,
+        None => {}
     }
     let mut out = [0u8; 16];
     for (i, x) in g.iter().enumerate() {
