@@ -15,7 +15,7 @@ use std::env;
 fn main() {
     println!("cargo:rustc-link-arg-bins=-no-pie");
     println!("cargo:rerun-if-changed=link/discard-unwind.ld");
-    println!("cargo:rerun-if-changed=link/hot-functions.txt");
+    println!("cargo:rerun-if-changed=link/hot.ld");
     println!("cargo:rerun-if-env-changed=PYRITE_KEEP_UNWIND");
     println!("cargo:rerun-if-env-changed=PYRITE_NO_ORDER");
     let release = env::var("PROFILE").is_ok_and(|p| p == "release");
@@ -28,9 +28,6 @@ fn main() {
     }
     let x86_64 = env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "x86_64");
     if release && linux && x86_64 && order {
-        println!(
-            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={dir}/link/hot-functions.txt"
-        );
-        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{dir}/link/hot.ld");
     }
 }
