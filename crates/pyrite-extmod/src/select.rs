@@ -186,7 +186,9 @@ fn classify(vm: &mut Vm, obj: Value) -> PyResult<How> {
     }
     // A Python stream: it may name a descriptor (request 10), else it polls itself.
     let Some((f, selfv)) = method(vm, obj, Q::ioctl)? else {
-        let m = alloc::format!("'{}' object can't be polled", vm.type_name(obj));
+        let mut m = alloc::string::String::from("'");
+        m.push_str(vm.type_name(obj));
+        m.push_str("' object can't be polled");
         return Err(vm.type_error(&m));
     };
     let _ = selfv;

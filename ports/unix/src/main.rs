@@ -361,7 +361,8 @@ fn execute(
             }
             ret = Some(run_repl(&mut vm));
         } else {
-            let src = sys::read_to_end(0).unwrap_or_default();
+            let mut src = Vec::new();
+            let _ = sys::read_to_end(0, &mut src);
             let src = String::from_utf8_lossy(&src).into_owned();
             ret = Some(run_source(
                 &mut vm,

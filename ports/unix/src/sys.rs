@@ -373,14 +373,15 @@ pub fn lseek(fd: i32, offset: i64, whence: c_int) -> SysResult<u64> {
 /// The whole contents of the file at `path`.
 pub fn read_file(path: &str) -> SysResult<Vec<u8>> {
     let fd = open(path, libc::O_RDONLY)?;
-    let r = read_to_end(fd);
+    let mut out = Vec::new();
+    let r = read_to_end(fd, &mut out);
     let _ = close(fd);
-    r
+    r.map(|_| out)
 }
 
-/// Everything left to read on `fd` (retrying after signals).
-pub fn read_to_end(fd: i32) -> SysResult<Vec<u8>> {
-    let mut out: Vec<u8> = Vec::new();
+/// Append everything left to read on `fd` to `out` (retrying after signals); on an error,
+/// `out` keeps what was read before it.
+pub fn read_to_end(fd: i32, out: &mut Vec<u8>) -> SysResult<()> {
     if let Ok(st) = fstat(fd) {
         if st.st_mode & libc::S_IFMT == libc::S_IFREG {
             out.reserve(usize::try_from(st.st_size).unwrap_or(0).saturating_add(1));
@@ -389,7 +390,7 @@ pub fn read_to_end(fd: i32) -> SysResult<Vec<u8>> {
     let mut chunk = [0u8; 8192];
     loop {
         match read(fd, &mut chunk) {
-            Ok(0) => return Ok(out),
+            Ok(0) => return Ok(()),
             Ok(n) => out.extend_from_slice(&chunk[..n.min(chunk.len())]),
             Err(libc::EINTR) => {}
             Err(e) => return Err(e),

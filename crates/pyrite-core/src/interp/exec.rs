@@ -1666,12 +1666,7 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                         let o = opc - 0xd7;
                         let r = match super::fast::small_binop(o, lhs, rhs) {
                             Some(r) => r,
-                            None => {
-                                let Some(bop) = BinOp::from_u8(o) else {
-                                    break 'inner bad_bytecode(vm);
-                                };
-                                tri!(vm.binary_op(bop, lhs, rhs))
-                            }
+                            None => tri!(binop_slow(vm, o, lhs, rhs)),
                         };
                         set_top!(r);
                     }
@@ -1773,6 +1768,19 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
         // Re-raise in the caller, at its call instruction.
         pending = e;
         continue 'frame;
+    }
+}
+
+/// A binary operation the small-int fast path did not take: floats without the generic
+/// dispatch, everything else through `Vm::binary_op`.
+#[inline(never)]
+fn binop_slow(vm: &mut Vm, o: u8, lhs: Value, rhs: Value) -> PyResult<Value> {
+    if let Some(r) = super::fast::float_binop(vm, o, lhs, rhs) {
+        return r;
+    }
+    match BinOp::from_u8(o) {
+        Some(bop) => vm.binary_op(bop, lhs, rhs),
+        None => Err(bad_bytecode(vm)),
     }
 }
 
