@@ -1263,9 +1263,9 @@ mod tests {
         let mut b = Vec::new();
         encode_prelude_sig(&mut b, 1, 0, 0, 0, 0, 0);
         encode_prelude_size(&mut b, 1 + li.len(), 0);
-        push_byte(&mut b, 0);
+        b.push(0);
         push_bytes(&mut b, &li);
-        push_byte(&mut b, op::RETURN_VALUE);
+        b.push(op::RETURN_VALUE);
         let p = decode_prelude(&b).unwrap();
         assert_eq!(source_line(&b, &p, 0), 1);
         assert_eq!(source_line(&b, &p, 3), 2);

@@ -978,7 +978,7 @@ mod tests {
         let mut l = Lexer::new(s.as_bytes(), 0);
         let mut v = vec![];
         for _ in 0..1000 {
-            push_byte(v, l.tok);
+            v.push(l.tok);
             if l.tok == Tok::End {
                 break;
             }
@@ -1021,13 +1021,10 @@ mod tests {
         let mut names = vec![];
         for _ in 0..20 {
             l.next();
-            push_byte(
-                &mut names,
-                (
-                    l.tok,
-                    alloc::string::String::from_utf8(l.text.clone()).unwrap(),
-                ),
-            );
+            names.push((
+                l.tok,
+                alloc::string::String::from_utf8(l.text.clone()).unwrap(),
+            ));
             if l.tok == Tok::End {
                 break;
             }
