@@ -195,6 +195,45 @@ fn map_get_rehint(vm: &mut Vm, map: &crate::map::Map, q: Qstr, h: usize) -> Opti
     Some(map.slot(s).1)
 }
 
+/// Flag in a LOAD_GLOBAL hint: the slot is in the builtins dict (the name was not global).
+const HINT_BUILTIN: u32 = 1 << 31;
+
+/// LOAD_GLOBAL: `q` from the globals dict, else from builtins, trying the remembered slot.
+#[inline(always)]
+fn load_global_hinted(vm: &mut Vm, globals: Value, q: Qstr, h: usize) -> Option<Value> {
+    let hint = vm.interp.hints[h & (HINTS - 1)];
+    let g = globals.downcast::<DictObj>();
+    if hint & HINT_BUILTIN == 0 {
+        if let Some(d) = g {
+            if let Some(v) = d.map.get_at_hint(hint as usize, q) {
+                return Some(v);
+            }
+        }
+    }
+    load_global_slow(vm, g, q, h)
+}
+
+#[inline(never)]
+fn load_global_slow(vm: &mut Vm, g: Option<Gc<DictObj>>, q: Qstr, h: usize) -> Option<Value> {
+    let h = h & (HINTS - 1);
+    if let Some(d) = g {
+        if let Some(s) = d.map.find_qstr_slot(vm, q) {
+            vm.interp.hints[h] = s as u32;
+            return Some(d.map.slot(s).1);
+        }
+    }
+    let b = vm.interp.builtins.downcast::<DictObj>()?;
+    let hint = vm.interp.hints[h];
+    if hint & HINT_BUILTIN != 0 {
+        if let Some(v) = b.map.get_at_hint((hint & !HINT_BUILTIN) as usize, q) {
+            return Some(v);
+        }
+    }
+    let s = b.map.find_qstr_slot(vm, q)?;
+    vm.interp.hints[h] = s as u32 | HINT_BUILTIN;
+    Some(b.map.slot(s).1)
+}
+
 /// `d[q] = v` for STORE_NAME/STORE_GLOBAL, trying the slot remembered in hint `h` first.
 #[inline(always)]
 fn dict_set_hinted(vm: &mut Vm, d: Value, q: Qstr, v: Value, h: usize) -> PyResult<()> {
@@ -943,17 +982,9 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     }
                     op::LOAD_GLOBAL => {
                         let q = qst!();
-                        let h = hint_ix(bytes, op_pc);
-                        let first = match globals.downcast::<DictObj>() {
-                            Some(d) => map_get_hinted(vm, &d.map, q, h),
-                            None => None,
-                        };
-                        let v = match first {
+                        let v = match load_global_hinted(vm, globals, q, hint_ix(bytes, op_pc)) {
                             Some(v) => v,
-                            None => match load_builtin(vm, q) {
-                                Some(v) => v,
-                                None => break 'inner vm.name_error(q),
-                            },
+                            None => break 'inner vm.name_error(q),
                         };
                         push!(v);
                     }
