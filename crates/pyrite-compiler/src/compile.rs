@@ -1,6 +1,7 @@
 //! Code generation: scope analysis and bytecode emission, producing the same bytecode as
 //! MicroPython's compiler (same passes: scope, stack size, code size, emit until stable).
 
+use crate::text::push_bytes;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -560,7 +561,7 @@ impl<'a> Compiler<'a> {
 
     fn write_bytes(&mut self, b: &[u8]) {
         if !self.emit.suppress {
-            self.emit.bytecode.extend_from_slice(b);
+            push_bytes(&mut self.emit.bytecode, b);
         }
     }
 
@@ -1581,7 +1582,7 @@ impl<'a> Compiler<'a> {
             if i > 0 {
                 full.push(b'.');
             }
-            full.extend_from_slice(self.names.get(q));
+            push_bytes(&mut full, self.names.get(q));
         }
         let qf = self.names.intern(&full);
         self.import_op(-1, op::IMPORT_NAME, Some(qf));
@@ -2954,7 +2955,7 @@ impl<'a> Compiler<'a> {
                 return serr("too many locals or arguments", sc.line);
             }
             let mut code = core::mem::take(&mut self.emit.code_info);
-            code.extend_from_slice(&self.emit.bytecode);
+            push_bytes(&mut code, &self.emit.bytecode);
             let cur = self.cur;
             self.scopes[cur].bytecode = code;
             self.scopes[cur].children = core::mem::take(&mut self.emit.children);

@@ -3,6 +3,7 @@
 //! `'...{}...'.format(args)` (the format arguments are injected back into the input stream,
 //! exactly as MicroPython does, so `f'{x!r:>4}'` becomes `'{!r:>4}'.format((x),)`).
 
+use crate::text::push_bytes;
 use alloc::vec::Vec;
 
 /// Token kinds.
@@ -351,10 +352,10 @@ impl<'a> Lexer<'a> {
         };
         let mut n_closing = 0;
         if is_fstring && self.fstring_args.is_empty() {
-            self.fstring_args.extend_from_slice(b".format(");
+            push_bytes(&mut self.fstring_args, b".format(");
         }
         if is_tstring && self.fstring_args.is_empty() {
-            self.text.extend_from_slice(b"((");
+            push_bytes(&mut self.text, b"((");
             for _ in 0..num_quotes {
                 self.text.push(quote);
             }
@@ -368,7 +369,7 @@ impl<'a> Lexer<'a> {
                 n_closing += 1;
                 self.text.push(quote);
             } else if is_tstring && self.is(b'\n') {
-                self.text.extend_from_slice(b"\\n");
+                push_bytes(&mut self.text, b"\\n");
             } else {
                 n_closing = 0;
                 if (is_fstring || is_tstring) && self.is(b'{') && nested_formatting == 0 {
@@ -423,7 +424,7 @@ impl<'a> Lexer<'a> {
                         self.fstring_args.push(quote);
                         let from = (end_of_format_index + 1).min(self.text.len());
                         let spec: Vec<u8> = self.text[from..].to_vec();
-                        self.fstring_args.extend_from_slice(&spec);
+                        push_bytes(&mut self.fstring_args, &spec);
                         self.text.truncate(end_of_format_index.min(self.text.len()));
                         self.fstring_args.push(quote);
                         self.fstring_args.push(b',');
@@ -489,7 +490,7 @@ impl<'a> Lexer<'a> {
         let mut was_debug = false;
         if self.fstring_args.last() == Some(&b'=') {
             let arg: Vec<u8> = self.fstring_args[i..].to_vec();
-            self.text.extend_from_slice(&arg);
+            push_bytes(&mut self.text, &arg);
             self.fstring_args.pop();
             was_debug = true;
         }
@@ -537,9 +538,9 @@ impl<'a> Lexer<'a> {
                 self.fstring_args.push(quote);
                 self.fstring_args.push(b',');
             } else if was_debug && !self.is(b':') {
-                self.fstring_args.extend_from_slice(b"'r',");
+                push_bytes(&mut self.fstring_args, b"'r',");
             } else {
-                self.fstring_args.extend_from_slice(b"None,");
+                push_bytes(&mut self.fstring_args, b"None,");
             }
             if self.is(b':') {
                 self.next_char();
@@ -747,9 +748,9 @@ impl<'a> Lexer<'a> {
                 }
             }
             if had_tstring {
-                self.text.extend_from_slice(b",),");
+                push_bytes(&mut self.text, b",),");
                 let mut args = core::mem::take(&mut self.text);
-                args.extend_from_slice(&self.fstring_args);
+                push_bytes(&mut args, &self.fstring_args);
                 self.fstring_args = args;
                 if !matches!(
                     self.tok,
@@ -761,7 +762,7 @@ impl<'a> Lexer<'a> {
                 ) {
                     self.tok = Tok::Name;
                     self.text.clear();
-                    self.text.extend_from_slice(b"__template__");
+                    push_bytes(&mut self.text, b"__template__");
                 }
             }
             if !self.fstring_args.is_empty() {
@@ -769,11 +770,10 @@ impl<'a> Lexer<'a> {
                 if self.inject_idx == 0 {
                     // switch from the stream to injected chars: save the 3 lookahead chars
                     self.inject.clear();
-                    self.inject.extend_from_slice(&[
-                        self.chr0 as u8,
-                        self.chr1 as u8,
-                        self.chr2 as u8,
-                    ]);
+                    push_bytes(
+                        &mut self.inject,
+                        &[self.chr0 as u8, self.chr1 as u8, self.chr2 as u8],
+                    );
                 } else {
                     // already injecting: rewind the 3 cached chars to insert before them
                     self.inject_idx = self.inject_idx.saturating_sub(3);

@@ -7,6 +7,7 @@
 
 use crate::types::arg;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -39,7 +40,7 @@ fn hexlify(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let mut out = Vec::with_capacity(data.len() * (2 + sep.len()));
     for (i, &b) in data.iter().enumerate() {
         if i > 0 {
-            out.extend_from_slice(&sep);
+            push_bytes(&mut out, &sep);
         }
         out.push(HEX[(b >> 4) as usize]);
         out.push(HEX[(b & 15) as usize]);

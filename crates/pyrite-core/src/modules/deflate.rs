@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -801,10 +802,10 @@ fn deflate_finish(vm: &mut Vm, d: Gc<DeflateObj>) -> PyResult<()> {
     }
     let mut t = Vec::new();
     match d.format.get() {
-        ZLIB => t.extend_from_slice(&w.st.check.to_be_bytes()),
+        ZLIB => push_bytes(&mut t, &w.st.check.to_be_bytes()),
         GZIP => {
-            t.extend_from_slice(&w.st.check.to_le_bytes());
-            t.extend_from_slice(&(w.st.total as u32).to_le_bytes());
+            push_bytes(&mut t, &w.st.check.to_le_bytes());
+            push_bytes(&mut t, &(w.st.total as u32).to_le_bytes());
         }
         _ => {}
     }

@@ -9,6 +9,8 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -131,9 +133,9 @@ pub fn new_owned_file(vm: &mut Vm, fd: isize, binary: bool) -> PyResult<Value> {
 
 fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let fd = file_fd(v).unwrap_or(-1);
-    out.push_str("<io.");
-    out.push_str(vm.type_name(v));
-    out.push_str(&alloc::format!(" {}>", fd));
+    push_str(out, "<io.");
+    push_str(out, vm.type_name(v));
+    push_str(out, &alloc::format!(" {}>", fd));
     Ok(())
 }
 
@@ -337,7 +339,7 @@ fn read_bytes(vm: &mut Vm, fd: i32, n: Option<usize>) -> PyResult<Vec<u8>> {
         };
         match vm.host.file_read(fd, &mut buf[..want]) {
             Ok(0) => break,
-            Ok(k) => out.extend_from_slice(&buf[..k.min(want)]),
+            Ok(k) => push_bytes(&mut out, &buf[..k.min(want)]),
             Err(e) => return Err(vm.os_error(e)),
         }
     }

@@ -16,6 +16,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -262,7 +263,7 @@ impl WebsocketObj {
                 None if out.is_empty() => return Ok(None),
                 None => break,
                 Some(b) if b.is_empty() => break,
-                Some(b) => out.extend_from_slice(&b),
+                Some(b) => push_bytes(&mut out, &b),
             }
         }
         Ok(Some(out))
@@ -329,7 +330,7 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             None => break,
             Some(b) if b.is_empty() => break,
             Some(b) => {
-                out.extend_from_slice(&b);
+                push_bytes(&mut out, &b);
                 if b.last() == Some(&b'\n') {
                     break;
                 }
@@ -360,14 +361,14 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         frame.push(mbit | n as u8);
     } else {
         frame.push(mbit | 126);
-        frame.extend_from_slice(&(n as u16).to_be_bytes());
+        push_bytes(&mut frame, &(n as u16).to_be_bytes());
     }
     if client {
         let m = w.next_mask();
-        frame.extend_from_slice(&m);
+        push_bytes(&mut frame, &m);
         frame.extend(data.iter().enumerate().map(|(k, &b)| b ^ m[k & 3]));
     } else {
-        frame.extend_from_slice(&data);
+        push_bytes(&mut frame, &data);
     }
     // As MicroPython, a client writes its frame in blocking mode and leaves the socket
     // non-blocking afterwards (streams without setblocking are written as they are).

@@ -12,6 +12,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Q};
@@ -303,16 +305,16 @@ pub fn repr_bytes_into(b: &[u8], out: &mut String) {
     } else {
         b'\''
     };
-    out.push('b');
+    push_char(out, 'b');
     out.push(q as char);
     for &c in b {
         match c {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
+            b'\\' => push_str(out, "\\\\"),
+            b'\n' => push_str(out, "\\n"),
+            b'\r' => push_str(out, "\\r"),
+            b'\t' => push_str(out, "\\t"),
             c if c == q => {
-                out.push('\\');
+                push_char(out, '\\');
                 out.push(c as char);
             }
             0x20..=0x7e => out.push(c as char),
@@ -329,9 +331,9 @@ fn bytes_print(vm: &mut Vm, v: Value, _kind: PrintKind, out: &mut String) -> PyR
         return Ok(());
     };
     if d.kind == Kind::ByteArray {
-        out.push_str("bytearray(");
+        push_str(out, "bytearray(");
         repr_bytes_into(d.bytes(), out);
-        out.push(')');
+        push_char(out, ')');
     } else {
         repr_bytes_into(d.bytes(), out);
     }
