@@ -1365,6 +1365,42 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                         let step = if n == 3 { pop!() } else { Value::NONE };
                         let stop = pop!();
                         let start = top!();
+                        // A list sliced by the subscript right after: the slice is only read
+                        // (list_subscr copies its bounds out), so it can live here instead of
+                        // in the heap.
+                        let next = bytes.get(pc).copied();
+                        if matches!(next, Some(op::LOAD_SUBSCR) | Some(op::STORE_SUBSCR))
+                            && sp >= base + if next == Some(op::LOAD_SUBSCR) { 2 } else { 3 }
+                            && rd!(sp - 2).type_of().is(&crate::types::list::LIST_TYPE)
+                        {
+                            let so = crate::types::slice::SliceObj {
+                                hdr: crate::value::ObjHeader::new(&crate::types::slice::SLICE_TYPE),
+                                start,
+                                stop,
+                                step,
+                            };
+                            // The value points at `so`, which outlives its only use: the list
+                            // subscript below, which does not keep the index (a list's
+                            // subscript slot reads a slice's bounds and drops it).
+                            let sv = Gc::from_raw(core::ptr::NonNull::from(&so)).value();
+                            let o = rd!(sp - 2);
+                            pc += 1;
+                            if next == Some(op::LOAD_SUBSCR) {
+                                let r = tri!(vm.subscr(o, sv));
+                                sp -= 1;
+                                set_top!(r);
+                            } else {
+                                let v = rd!(sp - 3);
+                                if v.is_null() {
+                                    tri!(vm.delete_subscr(o, sv));
+                                } else {
+                                    tri!(vm.store_subscr(o, sv, v));
+                                }
+                                sp -= 3;
+                            }
+                            core::hint::black_box(&so);
+                            continue 'inner;
+                        }
                         // A slice consumed by the subscript right after it needs no heap in
                         // MicroPython (it lives on the C stack), so it must work while the
                         // heap is locked.
