@@ -24,7 +24,7 @@ use super::BuiltinModuleDef;
 
 /// The bytes of a buffer argument (str gives its UTF-8 bytes).
 pub fn buffer_arg(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
-    match with_buffer_read(vm, v, |b| bytes_vec(b))? {
+    match with_buffer_read(vm, v, bytes_vec)? {
         Some(b) => Ok(b),
         None => Err(vm.type_error("object with buffer protocol required")),
     }

@@ -257,7 +257,7 @@ pub fn buffer_bytes(vm: &mut Vm, v: Value) -> PyResult<Option<Vec<u8>>> {
     if let Some(b) = types::bytes::bytes_obj(v) {
         return Ok(Some(bytes_vec(b.items())));
     }
-    crate::obj::with_buffer_read(vm, v, |b| bytes_vec(b))
+    crate::obj::with_buffer_read(vm, v, bytes_vec)
 }
 
 fn builtin_divmod(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

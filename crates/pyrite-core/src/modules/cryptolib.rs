@@ -204,7 +204,7 @@ pub static AES_TYPE: Type = Type {
 .with_locals(&AES_LOCALS);
 
 fn buffer(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
-    match with_buffer_read(vm, v, |b| bytes_vec(b))? {
+    match with_buffer_read(vm, v, bytes_vec)? {
         Some(b) => Ok(b),
         None => Err(vm.type_error("object with buffer protocol required")),
     }

@@ -865,7 +865,7 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let d = this(vm, arg(args, 0))?;
-    let data = match with_buffer_read(vm, arg(args, 1), |b| bytes_vec(b))? {
+    let data = match with_buffer_read(vm, arg(args, 1), bytes_vec)? {
         Some(b) => b,
         None => match types::str::str_data(vm, arg(args, 1)) {
             Some(s) => bytes_vec(s.as_bytes()),

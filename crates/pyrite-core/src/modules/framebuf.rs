@@ -717,7 +717,7 @@ fn buffer_ints(vm: &mut Vm, v: Value) -> PyResult<Vec<i64>> {
         b'q' | b'Q' | b'd' => 8,
         _ => 1,
     };
-    let bytes = with_buffer_read(vm, v, |b| bytes_vec(b))?.unwrap_or_default();
+    let bytes = with_buffer_read(vm, v, bytes_vec)?.unwrap_or_default();
     Ok(bytes
         .chunks_exact(size)
         .map(|c| {
@@ -769,7 +769,7 @@ fn source(vm: &mut Vm, v: Value) -> PyResult<(Geom, Vec<u8>)> {
     } else {
         return Err(vm.type_error("expected a FrameBuffer"));
     };
-    let bytes = match with_buffer_read(vm, buf, |b| bytes_vec(b))? {
+    let bytes = match with_buffer_read(vm, buf, bytes_vec)? {
         Some(b) => b,
         None => return Err(vm.type_error("object with buffer protocol required")),
     };

@@ -372,7 +372,7 @@ fn json_loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let text = if let Some(s) = types::str::str_data(vm, v) {
         s.as_str().as_bytes().to_vec()
     } else {
-        match with_buffer_read(vm, v, |b| bytes_vec(b))? {
+        match with_buffer_read(vm, v, bytes_vec)? {
             Some(b) => b,
             None => return Err(super::builtins::bad_implicit_conversion(vm, v)),
         }

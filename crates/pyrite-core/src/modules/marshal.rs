@@ -75,7 +75,7 @@ fn to_const(vm: &mut Vm, v: Value, depth: u32) -> PyResult<Const> {
         return Ok(Const::Complex(vm.repr_string(im)?));
     }
     if types::bytes::bytes_obj(v).is_some() {
-        if let Some(b) = with_buffer_read(vm, v, |b| bytes_vec(b))? {
+        if let Some(b) = with_buffer_read(vm, v, bytes_vec)? {
             return Ok(Const::Bytes(b));
         }
     }
@@ -145,7 +145,7 @@ fn dumps(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(data) = with_buffer_read(vm, arg(args, 0), |b| bytes_vec(b))? else {
+    let Some(data) = with_buffer_read(vm, arg(args, 0), bytes_vec)? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     let m = match pyrite_compiler::read_mpy(&data) {

@@ -35,14 +35,14 @@ pub fn read(vm: &mut Vm, s: Value, n: usize) -> PyResult<Option<Vec<u8>>> {
             // The stream claims more than the buffer holds (MicroPython: EIO).
             return Err(vm.os_error(5));
         }
-        let mut b = with_buffer_read(vm, buf, |b| bytes_vec(b))?.unwrap_or_default();
+        let mut b = with_buffer_read(vm, buf, bytes_vec)?.unwrap_or_default();
         b.truncate(k);
         return Ok(Some(b));
     };
     if r.is_none() {
         return Ok(None);
     }
-    if let Some(b) = with_buffer_read(vm, r, |b| bytes_vec(b))? {
+    if let Some(b) = with_buffer_read(vm, r, bytes_vec)? {
         let mut b = b;
         b.truncate(n);
         return Ok(Some(b));

@@ -389,7 +389,7 @@ fn struct_unpack_from(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         Some(e) if e <= len => e,
         _ => return Err(too_small(vm)),
     };
-    let data = with_buffer_read(vm, buf, |b| b.get(off..end).map(|s| bytes_vec(s)))?;
+    let data = with_buffer_read(vm, buf, |b| b.get(off..end).map(bytes_vec))?;
     match data.flatten() {
         Some(d) => unpack_values(vm, &f, &d),
         None => Err(too_small(vm)),

@@ -736,7 +736,7 @@ fn raw_subscr(vm: &mut Vm, v: Value, index: Value, value: Value) -> PyResult<Val
             let picked: Vec<u8> = (0..n).filter_map(|k| all.get(idx(k)).copied()).collect();
             return types::bytes::new_bytearray(vm, &picked);
         }
-        let Some(src) = crate::obj::with_buffer_read(vm, value, |b| bytes_vec(b))? else {
+        let Some(src) = crate::obj::with_buffer_read(vm, value, bytes_vec)? else {
             return Err(vm.type_error("object with buffer protocol required"));
         };
         if src.len() != n {

@@ -257,7 +257,7 @@ fn construct_data(vm: &mut Vm, args: &[Value], kw: Kw, is_array: bool) -> PyResu
     if let Some(d) = sdata(vm, src) {
         return Ok(bytes_vec(d.bytes()));
     }
-    if let Some(v) = crate::obj::with_buffer_read(vm, src, |b| bytes_vec(b))? {
+    if let Some(v) = crate::obj::with_buffer_read(vm, src, bytes_vec)? {
         return Ok(v);
     }
     let _ = is_array;
@@ -376,16 +376,14 @@ fn bytes_like(vm: &mut Vm, v: Value) -> PyResult<Option<s::SData>> {
         }
         return Ok(None);
     }
-    Ok(
-        crate::obj::with_buffer_read(vm, v, |b| bytes_vec(b))?.map(|b| {
-            let n = b.len();
-            s::SData {
-                kind: Kind::Bytes,
-                buf: s::Buf::Owned(b),
-                chars: n,
-            }
-        }),
-    )
+    Ok(crate::obj::with_buffer_read(vm, v, bytes_vec)?.map(|b| {
+        let n = b.len();
+        s::SData {
+            kind: Kind::Bytes,
+            buf: s::Buf::Owned(b),
+            chars: n,
+        }
+    }))
 }
 
 fn bytes_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Value> {

@@ -710,7 +710,7 @@ pub(crate) fn read_buffer(vm: &mut Vm, x: Value) -> PyResult<Option<Vec<u8>>> {
     if let Some(b) = crate::types::bytes::bytes_obj(x) {
         return Ok(Some(bytes_vec(b.items())));
     }
-    crate::obj::with_buffer_read(vm, x, |s| bytes_vec(s))
+    crate::obj::with_buffer_read(vm, x, bytes_vec)
 }
 
 fn bool_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {

@@ -122,7 +122,7 @@ pub fn mv_bytes(vm: &mut Vm, m: Gc<MemoryviewObj>) -> PyResult<Vec<u8>> {
         .checked_mul(itemsize(m.typecode))
         .and_then(|n| n.checked_add(start));
     let r = crate::obj::with_buffer_read(vm, m.obj, |b| {
-        end.and_then(|e| b.get(start..e)).map(|x| bytes_vec(x))
+        end.and_then(|e| b.get(start..e)).map(bytes_vec)
     })?;
     match r.flatten() {
         Some(v) => Ok(v),
@@ -163,7 +163,7 @@ fn mv_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Valu
         }
         bytes_vec(d.bytes())
     } else {
-        match crate::obj::with_buffer_read(vm, rhs, |b| bytes_vec(b))? {
+        match crate::obj::with_buffer_read(vm, rhs, bytes_vec)? {
             Some(b) => b,
             None => return Ok(Value::FALSE),
         }
@@ -265,7 +265,7 @@ fn mv_subscr(vm: &mut Vm, v: Value, index: Value, value: Value) -> PyResult<Valu
         }
         let src: Vec<u8> = match s::sdata(vm, value) {
             Some(d) if d.kind != s::Kind::Str => bytes_vec(d.bytes()),
-            _ => match crate::obj::with_buffer_read(vm, value, |b| bytes_vec(b))? {
+            _ => match crate::obj::with_buffer_read(vm, value, bytes_vec)? {
                 Some(b) if !s::is_str(value) => b,
                 _ => return Err(vm.type_error("array/bytes required on right side")),
             },

@@ -440,7 +440,7 @@ pub(crate) fn arg_data(vm: &mut Vm, self_kind: Kind, v: Value) -> PyResult<SData
             return Ok(d);
         }
     } else if self_kind != Kind::Str {
-        if let Some(b) = crate::obj::with_buffer_read(vm, v, |b| bytes_vec(b))? {
+        if let Some(b) = crate::obj::with_buffer_read(vm, v, bytes_vec)? {
             let n = b.len();
             return Ok(SData {
                 kind: Kind::Bytes,
@@ -737,7 +737,7 @@ fn str_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<V
     let data = match sdata(vm, a[0]) {
         Some(d) if d.kind != Kind::Str => bytes_vec(d.bytes()),
         Some(_) => return Err(vm.type_error("decoding str is not supported")),
-        None => match crate::obj::with_buffer_read(vm, a[0], |b| bytes_vec(b))? {
+        None => match crate::obj::with_buffer_read(vm, a[0], bytes_vec)? {
             Some(b) => b,
             None => {
                 let m = format!(
@@ -1500,7 +1500,7 @@ fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             }
             Some(_) => false,
             None if d.kind != Kind::Str => {
-                match crate::obj::with_buffer_read(vm, item, |b| bytes_vec(b))? {
+                match crate::obj::with_buffer_read(vm, item, bytes_vec)? {
                     Some(b) => {
                         let l = b.len();
                         datas.push(SData {

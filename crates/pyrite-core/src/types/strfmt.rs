@@ -1162,7 +1162,7 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
                     // Bytes-like arguments are copied raw.
                     let data = match s::sdata(vm, arg) {
                         Some(x) if x.kind != Kind::Str => Some(bytes_vec(x.bytes())),
-                        _ => crate::obj::with_buffer_read(vm, arg, |b| bytes_vec(b))?
+                        _ => crate::obj::with_buffer_read(vm, arg, bytes_vec)?
                             .filter(|_| !s::is_str(arg)),
                     };
                     if let Some(mut data) = data {
