@@ -377,33 +377,6 @@ pub mod binary {
     ];
 }
 
-const fn build_table() -> [Option<OpInfo>; 256] {
-    let mut t: [Option<OpInfo>; 256] = [None; 256];
-    let mut i = 0;
-    while i < OPCODES_ARRAY.len() {
-        let e = OPCODES_ARRAY[i];
-        t[e.code as usize] = Some(e);
-        i += 1;
-    }
-    let mut m = 0;
-    while m < MULTI_ARRAY.len() {
-        let (lo, hi, name, doc) = MULTI_ARRAY[m];
-        let mut c = lo as usize;
-        while c <= hi as usize {
-            t[c] = Some(OpInfo {
-                name,
-                code: c as u8,
-                operand: Operand::None,
-                extra_byte: false,
-                doc,
-            });
-            c += 1;
-        }
-        m += 1;
-    }
-    t
-}
-
 const MULTI_ARRAY: [(u8, u8, &str, &str); 5] = [
     (
         0x70,
@@ -422,13 +395,77 @@ const MULTI_ARRAY: [(u8, u8, &str, &str); 5] = [
     ),
 ];
 
-/// Opcode-by-byte table derived from [`OPCODES`] and [`MULTI_RANGES`].
-pub static OP_TABLE: [Option<OpInfo>; 256] = build_table();
+/// What the decoder, verifier and disassembler need of an opcode (its [`OpInfo`] less the
+/// documentation, which stays out of the binary).
+#[derive(Clone, Copy, Debug)]
+pub struct OpDesc {
+    pub name: &'static str,
+    pub operand: Operand,
+    /// A single byte follows the operand (closure cell count / unwind depth).
+    pub extra_byte: bool,
+}
+
+const N_DESCS: usize = OPCODES_ARRAY.len() + MULTI_ARRAY.len();
+
+/// One [`OpDesc`] per opcode and per "multi" range, derived from [`OPCODES`] and
+/// [`MULTI_RANGES`]; [`OP_INDEX`] maps each byte to its entry.
+static OP_DESCS: [OpDesc; N_DESCS] = build_descs();
+
+/// Opcode byte -> index into the descriptions (`NO_OP`: invalid opcode). A byte-sized index
+/// with one small description per entry instead of a 256-entry table of full records: the
+/// table is 256 + 78 * 24 bytes instead of 10 KB.
+static OP_INDEX: [u8; 256] = build_index();
+
+const NO_OP: u8 = 0xff;
+
+const fn build_descs() -> [OpDesc; N_DESCS] {
+    let mut t = [OpDesc {
+        name: "",
+        operand: Operand::None,
+        extra_byte: false,
+    }; N_DESCS];
+    let mut i = 0;
+    while i < OPCODES_ARRAY.len() {
+        let e = OPCODES_ARRAY[i];
+        t[i] = OpDesc {
+            name: e.name,
+            operand: e.operand,
+            extra_byte: e.extra_byte,
+        };
+        i += 1;
+    }
+    let mut m = 0;
+    while m < MULTI_ARRAY.len() {
+        t[OPCODES_ARRAY.len() + m].name = MULTI_ARRAY[m].2;
+        m += 1;
+    }
+    t
+}
+
+const fn build_index() -> [u8; 256] {
+    let mut t = [NO_OP; 256];
+    let mut i = 0;
+    while i < OPCODES_ARRAY.len() {
+        t[OPCODES_ARRAY[i].code as usize] = i as u8;
+        i += 1;
+    }
+    let mut m = 0;
+    while m < MULTI_ARRAY.len() {
+        let (lo, hi, _, _) = MULTI_ARRAY[m];
+        let mut c = lo as usize;
+        while c <= hi as usize {
+            t[c] = (OPCODES_ARRAY.len() + m) as u8;
+            c += 1;
+        }
+        m += 1;
+    }
+    t
+}
 
 /// The definition of an opcode byte (None: invalid opcode).
 #[inline]
-pub fn info(opcode: u8) -> Option<&'static OpInfo> {
-    OP_TABLE[opcode as usize].as_ref()
+pub fn info(opcode: u8) -> Option<&'static OpDesc> {
+    OP_DESCS.get(OP_INDEX[opcode as usize] as usize)
 }
 
 /// True for jump opcodes whose offset is signed (UNWIND_JUMP..=POP_JUMP_IF_FALSE).

@@ -102,9 +102,11 @@ struct Scope<'a> {
     num_locals: u32,
     stack_size: u32,
     exc_stack_size: u32,
-    ids: Vec<IdInfo>,
+    ids: Table<IdInfo>,
     /// index of `ids` by name
-    id_map: BTreeMap<Sym, usize>,
+    /// (u32 indices: the same map type as `Compiler::qstr_map`, so one instantiation of the
+    /// map code serves both.)
+    id_map: BTreeMap<Sym, u32>,
     /// final bytecode and children (scope indices), once emitted
     bytecode: Vec<u8>,
     children: Vec<usize>,
@@ -115,9 +117,57 @@ struct Scope<'a> {
     arg_vt: Vec<(Sym, u8)>,
 }
 
+/// A `Vec` whose `[i]` shares one out-of-range panic (the compiler indexes its scope and id
+/// tables in over a hundred places; a plain `Vec` index costs a panic `Location` record and
+/// call per place).
+#[derive(Clone, Default)]
+struct Table<T>(Vec<T>);
+
+impl<T> core::ops::Deref for Table<T> {
+    type Target = Vec<T>;
+    #[inline]
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> core::ops::DerefMut for Table<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
+    }
+}
+
+impl<T> core::ops::Index<usize> for Table<T> {
+    type Output = T;
+    #[inline]
+    fn index(&self, i: usize) -> &T {
+        match self.0.get(i) {
+            Some(x) => x,
+            None => bad_table_index(),
+        }
+    }
+}
+
+impl<T> core::ops::IndexMut<usize> for Table<T> {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        match self.0.get_mut(i) {
+            Some(x) => x,
+            None => bad_table_index(),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn bad_table_index() -> ! {
+    panic!("compiler table index out of range")
+}
+
 impl<'a> Scope<'a> {
     fn find(&self, q: Sym) -> Option<usize> {
-        self.id_map.get(&q).copied()
+        self.id_map.get(&q).map(|&i| i as usize)
     }
     fn find_or_add(&mut self, q: Sym, kind: IdKind) -> usize {
         if let Some(i) = self.find(q) {
@@ -129,7 +179,7 @@ impl<'a> Scope<'a> {
             local_num: 0,
             qst: q,
         });
-        self.id_map.insert(q, self.ids.len() - 1);
+        self.id_map.insert(q, (self.ids.len() - 1) as u32);
         self.ids.len() - 1
     }
 }
@@ -155,9 +205,9 @@ struct Emitter {
     vstack: Vec<VEntry>,
     local_vt: Vec<VT>,
     saved_vt: VT,
-    verr: Option<Err0>,
+    verr: Option<Box<Err0>>,
     /// A NotImplementedError from the native emitter rules: stops compilation.
-    hard_err: Option<Err0>,
+    hard_err: Option<Box<Err0>>,
 }
 
 struct Err0 {
@@ -166,7 +216,9 @@ struct Err0 {
     kind: ErrorKind,
 }
 
-type CResult<T> = Result<T, Err0>;
+/// Boxed: a `?` then moves one pointer instead of copying a 32-byte error (the compiler has
+/// hundreds of `?`s).
+type CResult<T> = Result<T, Box<Err0>>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AssignKind {
@@ -201,7 +253,7 @@ pub struct Compiler<'a> {
     n: Names,
     opts: Options,
     is_repl: bool,
-    scopes: Vec<Scope<'a>>,
+    scopes: Table<Scope<'a>>,
     cur: usize,
     pass: Pass,
     next_label: u32,
@@ -226,11 +278,11 @@ pub struct Compiler<'a> {
 }
 
 fn serr<T>(msg: &str, line: u32) -> CResult<T> {
-    Err(Err0 {
+    Err(Box::new(Err0 {
         msg: msg.into(),
         line,
         kind: ErrorKind::SyntaxError,
-    })
+    }))
 }
 
 impl<'a> Compiler<'a> {
@@ -266,7 +318,7 @@ impl<'a> Compiler<'a> {
             n,
             opts: opts.clone(),
             is_repl,
-            scopes: Vec::new(),
+            scopes: Table(Vec::new()),
             cur: 0,
             pass: Pass::Scope,
             next_label: 0,
@@ -329,7 +381,7 @@ impl<'a> Compiler<'a> {
             num_locals: 0,
             stack_size: 0,
             exc_stack_size: 0,
-            ids: Vec::new(),
+            ids: Table(Vec::new()),
             id_map: BTreeMap::new(),
             bytecode: Vec::new(),
             children: Vec::new(),
@@ -397,8 +449,8 @@ impl<'a> Compiler<'a> {
                     if let Some(p) = id_param {
                         scope.ids.swap(p, i);
                         let (qp, qi) = (scope.ids[p].qst, scope.ids[i].qst);
-                        scope.id_map.insert(qp, p);
-                        scope.id_map.insert(qi, i);
+                        scope.id_map.insert(qp, p as u32);
+                        scope.id_map.insert(qi, i as u32);
                     }
                     break;
                 } else if id_param.is_none() && id.flags == ID_IS_PARAM {
@@ -428,7 +480,7 @@ impl<'a> Compiler<'a> {
             }
         }
         if let Some(pi) = self.scopes[si].parent {
-            let parent_ids: Vec<IdInfo> = self.scopes[pi].ids.clone();
+            let parent_ids: Vec<IdInfo> = self.scopes[pi].ids.to_vec();
             let scope = &mut self.scopes[si];
             let mut num_free: u32 = 0;
             for pid in parent_ids.iter() {
@@ -2118,7 +2170,7 @@ impl<'a> Compiler<'a> {
         self.scopes[this].num_def_pos_args = n_pos;
         let mut nfree = 0;
         if self.sc().kind != ScopeKind::Module {
-            let cur_ids: Vec<IdInfo> = self.sc().ids.clone();
+            let cur_ids: Vec<IdInfo> = self.sc().ids.to_vec();
             for id in cur_ids.iter() {
                 if id.kind == IdKind::Cell || id.kind == IdKind::Free {
                     let matches = self.scopes[this]
@@ -3079,11 +3131,11 @@ impl<'a> Compiler<'a> {
             None => Ok(0),
             Some(Annot::Name(q)) => match viper::native_type_from_name(self.names.get(*q)) {
                 Some(t) => Ok(t),
-                None => Err(Err0 {
+                None => Err(Box::new(Err0 {
                     msg: alloc::format!("unknown type '{}'", lossy(self.names.get(*q))),
                     line,
                     kind: ErrorKind::ViperTypeError,
-                }),
+                })),
             },
             Some(Annot::Other(l)) => serr("annotation must be an identifier", *l),
         }

@@ -44,6 +44,7 @@ pub mod qstr_tables;
 pub mod raw;
 pub mod repl;
 pub mod showbc;
+pub mod sort;
 
 pub use compile::{compile, compile_with_limit};
 pub use mpy::{read_mpy, write_mpy, MpyError};

@@ -63,6 +63,9 @@ pub struct Heap {
     first_free: usize,
     /// Where the next allocation starts looking (block after the previous allocation).
     next_fit: usize,
+    /// Blocks `next_fit..bump_hi` are known to be free: allocations that fit there take them
+    /// without a search.
+    bump_hi: usize,
     used_blocks: usize,
     region_len: usize,
     mark_stack: Vec<usize>,
@@ -140,6 +143,7 @@ impl Heap {
                     n_blocks,
                     first_free: 0,
                     next_fit: 0,
+                    bump_hi: 0,
                     used_blocks: 0,
                     region_len: len,
                     mark_stack: Vec::with_capacity(MARK_STACK_SIZE),
@@ -278,22 +282,16 @@ impl Heap {
             return Err(AllocError::Locked);
         }
         let n = nbytes.max(1).div_ceil(BLOCK_BYTES);
-        // Next fit: continue after the previous allocation, then wrap around to first_free.
-        // (Scanning from first_free every time is quadratic when a small hole stays below a
-        // run of large allocations, e.g. big-int arithmetic.)
-        let hint = self.next_fit.max(self.first_free);
-        let mut found = self.find_run(hint, self.n_blocks, n);
-        if found.is_none() && hint > self.first_free {
-            found = self.find_run(self.first_free, (hint + n).min(self.n_blocks), n);
-        }
-        let Some(start) = found else {
-            return Err(AllocError::NoMemory);
+        let start = if self.next_fit + n <= self.bump_hi {
+            self.next_fit
+        } else {
+            match self.search(n) {
+                Some(s) => s,
+                None => return Err(AllocError::NoMemory),
+            }
         };
         let i = start + n - 1;
-        self.atb_set(start, AT_HEAD);
-        for b in start + 1..=i {
-            self.atb_set(b, AT_TAIL);
-        }
+        self.set_run(start, n);
         if finaliser {
             self.ftb_set(start, true);
         }
@@ -316,39 +314,82 @@ impl Heap {
         Ok(unsafe { NonNull::new_unchecked(addr as *mut u8) })
     }
 
+    /// Find `n` free blocks for `alloc` when the known-free run at `next_fit` is too short, and
+    /// note how far the free run after them extends.
+    #[inline(never)]
+    fn search(&mut self, n: usize) -> Option<usize> {
+        // Next fit: continue after the previous allocation, then wrap around to first_free.
+        // (Scanning from first_free every time is quadratic when a small hole stays below a
+        // run of large allocations, e.g. big-int arithmetic.)
+        let hint = self.next_fit.max(self.first_free);
+        let mut found = self.find_run(hint, self.n_blocks, n);
+        if found.is_none() && hint > self.first_free {
+            found = self.find_run(self.first_free, (hint + n).min(self.n_blocks), n);
+        }
+        let start = found?;
+        // The free run goes on past the allocation up to `e` (looked at up to a bound, so the
+        // cost stays proportional to the blocks that later allocations take from it).
+        let nb = self.n_blocks;
+        let cap = (start + n).saturating_add(1024).min(nb);
+        let mut e = start + n;
+        while e < cap {
+            if e.is_multiple_of(BLOCKS_PER_ATB) && e + BLOCKS_PER_ATB <= nb {
+                // SAFETY: e + 4 <= n_blocks, so the byte index is inside the ATB.
+                if unsafe { *self.atb.as_ptr().add(e / BLOCKS_PER_ATB) } == 0 {
+                    e += BLOCKS_PER_ATB;
+                    continue;
+                }
+            }
+            if self.atb_get(e) != AT_FREE {
+                break;
+            }
+            e += 1;
+        }
+        self.bump_hi = e;
+        Some(start)
+    }
+
     /// First run of `n` free blocks starting in `from..to` (the run may not extend past the
     /// pool). When the scan starts at `first_free`, moves `first_free` up to the first free
     /// block seen (past the run if the run starts there).
+    ///
+    /// Works a whole ATB byte (four blocks) at a time where it can: all-free bytes extend the
+    /// run by four, bytes without a free block are skipped.
     fn find_run(&mut self, from: usize, to: usize, n: usize) -> Option<usize> {
         let from_first = from == self.first_free;
+        let nb = self.n_blocks;
+        let atb = self.atb.as_ptr();
         let mut run = 0usize;
         let mut i = from;
-        let mut first_seen_free = None;
-        while i < self.n_blocks && (run > 0 || i < to) {
-            // Skip four used blocks at a time.
-            if run == 0 && i.is_multiple_of(BLOCKS_PER_ATB) {
-                // SAFETY: i < n_blocks, so the byte index is inside the ATB.
-                let byte = unsafe { *self.atb.as_ptr().add(i / BLOCKS_PER_ATB) };
-                if byte & 0x03 != 0 && byte & 0x0c != 0 && byte & 0x30 != 0 && byte & 0xc0 != 0 {
+        let mut first_seen_free = usize::MAX;
+        while i < nb && (run > 0 || i < to) {
+            if i.is_multiple_of(BLOCKS_PER_ATB) && i + BLOCKS_PER_ATB <= nb {
+                // SAFETY: i + 4 <= n_blocks, so the byte index is inside the ATB.
+                let byte = unsafe { *atb.add(i / BLOCKS_PER_ATB) };
+                if byte == 0 {
+                    if first_seen_free == usize::MAX {
+                        first_seen_free = i;
+                    }
+                    if run + BLOCKS_PER_ATB >= n {
+                        return Some(self.found_run(from_first, first_seen_free, i - run, n));
+                    }
+                    run += BLOCKS_PER_ATB;
+                    i += BLOCKS_PER_ATB;
+                    continue;
+                }
+                // A field is free when both of its bits are clear.
+                if run == 0 && !(byte | (byte >> 1)) & 0x55 == 0 {
                     i += BLOCKS_PER_ATB;
                     continue;
                 }
             }
             if self.atb_get(i) == AT_FREE {
-                if first_seen_free.is_none() {
-                    first_seen_free = Some(i);
+                if first_seen_free == usize::MAX {
+                    first_seen_free = i;
                 }
                 run += 1;
                 if run == n {
-                    let start = i + 1 - n;
-                    if from_first {
-                        self.first_free = if first_seen_free == Some(start) {
-                            i + 1
-                        } else {
-                            first_seen_free.unwrap_or(start)
-                        };
-                    }
-                    return Some(start);
+                    return Some(self.found_run(from_first, first_seen_free, i + 1 - n, n));
                 }
             } else {
                 run = 0;
@@ -356,13 +397,55 @@ impl Heap {
             i += 1;
         }
         if from_first {
-            if let Some(f) = first_seen_free {
-                self.first_free = f;
-            } else if to >= self.n_blocks {
-                self.first_free = self.n_blocks;
+            if first_seen_free != usize::MAX {
+                self.first_free = first_seen_free;
+            } else if to >= nb {
+                self.first_free = nb;
             }
         }
         None
+    }
+
+    /// `find_run` found `n` free blocks at `start`: update `first_free` if the scan began there.
+    #[inline(always)]
+    fn found_run(
+        &mut self,
+        from_first: bool,
+        first_seen_free: usize,
+        start: usize,
+        n: usize,
+    ) -> usize {
+        if from_first {
+            self.first_free = if first_seen_free == start {
+                start + n
+            } else {
+                first_seen_free
+            };
+        }
+        start
+    }
+
+    /// Mark blocks `start..start + n` as one allocation (HEAD then TAILs), whole ATB bytes at a
+    /// time in the middle. The blocks must be free.
+    #[inline(always)]
+    fn set_run(&mut self, start: usize, n: usize) {
+        self.atb_set(start, AT_HEAD);
+        let end = start + n;
+        let mut b = start + 1;
+        while b < end && !b.is_multiple_of(BLOCKS_PER_ATB) {
+            self.atb_set(b, AT_TAIL);
+            b += 1;
+        }
+        while b + BLOCKS_PER_ATB <= end {
+            // SAFETY: b + 4 <= end <= n_blocks, so the byte index is inside the ATB; the four
+            // blocks are free (the whole byte is zero), so writing all tails is correct.
+            unsafe { *self.atb.as_ptr().add(b / BLOCKS_PER_ATB) = 0xaa };
+            b += BLOCKS_PER_ATB;
+        }
+        while b < end {
+            self.atb_set(b, AT_TAIL);
+            b += 1;
+        }
     }
 
     /// Number of bytes in the allocation starting at `addr` (0 if `addr` is not a head).
@@ -412,6 +495,16 @@ impl Heap {
         for x in b + old_n..b + new_n {
             self.atb_set(x, AT_TAIL);
         }
+        // Keep the known-free run at next_fit free.
+        let (x, y) = (b + old_n, b + new_n);
+        if x < self.bump_hi && y > self.next_fit {
+            if x <= self.next_fit {
+                self.next_fit = y;
+                self.bump_hi = self.bump_hi.max(y);
+            } else {
+                self.bump_hi = x;
+            }
+        }
         let grow = new_n - old_n;
         if b + new_n > self.high_water {
             self.high_water = b + new_n;
@@ -451,7 +544,13 @@ impl Heap {
         // of advancing into untouched pages, but only when it is near where allocation goes on:
         // an allocation that does not fit there scans upward from it, so the window bounds the
         // extra scanning.
+        // Blocks b..e are free now; with e == next_fit they join the known-free run there.
         if b < self.next_fit && self.next_fit - b <= REUSE_WINDOW {
+            self.bump_hi = if e >= self.next_fit {
+                self.bump_hi.max(e)
+            } else {
+                e
+            };
             self.next_fit = b;
         }
     }
@@ -692,68 +791,88 @@ impl Heap {
                 }
             }
         }
-        // Sweep.
-        let mut b = 0;
+        // Sweep, one ATB byte (four blocks) at a time. `freeing`: the blocks being walked are
+        // tails of an unreachable allocation.
         let mut freed = 0;
-        let mut first_free = None;
+        let mut first_free = usize::MAX;
         let mut last_used = 0;
         let end = self.high_water.min(self.n_blocks);
-        while b < end {
-            // Four free blocks at a time.
-            if b.is_multiple_of(BLOCKS_PER_ATB) && b + BLOCKS_PER_ATB <= end {
-                // SAFETY: b < n_blocks, so the byte index is inside the ATB.
-                if unsafe { *self.atb.as_ptr().add(b / BLOCKS_PER_ATB) } == 0 {
-                    if first_free.is_none() {
-                        first_free = Some(b);
-                    }
-                    b += BLOCKS_PER_ATB;
-                    continue;
+        let atb = self.atb.as_ptr();
+        let mut freeing = false;
+        let mut bi = 0;
+        while bi * BLOCKS_PER_ATB < end {
+            let b0 = bi * BLOCKS_PER_ATB;
+            // SAFETY: b0 < end <= n_blocks, so the byte index is inside the ATB.
+            let byte = unsafe { *atb.add(bi) };
+            bi += 1;
+            if byte == 0 {
+                freeing = false;
+                if first_free == usize::MAX {
+                    first_free = b0;
                 }
+                continue;
             }
-            match self.atb_get(b) {
-                AT_MARK => {
-                    self.atb_set(b, AT_HEAD);
-                    b += 1;
-                    while b < end && self.atb_get(b) == AT_TAIL {
-                        b += 1;
-                    }
-                    last_used = b;
+            if byte == 0xaa {
+                // Four tails.
+                if freeing {
+                    // SAFETY: as above.
+                    unsafe { *atb.add(bi - 1) = 0 };
+                    freed += BLOCKS_PER_ATB;
+                } else {
+                    last_used = b0 + BLOCKS_PER_ATB;
                 }
-                AT_HEAD => {
-                    if self.ftb_get(b) {
-                        self.ftb_set(b, false);
-                        finalise(self.block_addr(b));
+                continue;
+            }
+            let mut out = byte;
+            for k in 0..BLOCKS_PER_ATB {
+                let sh = 2 * k;
+                let b = b0 + k;
+                match (byte >> sh) & 3 {
+                    AT_FREE => {
+                        // (Blocks at or past `end` in the last byte are free too.)
+                        freeing = false;
+                        if first_free == usize::MAX {
+                            first_free = b;
+                        }
                     }
-                    self.atb_set(b, AT_FREE);
-                    if first_free.is_none() {
-                        first_free = Some(b);
+                    AT_TAIL => {
+                        if freeing {
+                            out &= !(3 << sh);
+                            freed += 1;
+                        } else {
+                            last_used = b + 1;
+                        }
                     }
-                    freed += 1;
-                    b += 1;
-                    while b < self.n_blocks && self.atb_get(b) == AT_TAIL {
-                        self.atb_set(b, AT_FREE);
+                    AT_MARK => {
+                        out = (out & !(3 << sh)) | (AT_HEAD << sh);
+                        freeing = false;
+                        last_used = b + 1;
+                    }
+                    _ => {
+                        // An unreachable head.
+                        if self.ftb_get(b) {
+                            self.ftb_set(b, false);
+                            finalise(self.block_addr(b));
+                        }
+                        out &= !(3 << sh);
                         freed += 1;
-                        b += 1;
+                        freeing = true;
+                        if first_free == usize::MAX {
+                            first_free = b;
+                        }
                     }
-                }
-                AT_FREE => {
-                    if first_free.is_none() {
-                        first_free = Some(b);
-                    }
-                    b += 1;
-                }
-                _ => {
-                    b += 1;
-                    last_used = b;
                 }
             }
+            // SAFETY: as above.
+            unsafe { *atb.add(bi - 1) = out };
         }
         self.used_blocks -= freed;
         self.high_water = last_used;
-        if first_free.is_none() && end < self.n_blocks {
-            first_free = Some(end);
-        }
-        self.first_free = first_free.unwrap_or(self.n_blocks);
+        self.first_free = if first_free == usize::MAX {
+            end
+        } else {
+            first_free.min(self.n_blocks)
+        };
         self.allocated_total = self
             .allocated_total
             .saturating_add(self.allocated_since_collect);
@@ -761,6 +880,7 @@ impl Heap {
             self.soft_limit = self.allowance().max(self.used_bytes());
         }
         self.next_fit = 0;
+        self.bump_hi = 0;
         self.allocated_since_collect = 0;
         self.collections += 1;
     }

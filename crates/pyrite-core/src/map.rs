@@ -232,6 +232,13 @@ impl Map {
     /// same text. Never allocates and never calls Python.
     #[inline]
     pub fn get_qstr(&self, vm: &Vm, q: Qstr) -> Option<Value> {
+        let i = self.find_qstr_slot(vm, q)?;
+        self.entries.get().get(2 * i + 1)
+    }
+
+    /// The entry slot holding key `q` (or a str object with its text), if any. Never allocates
+    /// and never calls Python.
+    pub fn find_qstr_slot(&self, vm: &Vm, q: Qstr) -> Option<usize> {
         let key = Value::qstr(q);
         let entries = self.entries.get();
         let index = self.index.get();
@@ -242,7 +249,7 @@ impl Map {
                 let k = cells[2 * i].get();
                 // A map cannot hold both a qstr and an equal str object, so one pass will do.
                 if k == key || (k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q)) {
-                    return Some(cells[2 * i + 1].get());
+                    return Some(i);
                 }
             }
             return None;
@@ -257,14 +264,42 @@ impl Map {
                 return None;
             }
             if index.get(2 * i + 1) == Some(hh) {
-                let (k, v) = self.slot((e - 1) as usize);
+                let s = (e - 1) as usize;
+                let k = self.slot_key(s);
                 if k == key || (k.is_obj() && crate::types::str::value_eq_qstr(vm, k, q)) {
-                    return Some(v);
+                    return Some(s);
                 }
             }
             p.next();
         }
         None
+    }
+
+    /// The value of key `q` if entry slot `hint` holds it (a guess remembered from an earlier
+    /// lookup; any slot number is safe to pass).
+    #[inline(always)]
+    pub fn get_at_hint(&self, hint: usize, q: Qstr) -> Option<Value> {
+        if hint < self.used.get() {
+            let e = self.entries.get();
+            if e.get(2 * hint) == Some(Value::qstr(q)) {
+                return e.get(2 * hint + 1);
+            }
+        }
+        None
+    }
+
+    /// Replace the value of key `q` if entry slot `hint` holds it; false if it does not (or
+    /// the map is fixed).
+    #[inline(always)]
+    pub fn set_at_hint(&self, hint: usize, q: Qstr, v: Value) -> bool {
+        if hint < self.used.get() && !self.fixed.get() {
+            let e = self.entries.get();
+            if e.get(2 * hint) == Some(Value::qstr(q)) {
+                e.set(2 * hint + 1, v);
+                return true;
+            }
+        }
+        false
     }
 
     /// Find the entry slot of `key` whose hash is `hash` (hash unused for linear maps).

@@ -22,7 +22,9 @@ pub mod os;
 pub mod select;
 pub mod socket;
 pub mod vfs;
+pub mod vfs_blk;
 pub mod vfs_fat;
+pub mod vfs_file;
 pub mod vfs_lfs;
 
 /// What extmod keeps in the Vm's extension slot.

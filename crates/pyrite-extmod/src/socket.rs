@@ -28,7 +28,7 @@ use pyrite_core::modules::BuiltinModuleDef;
 use pyrite_core::obj::{flags, BuiltinFn, Kw, PrintKind, Type};
 use pyrite_core::types;
 use pyrite_core::value::{ObjHeader, TypeRef, Value};
-use pyrite_core::{fixed_dict, fnv, PyErr, PyResult, Q};
+use pyrite_core::{fixed_dict, fnv, Gc, PyErr, PyResult, Q};
 use pyrite_core::{Qstr, Vm};
 use pyrite_hal::net::{
     AddrInfo, IpAddr, Net, PollFd, SockAddr, AF_INET, AF_INET6, EAGAIN, EBADF, EINPROGRESS, EINVAL,
@@ -78,19 +78,30 @@ pub fn socket_handle(v: Value) -> Option<i32> {
 
 // ---- access to the HAL ----
 
+/// The port's network stack, if it has one.
+fn net(vm: &mut Vm) -> Option<&mut dyn Net> {
+    crate::platform(vm).and_then(|p| p.net())
+}
+
+#[cold]
+fn no_net(vm: &mut Vm) -> PyErr {
+    vm.os_error(ENODEV)
+}
+
 /// Run `f` on the port's network stack (OSError(ENODEV) if the port has none).
+#[inline]
 pub(crate) fn with_net<R>(
     vm: &mut Vm,
     f: impl FnOnce(&mut dyn Net) -> Result<R, i32>,
 ) -> PyResult<Result<R, i32>> {
-    let net = crate::platform(vm).and_then(|p| p.net());
-    match net {
+    match net(vm) {
         Some(n) => Ok(f(n)),
-        None => Err(vm.os_error(ENODEV)),
+        None => Err(no_net(vm)),
     }
 }
 
 /// Run `f` on the network stack, turning an errno into OSError.
+#[inline]
 fn net_do<R>(vm: &mut Vm, f: impl FnOnce(&mut dyn Net) -> Result<R, i32>) -> PyResult<R> {
     match with_net(vm, f)? {
         Ok(r) => Ok(r),
@@ -195,12 +206,12 @@ pub(crate) fn wait_fd(vm: &mut Vm, fd: i32, events: u16, timeout_ms: i64) -> PyR
 /// Do `op` on socket `s`, waiting for `events` while it says EAGAIN according to the socket's
 /// mode. Ok(None): non-blocking and nothing could be done (EAGAIN). Timeout raises
 /// OSError(ETIMEDOUT); other errors raise OSError.
-fn io_op<R>(
+fn io_op(
     vm: &mut Vm,
     s: &SocketObj,
     events: u16,
-    mut op: impl FnMut(&mut dyn Net, i32) -> Result<R, i32>,
-) -> PyResult<Option<R>> {
+    op: &mut dyn FnMut(&mut dyn Net, i32) -> Result<usize, i32>,
+) -> PyResult<Option<usize>> {
     let fd = open_fd(vm, s)?;
     let t = s.timeout_ms.get();
     let deadline = if t > 0 {
@@ -234,12 +245,12 @@ fn io_op<R>(
 }
 
 /// As [`io_op`], but non-blocking EAGAIN raises OSError(EAGAIN) (the socket methods).
-fn io_op_raise<R>(
+fn io_op_raise(
     vm: &mut Vm,
     s: &SocketObj,
     events: u16,
-    op: impl FnMut(&mut dyn Net, i32) -> Result<R, i32>,
-) -> PyResult<R> {
+    op: &mut dyn FnMut(&mut dyn Net, i32) -> Result<usize, i32>,
+) -> PyResult<usize> {
     match io_op(vm, s, events, op)? {
         Some(r) => Ok(r),
         None => Err(vm.os_error(EAGAIN)),
@@ -515,7 +526,7 @@ fn socket_getiter(_vm: &mut Vm, v: Value) -> PyResult<Value> {
 }
 
 fn socket_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
-    let line = socket_readline(vm, &[v], &[])?;
+    let line = stream_readline(vm, &[v], &[])?;
     if line.is_none() || vm.len(line)? == 0 {
         return Ok(Value::STOP);
     }
@@ -528,12 +539,17 @@ fn small(n: usize) -> Value {
 
 fn socket_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
+    close(vm, &s)?;
+    Ok(Value::NONE)
+}
+
+fn close(vm: &mut Vm, s: &SocketObj) -> PyResult<()> {
     let fd = s.fd.get();
     if fd >= 0 {
         s.fd.set(-1);
         net_do(vm, |n| n.close(fd))?;
     }
-    Ok(Value::NONE)
+    Ok(())
 }
 
 fn socket_fileno(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -562,7 +578,14 @@ fn socket_listen(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn socket_accept(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
-    let (nfd, addr) = io_op_raise(vm, &s, POLLIN, |n, fd| n.accept(fd))?;
+    let mut got = None;
+    io_op_raise(vm, &s, POLLIN, &mut |n, fd| {
+        got = Some(n.accept(fd)?);
+        Ok(0)
+    })?;
+    let Some((nfd, addr)) = got else {
+        return Err(vm.os_error(EAGAIN));
+    };
     let ns = new_socket(vm, nfd, s.family.get(), s.kind.get(), s.proto.get())?;
     let a = addr_to_value(vm, &addr)?;
     types::tuple::new_tuple(vm, &[ns, a])
@@ -614,7 +637,7 @@ fn data_arg(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
 fn socket_send(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let data = data_arg(vm, args[1])?;
-    let n = io_op_raise(vm, &s, POLLOUT, |n, fd| n.send(fd, &data))?;
+    let n = io_op_raise(vm, &s, POLLOUT, &mut |n, fd| n.send(fd, &data))?;
     Ok(small(n))
 }
 
@@ -624,7 +647,7 @@ fn write_all(vm: &mut Vm, s: &SocketObj, data: &[u8]) -> PyResult<Option<usize>>
     let mut done = 0;
     while done < data.len() {
         let rest = &data[done..];
-        match io_op(vm, s, POLLOUT, |n, fd| n.send(fd, rest))? {
+        match io_op(vm, s, POLLOUT, &mut |n, fd| n.send(fd, rest))? {
             Some(k) => done += k,
             None => {
                 return Ok(if done == 0 { None } else { Some(done) });
@@ -643,30 +666,11 @@ fn socket_sendall(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
 }
 
-fn socket_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
-    let data = if let Some(t) = types::str::str_data(vm, args[1]) {
-        t.as_str().as_bytes().to_vec()
-    } else {
-        data_arg(vm, args[1])?
-    };
-    // write(buf, max_len) or write(buf, offset, max_len), as MicroPython's streams.
-    let (off, len) = match args.len() {
-        3 => (0, arg_int(vm, args[2])?),
-        4 => (arg_int(vm, args[2])?, arg_int(vm, args[3])?),
-        _ => (0, data.len() as isize),
-    };
-    let off = (off.max(0) as usize).min(data.len());
-    let end = off.saturating_add(len.max(0) as usize).min(data.len());
-    let data = &data[off..end];
-    Ok(write_all(vm, &s, data)?.map(small).unwrap_or(Value::NONE))
-}
-
 fn socket_sendto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let data = data_arg(vm, args[1])?;
     let a = value_to_addr(vm, args[2], s.family.get())?;
-    let n = io_op_raise(vm, &s, POLLOUT, |n, fd| n.sendto(fd, &data, &a))?;
+    let n = io_op_raise(vm, &s, POLLOUT, &mut |n, fd| n.sendto(fd, &data, &a))?;
     Ok(small(n))
 }
 
@@ -684,68 +688,117 @@ fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
 /// Largest single receive we allocate for.
 const MAX_CHUNK: usize = 1 << 20;
 
-fn socket_recv(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
-    let n = arg_int(vm, args[1])?.max(0) as usize;
-    let mut buf = vec![0u8; n.min(MAX_CHUNK)];
-    let k = io_op_raise(vm, &s, POLLIN, |net, fd| net.recv(fd, &mut buf))?;
-    types::bytes::new_bytes(vm, &buf[..k.min(buf.len())])
-}
-
 fn socket_recvfrom(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let n = arg_int(vm, args[1])?.max(0) as usize;
     let mut buf = vec![0u8; n.min(MAX_CHUNK)];
-    let (k, addr) = io_op_raise(vm, &s, POLLIN, |net, fd| net.recvfrom(fd, &mut buf))?;
+    let mut addr = None;
+    let k = io_op_raise(vm, &s, POLLIN, &mut |net, fd| {
+        let (k, a) = net.recvfrom(fd, &mut buf)?;
+        addr = Some(a);
+        Ok(k)
+    })?;
+    let Some(addr) = addr else {
+        return Err(vm.os_error(EAGAIN));
+    };
     let data = types::bytes::new_bytes(vm, &buf[..k.min(buf.len())])?;
     let a = addr_to_value(vm, &addr)?;
     types::tuple::new_tuple(vm, &[data, a])
 }
 
-/// `read([n])`: one receive of up to `n` bytes, or everything up to end of stream without `n`.
-/// None in non-blocking mode when nothing has arrived.
-fn socket_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
-    match size_arg(vm, args.get(1))? {
-        Some(n) => {
-            let mut buf = vec![0u8; n.min(MAX_CHUNK)];
-            match io_op(vm, &s, POLLIN, |net, fd| net.recv(fd, &mut buf))? {
-                Some(k) => types::bytes::new_bytes(vm, &buf[..k.min(buf.len())]),
-                None => Ok(Value::NONE),
-            }
-        }
-        None => {
-            let mut out = Vec::new();
-            let mut buf = vec![0u8; 4096];
-            loop {
-                match io_op(vm, &s, POLLIN, |net, fd| net.recv(fd, &mut buf))? {
-                    Some(0) => break,
-                    Some(k) => out.extend_from_slice(&buf[..k.min(buf.len())]),
-                    None => {
-                        if out.is_empty() {
-                            return Ok(Value::NONE);
-                        }
-                        break;
-                    }
-                }
-            }
-            types::bytes::new_bytes(vm, &out)
+// ---- streams: sockets and TLS sockets ----
+
+/// What the stream methods (`read`, `readinto`, `readline`, `write`, `recv`) work on: a
+/// socket, or a TLS socket over another stream (socket/tls.rs).
+#[derive(Clone, Copy)]
+enum Stream {
+    Sock(Gc<SocketObj>),
+    Tls(Gc<tls::SslSocketObj>),
+}
+
+fn stream(vm: &mut Vm, v: Value) -> PyResult<Stream> {
+    if let Some(t) = v.downcast::<tls::SslSocketObj>() {
+        return Ok(Stream::Tls(t));
+    }
+    sock(vm, v).map(Stream::Sock)
+}
+
+impl Stream {
+    /// Receive up to `buf.len()` bytes: Some(n) (0 at end of stream), None if non-blocking and
+    /// nothing has arrived.
+    fn recv(self, vm: &mut Vm, buf: &mut [u8]) -> PyResult<Option<usize>> {
+        let k = match self {
+            Stream::Sock(s) => io_op(vm, &s, POLLIN, &mut |net, fd| net.recv(fd, buf))?,
+            Stream::Tls(t) => tls::read_into(vm, &t, buf)?,
+        };
+        Ok(k.map(|k| k.min(buf.len())))
+    }
+
+    /// Up to `n` bytes as [`Stream::recv`] receives them.
+    fn recv_bytes(self, vm: &mut Vm, n: usize) -> PyResult<Option<Vec<u8>>> {
+        let mut buf = vec![0u8; n.min(MAX_CHUNK)];
+        Ok(self.recv(vm, &mut buf)?.map(|k| {
+            buf.truncate(k);
+            buf
+        }))
+    }
+
+    /// Send all of `data` (blocking modes) or what can be sent now: the count, None if
+    /// non-blocking and nothing could be sent.
+    fn send_all(self, vm: &mut Vm, data: &[u8]) -> PyResult<Option<usize>> {
+        match self {
+            Stream::Sock(s) => write_all(vm, &s, data),
+            Stream::Tls(t) => tls::write_all(vm, &t, data),
         }
     }
 }
 
-fn socket_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
+/// `read([n])`: one receive of up to `n` bytes, or everything up to end of stream without `n`.
+/// None in non-blocking mode when nothing has arrived.
+fn stream_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let s = stream(vm, args[0])?;
+    let data = match size_arg(vm, args.get(1))? {
+        Some(n) => s.recv_bytes(vm, n)?,
+        None => {
+            let mut out = Vec::new();
+            loop {
+                match s.recv_bytes(vm, 4096)? {
+                    Some(d) if d.is_empty() => break,
+                    Some(d) => out.extend_from_slice(&d),
+                    None if out.is_empty() => return Ok(Value::NONE),
+                    None => break,
+                }
+            }
+            Some(out)
+        }
+    };
+    match data {
+        Some(d) => types::bytes::new_bytes(vm, &d),
+        None => Ok(Value::NONE),
+    }
+}
+
+/// `recv(n)`: as `read(n)`, but non-blocking mode raises OSError(EAGAIN) when nothing has
+/// arrived.
+fn stream_recv(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let s = stream(vm, args[0])?;
+    let n = arg_int(vm, args[1])?.max(0) as usize;
+    match s.recv_bytes(vm, n)? {
+        Some(d) => types::bytes::new_bytes(vm, &d),
+        None => Err(vm.os_error(EAGAIN)),
+    }
+}
+
+fn stream_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let s = stream(vm, args[0])?;
     let cap = vm.len(args[1])?;
     let n = match size_arg(vm, args.get(2))? {
         Some(n) => n.min(cap),
         None => cap,
     };
-    let mut buf = vec![0u8; n.min(MAX_CHUNK)];
-    let Some(k) = io_op(vm, &s, POLLIN, |net, fd| net.recv(fd, &mut buf))? else {
+    let Some(data) = s.recv_bytes(vm, n)? else {
         return Ok(Value::NONE);
     };
-    let data = &buf[..k.min(buf.len())];
     let copied = pyrite_core::obj::with_buffer_write(vm, args[1], |cells| {
         for (c, &b) in cells.iter().zip(data.iter()) {
             c.set(b);
@@ -759,8 +812,8 @@ fn socket_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 /// `readline([limit])`: bytes up to and including `\n` (fewer at end of stream or limit).
-fn socket_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
+fn stream_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let s = stream(vm, args[0])?;
     let limit = size_arg(vm, args.get(1))?;
     let mut out = Vec::new();
     loop {
@@ -768,7 +821,7 @@ fn socket_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             break;
         }
         let mut b = [0u8; 1];
-        match io_op(vm, &s, POLLIN, |net, fd| net.recv(fd, &mut b))? {
+        match s.recv(vm, &mut b)? {
             Some(0) => break,
             Some(_) => {
                 out.push(b[0]);
@@ -776,16 +829,52 @@ fn socket_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
                     break;
                 }
             }
-            None => {
-                if out.is_empty() {
-                    return Ok(Value::NONE);
-                }
-                break;
-            }
+            None if out.is_empty() => return Ok(Value::NONE),
+            None => break,
         }
     }
     types::bytes::new_bytes(vm, &out)
 }
+
+/// `write(buf[, max_len])` or `write(buf, offset, max_len)`, as MicroPython's streams: the
+/// count written, None if non-blocking and nothing could be.
+fn stream_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let s = stream(vm, args[0])?;
+    let data = if let Some(t) = types::str::str_data(vm, args[1]) {
+        t.as_str().as_bytes().to_vec()
+    } else {
+        data_arg(vm, args[1])?
+    };
+    let (off, len) = match args.len() {
+        3 => (0, arg_int(vm, args[2])?),
+        4 => (arg_int(vm, args[2])?, arg_int(vm, args[3])?),
+        _ => (0, data.len() as isize),
+    };
+    let off = (off.max(0) as usize).min(data.len());
+    let end = off.saturating_add(len.max(0) as usize).min(data.len());
+    let data = &data[off..end];
+    Ok(s.send_all(vm, data)?.map(small).unwrap_or(Value::NONE))
+}
+
+fn stream_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    Ok(args[0])
+}
+
+fn stream_exit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    match stream(vm, args[0])? {
+        Stream::Sock(s) => close(vm, &s)?,
+        Stream::Tls(t) => tls::close(vm, &t)?,
+    }
+    Ok(Value::NONE)
+}
+
+pub(crate) static STREAM_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, stream_read);
+pub(crate) static STREAM_RECV: BuiltinFn = BuiltinFn::new(Q::recv, 2, 2, stream_recv);
+pub(crate) static STREAM_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, stream_readinto);
+pub(crate) static STREAM_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, stream_readline);
+pub(crate) static STREAM_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 4, stream_write);
+pub(crate) static STREAM_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, stream_enter);
+pub(crate) static STREAM_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, stream_exit);
 
 fn socket_setsockopt(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
@@ -894,14 +983,6 @@ fn socket_ioctl(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
 }
 
-fn socket_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
-}
-
-fn socket_exit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    socket_close(vm, &args[..1], &[])
-}
-
 static SOCKET_CLOSE: BuiltinFn = BuiltinFn::new(Q::close, 1, 1, socket_close);
 static SOCKET_FILENO: BuiltinFn = BuiltinFn::new(Q::fileno, 1, 1, socket_fileno);
 static SOCKET_BIND: BuiltinFn = BuiltinFn::new(Q::bind, 2, 2, socket_bind);
@@ -911,12 +992,7 @@ static SOCKET_CONNECT: BuiltinFn = BuiltinFn::new(Q::connect, 2, 2, socket_conne
 static SOCKET_SEND: BuiltinFn = BuiltinFn::new(Q::send, 2, 2, socket_send);
 static SOCKET_SENDALL: BuiltinFn = BuiltinFn::new(Q::sendall, 2, 2, socket_sendall);
 static SOCKET_SENDTO: BuiltinFn = BuiltinFn::new(Q::sendto, 3, 3, socket_sendto);
-static SOCKET_RECV: BuiltinFn = BuiltinFn::new(Q::recv, 2, 2, socket_recv);
 static SOCKET_RECVFROM: BuiltinFn = BuiltinFn::new(Q::recvfrom, 2, 2, socket_recvfrom);
-static SOCKET_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, socket_read);
-static SOCKET_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, socket_readinto);
-static SOCKET_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, socket_readline);
-static SOCKET_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 4, socket_write);
 static SOCKET_SETSOCKOPT: BuiltinFn = BuiltinFn::new(Q::setsockopt, 4, 4, socket_setsockopt);
 static SOCKET_SETTIMEOUT: BuiltinFn = BuiltinFn::new(Q::settimeout, 2, 2, socket_settimeout);
 static SOCKET_SETBLOCKING: BuiltinFn = BuiltinFn::new(Q::setblocking, 2, 2, socket_setblocking);
@@ -925,8 +1001,6 @@ static SOCKET_GETSOCKNAME: BuiltinFn = BuiltinFn::new(Q::getsockname, 1, 1, sock
 static SOCKET_GETPEERNAME: BuiltinFn = BuiltinFn::new(Q::getpeername, 1, 1, socket_getpeername);
 static SOCKET_SHUTDOWN: BuiltinFn = BuiltinFn::new(Q::shutdown, 2, 2, socket_shutdown);
 static SOCKET_IOCTL: BuiltinFn = BuiltinFn::new(Q::ioctl, 2, 3, socket_ioctl);
-static SOCKET_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, socket_enter);
-static SOCKET_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, socket_exit);
 
 fixed_dict!(
     SOCKET_LOCALS,
@@ -940,12 +1014,12 @@ fixed_dict!(
         (Q::send, fnv!(SOCKET_SEND)),
         (Q::sendall, fnv!(SOCKET_SENDALL)),
         (Q::sendto, fnv!(SOCKET_SENDTO)),
-        (Q::recv, fnv!(SOCKET_RECV)),
+        (Q::recv, fnv!(STREAM_RECV)),
         (Q::recvfrom, fnv!(SOCKET_RECVFROM)),
-        (Q::read, fnv!(SOCKET_READ)),
-        (Q::readinto, fnv!(SOCKET_READINTO)),
-        (Q::readline, fnv!(SOCKET_READLINE)),
-        (Q::write, fnv!(SOCKET_WRITE)),
+        (Q::read, fnv!(STREAM_READ)),
+        (Q::readinto, fnv!(STREAM_READINTO)),
+        (Q::readline, fnv!(STREAM_READLINE)),
+        (Q::write, fnv!(STREAM_WRITE)),
         (Q::setsockopt, fnv!(SOCKET_SETSOCKOPT)),
         (Q::settimeout, fnv!(SOCKET_SETTIMEOUT)),
         (Q::setblocking, fnv!(SOCKET_SETBLOCKING)),
@@ -954,8 +1028,8 @@ fixed_dict!(
         (Q::getpeername, fnv!(SOCKET_GETPEERNAME)),
         (Q::shutdown, fnv!(SOCKET_SHUTDOWN)),
         (Q::ioctl, fnv!(SOCKET_IOCTL)),
-        (Q::__enter__, fnv!(SOCKET_ENTER)),
-        (Q::__exit__, fnv!(SOCKET_EXIT)),
+        (Q::__enter__, fnv!(STREAM_ENTER)),
+        (Q::__exit__, fnv!(STREAM_EXIT)),
     ]
 );
 

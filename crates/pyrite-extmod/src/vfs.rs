@@ -532,12 +532,80 @@ fn small(n: isize) -> Value {
     Value::small_int_unchecked(n)
 }
 
+/// One entry of an `ilistdir` result.
+pub struct ListEnt {
+    pub name: Vec<u8>,
+    /// `S_IFDIR`, `S_IFREG`... (0 if unknown).
+    pub kind: u32,
+    /// Inode number (0 if none).
+    pub ino: u64,
+    /// The size, for filesystems that report it (a fourth tuple item).
+    pub size: Option<u64>,
+}
+
+/// An iterator over `(name, type, inode[, size])` tuples, names as bytes if `as_bytes` (else
+/// str, undecodable bytes replaced).
+pub(crate) fn ilistdir_result(
+    vm: &mut Vm,
+    entries: Vec<ListEnt>,
+    as_bytes: bool,
+) -> PyResult<Value> {
+    let out = list::new_list(vm, &[])?;
+    vm.roots.push(out);
+    let depth = vm.roots.len();
+    let r = (|| -> PyResult<()> {
+        for e in entries {
+            let name = if as_bytes {
+                bytes::new_bytes(vm, &e.name)?
+            } else {
+                pystr::new_str(vm, &String::from_utf8_lossy(&e.name))?
+            };
+            vm.roots.push(name);
+            let ino = int::int_from_u64(vm, e.ino)?;
+            vm.roots.push(ino);
+            let kind = small(e.kind as isize);
+            let t = match e.size {
+                Some(s) => {
+                    let s = int::int_from_u64(vm, s)?;
+                    tuple::new_tuple(vm, &[name, kind, ino, s])?
+                }
+                None => tuple::new_tuple(vm, &[name, kind, ino])?,
+            };
+            vm.roots.truncate(depth);
+            list::list_append(vm, out, t)?;
+        }
+        Ok(())
+    })();
+    vm.roots.truncate(depth - 1);
+    r?;
+    vm.get_iter(out)
+}
+
+/// A tuple of ints (a `stat` or `statvfs` result).
+pub(crate) fn int_tuple(vm: &mut Vm, v: &[i128]) -> PyResult<Value> {
+    let mut items = Vec::with_capacity(v.len());
+    let depth = vm.roots.len();
+    let r = (|| -> PyResult<Value> {
+        for &x in v {
+            let i = match i64::try_from(x) {
+                Ok(i) => int::int_from_i64(vm, i)?,
+                Err(_) => int::int_from_u64(vm, x as u64)?,
+            };
+            vm.roots.push(i);
+            items.push(i);
+        }
+        tuple::new_tuple(vm, &items)
+    })();
+    vm.roots.truncate(depth);
+    r
+}
+
 fn vfs_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let (t, p) = lookup(vm, args[0])?;
     if let Target::Root = t {
-        let mut items = [small(0); 10];
-        items[0] = small(S_IFDIR as isize);
-        return tuple::new_tuple(vm, &items);
+        let mut items = [0; 10];
+        items[0] = S_IFDIR as i128;
+        return int_tuple(vm, &items);
     }
     proxy(vm, &t, Q::stat, &[p])
 }
@@ -548,9 +616,9 @@ fn vfs_statvfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     if let Target::Root = t {
         match root_entry(vm)? {
             None => {
-                let mut items = [small(0); 10];
-                items[9] = small(PATH_MAX);
-                return tuple::new_tuple(vm, &items);
+                let mut items = [0; 10];
+                items[9] = PATH_MAX as i128;
+                return int_tuple(vm, &items);
             }
             Some(e) => {
                 let (_p, fs) = entry_parts(e);
@@ -720,13 +788,24 @@ pub fn install(vm: &mut Vm) -> PyResult<()> {
 
 // ---- the port's filesystem ----
 
+/// The port's filesystem, if it has one.
+fn host_fs(vm: &mut Vm) -> Option<&mut dyn HostFs> {
+    crate::platform(vm).and_then(|p| p.fs())
+}
+
 /// Run `f` on the port's filesystem; errno results become OSError.
+#[inline]
 pub fn with_fs<R>(vm: &mut Vm, f: impl FnOnce(&mut dyn HostFs) -> Result<R, i32>) -> PyResult<R> {
-    let r = match crate::platform(vm).and_then(|p| p.fs()) {
+    let r = match host_fs(vm) {
         Some(fs) => f(fs),
         None => Err(ENODEV),
     };
-    r.map_err(|e| vm.os_error(e))
+    r.map_err(|e| errno_error(vm, e))
+}
+
+#[cold]
+fn errno_error(vm: &mut Vm, e: i32) -> pyrite_core::PyErr {
+    vm.os_error(e)
 }
 
 // ---- VfsPosix ----
@@ -878,90 +957,84 @@ fn posix_getcwd(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn posix_ilistdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let is_str = pystr::is_str(args[1]);
+    let as_bytes = !pystr::is_str(args[1]);
     let p = posix_path(vm, args)?;
     let entries = with_fs(vm, |f| f.listdir(&p))?;
-    let out = list::new_list(vm, &[])?;
-    for e in entries {
-        let name = if is_str {
-            pystr::new_str(vm, &String::from_utf8_lossy(&e.name))?
-        } else {
-            bytes::new_bytes(vm, &e.name)?
-        };
-        let ino = int::int_from_u64(vm, e.ino)?;
-        let t = tuple::new_tuple(vm, &[name, small(e.kind as isize), ino])?;
-        list::list_append(vm, out, t)?;
-    }
-    vm.get_iter(out)
+    let entries = entries
+        .into_iter()
+        .map(|e| ListEnt {
+            name: e.name,
+            kind: e.kind,
+            ino: e.ino,
+            size: None,
+        })
+        .collect();
+    ilistdir_result(vm, entries, as_bytes)
+}
+
+/// A change to the host's tree at `args[1]` (and `args[2]`): OSError(EROFS) on a read-only
+/// mount.
+fn posix_change(
+    vm: &mut Vm,
+    args: &[Value],
+    op: fn(&mut dyn HostFs, &str, &str) -> Result<(), i32>,
+) -> PyResult<Value> {
+    require_writable(vm, args[0])?;
+    let a = posix_path(vm, args)?;
+    let b = match args.get(2) {
+        Some(&p) => posix_path(vm, &[args[0], p])?,
+        None => String::new(),
+    };
+    with_fs(vm, |f| op(f, &a, &b))?;
+    Ok(Value::NONE)
 }
 
 fn posix_mkdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    require_writable(vm, args[0])?;
-    let p = posix_path(vm, args)?;
-    with_fs(vm, |f| f.mkdir(&p))?;
-    Ok(Value::NONE)
+    posix_change(vm, args, |f, p, _| f.mkdir(p))
 }
 
 fn posix_remove(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    require_writable(vm, args[0])?;
-    let p = posix_path(vm, args)?;
-    with_fs(vm, |f| f.remove(&p))?;
-    Ok(Value::NONE)
+    posix_change(vm, args, |f, p, _| f.remove(p))
 }
 
 fn posix_rmdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    require_writable(vm, args[0])?;
-    let p = posix_path(vm, args)?;
-    with_fs(vm, |f| f.rmdir(&p))?;
-    Ok(Value::NONE)
+    posix_change(vm, args, |f, p, _| f.rmdir(p))
 }
 
 fn posix_rename(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    require_writable(vm, args[0])?;
-    let a = posix_path(vm, &args[..2])?;
-    let b = posix_path(vm, &[args[0], args[2]])?;
-    with_fs(vm, |f| f.rename(&a, &b))?;
-    Ok(Value::NONE)
-}
-
-fn u64v(vm: &mut Vm, n: u64) -> PyResult<Value> {
-    int::int_from_u64(vm, n)
+    posix_change(vm, args, |f, a, b| f.rename(a, b))
 }
 
 fn posix_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let p = posix_path(vm, args)?;
     let st = with_fs(vm, |f| f.stat(&p))?;
-    let items = [
-        small(st.mode as isize),
-        u64v(vm, st.ino)?,
-        u64v(vm, st.dev)?,
-        u64v(vm, st.nlink)?,
-        u64v(vm, st.uid as u64)?,
-        u64v(vm, st.gid as u64)?,
-        u64v(vm, st.size)?,
-        int::int_from_i64(vm, st.atime)?,
-        int::int_from_i64(vm, st.mtime)?,
-        int::int_from_i64(vm, st.ctime)?,
-    ];
-    tuple::new_tuple(vm, &items)
+    let times = [st.atime, st.mtime, st.ctime].map(|t| t as i128);
+    let [a, m, c] = times;
+    int_tuple(
+        vm,
+        &[
+            st.mode as i128,
+            st.ino as i128,
+            st.dev as i128,
+            st.nlink as i128,
+            st.uid as i128,
+            st.gid as i128,
+            st.size as i128,
+            a,
+            m,
+            c,
+        ],
+    )
 }
 
 fn posix_statvfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let p = posix_path(vm, args)?;
     let s = with_fs(vm, |f| f.statvfs(&p))?;
-    let items = [
-        u64v(vm, s.bsize)?,
-        u64v(vm, s.frsize)?,
-        u64v(vm, s.blocks)?,
-        u64v(vm, s.bfree)?,
-        u64v(vm, s.bavail)?,
-        u64v(vm, s.files)?,
-        u64v(vm, s.ffree)?,
-        u64v(vm, s.favail)?,
-        u64v(vm, s.flag)?,
-        u64v(vm, s.namemax)?,
+    let v = [
+        s.bsize, s.frsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree, s.favail, s.flag,
+        s.namemax,
     ];
-    tuple::new_tuple(vm, &items)
+    int_tuple(vm, &v.map(|x| x as i128))
 }
 
 static P_MOUNT: BuiltinFn = BuiltinFn::new(Q::mount, 3, 3, posix_mount);

@@ -1,6 +1,11 @@
 //! The command line, as MicroPython's unix port reads it:
 //! `pyrite [-h] [--version] [-i] [-v] [-O[N]] [-X opt] [-c CMD | -m MODULE | FILE] [ARGS...]`.
 
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
 /// The default heap: 1 MiB per 32 bits of word size (2 MiB on a 64-bit host), as MicroPython's
 /// unix port.
 pub const DEFAULT_HEAP: usize = 1024 * 1024 * (core::mem::size_of::<usize>() / 4);

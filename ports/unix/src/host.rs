@@ -1,35 +1,45 @@
-//! The `Host` over the operating system: console on stdin/stdout/stderr, files through std,
-//! SIGINT as KeyboardInterrupt.
+//! The `Host` over the operating system: console on stdin/stdout/stderr, files as OS
+//! descriptors (through sys.rs), SIGINT as KeyboardInterrupt.
 
-use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use pyrite_core::host::{Host, OpenMode, PathKind};
 
+use crate::sys;
+
+/// Set by SIGINT; taken by `take_interrupt`.
+static PENDING: AtomicBool = AtomicBool::new(false);
+/// True while Ctrl-C is disabled (`micropython.kbd_intr(-1)`): SIGINT then does what it does
+/// by default (ends the process).
+static DISABLED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_sig: core::ffi::c_int) {
+    if DISABLED.load(Ordering::Relaxed) {
+        sys::sigint_default();
+    } else {
+        PENDING.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Interrupt state shared with the SIGINT handler.
+#[derive(Clone, Copy)]
 pub struct Interrupts {
-    /// Set by SIGINT; taken by `take_interrupt`.
-    pub pending: Arc<AtomicBool>,
-    /// True while Ctrl-C is disabled (`micropython.kbd_intr(-1)`): SIGINT then does what it
-    /// does by default (ends the process).
-    pub disabled: Arc<AtomicBool>,
+    /// Set by SIGINT (or a Ctrl-C byte on a board console); taken by `take_interrupt`.
+    pub pending: &'static AtomicBool,
+    /// True while Ctrl-C is disabled (`micropython.kbd_intr(-1)`).
+    pub disabled: &'static AtomicBool,
 }
 
 impl Interrupts {
     /// Install the SIGINT handler.
     pub fn install() -> Interrupts {
-        let pending = Arc::new(AtomicBool::new(false));
-        let disabled = Arc::new(AtomicBool::new(false));
-        // Order matters: the conditional default action is checked first.
-        let _ = signal_hook::flag::register_conditional_default(
-            signal_hook::consts::SIGINT,
-            Arc::clone(&disabled),
-        );
-        let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&pending));
-        Interrupts { pending, disabled }
+        let _ = sys::on_sigint(on_sigint);
+        Interrupts {
+            pending: &PENDING,
+            disabled: &DISABLED,
+        }
     }
 }
 
@@ -45,8 +55,10 @@ pub struct UnixHost {
     interrupts: Interrupts,
     /// Set for `--board`: console I/O through the board console instead of stdin/stdout.
     pub board: Option<BoardIo>,
-    files: HashMap<i32, File>,
-    start: std::time::Instant,
+    /// Descriptors of the files Python opened (closed when the interpreter goes).
+    files: Vec<i32>,
+    /// Monotonic nanoseconds at start (`ticks_us` counts from here).
+    start: u64,
 }
 
 impl UnixHost {
@@ -54,21 +66,27 @@ impl UnixHost {
         UnixHost {
             interrupts,
             board: None,
-            files: HashMap::new(),
-            start: std::time::Instant::now(),
+            files: Vec::new(),
+            start: sys::monotonic_ns(),
         }
     }
 
-    fn file(&mut self, fd: i32) -> Result<&mut File, i32> {
-        self.files.get_mut(&fd).ok_or(EBADF)
+    /// `fd` if Python opened it.
+    fn file(&self, fd: i32) -> Result<i32, i32> {
+        if self.files.contains(&fd) {
+            Ok(fd)
+        } else {
+            Err(libc::EBADF)
+        }
     }
 }
 
-const EBADF: i32 = 9;
-const EIO: i32 = 5;
-
-fn errno(e: &std::io::Error) -> i32 {
-    e.raw_os_error().unwrap_or(EIO)
+impl Drop for UnixHost {
+    fn drop(&mut self) {
+        for &fd in &self.files {
+            let _ = sys::close(fd);
+        }
+    }
 }
 
 impl Host for UnixHost {
@@ -78,17 +96,7 @@ impl Host for UnixHost {
             return;
         }
         // Unbuffered, as MicroPython's unix port: each write reaches the OS at once.
-        if fd == 2 {
-            let mut out = std::io::stdout().lock();
-            let _ = out.flush();
-            let mut e = std::io::stderr().lock();
-            let _ = e.write_all(data);
-            let _ = e.flush();
-        } else {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(data);
-            let _ = out.flush();
-        }
+        let _ = sys::write_all(if fd == 2 { 2 } else { 1 }, data);
     }
 
     fn write_binary(&mut self, fd: u8, data: &[u8]) {
@@ -101,13 +109,12 @@ impl Host for UnixHost {
 
     fn read_stdin(&mut self, buf: &mut [u8]) -> usize {
         if let Some(b) = &self.board {
-            return b.input.read_into(buf, &self.interrupts.pending);
+            return b.input.read_into(buf, self.interrupts.pending);
         }
-        let _ = std::io::stdout().flush();
         loop {
-            match std::io::stdin().lock().read(buf) {
+            match sys::read(0, buf) {
                 Ok(n) => return n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                Err(libc::EINTR) => {
                     if self.interrupts.pending.load(Ordering::Relaxed) {
                         return 0;
                     }
@@ -118,40 +125,37 @@ impl Host for UnixHost {
     }
 
     fn path_kind(&mut self, path: &str) -> PathKind {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => PathKind::Dir,
+        match sys::stat(path) {
+            Ok(m) if m.st_mode & libc::S_IFMT == libc::S_IFDIR => PathKind::Dir,
             Ok(_) => PathKind::File,
             Err(_) => PathKind::Missing,
         }
     }
 
     fn read_file(&mut self, path: &str) -> Option<Vec<u8>> {
-        std::fs::read(path).ok()
+        sys::read_file(path).ok()
     }
 
     fn ticks_us(&mut self) -> u64 {
-        self.start.elapsed().as_micros() as u64
+        sys::monotonic_ns().saturating_sub(self.start) / 1000
     }
 
     fn time_ns(&mut self) -> Option<u64> {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .map(|d| d.as_nanos() as u64)
+        sys::realtime_ns()
     }
 
     fn sleep_us(&mut self, us: u64) -> bool {
         // Sleep in slices so Ctrl-C ends the sleep promptly.
-        let end = std::time::Instant::now() + std::time::Duration::from_micros(us);
+        let end = sys::monotonic_ns().saturating_add(us.saturating_mul(1000));
         loop {
             if self.interrupts.pending.load(Ordering::Relaxed) {
                 return true;
             }
-            let now = std::time::Instant::now();
+            let now = sys::monotonic_ns();
             if now >= end {
                 return false;
             }
-            std::thread::sleep((end - now).min(std::time::Duration::from_millis(10)));
+            sys::sleep_ns((end - now).min(10_000_000));
         }
     }
 
@@ -164,23 +168,36 @@ impl Host for UnixHost {
     }
 
     fn file_open(&mut self, path: &str, mode: OpenMode) -> Result<i32, i32> {
-        let mut o = OpenOptions::new();
-        o.read(mode.read)
-            .write(mode.write && !mode.append)
-            .append(mode.append)
-            .truncate(mode.truncate);
-        if mode.exclusive {
-            o.create_new(true);
+        // Access and creation flags as Rust's std OpenOptions chose them (and rejected
+        // combinations with EINVAL), with `write` off when appending.
+        let write = mode.write && !mode.append;
+        let access = match (mode.read, write, mode.append) {
+            (true, false, false) => libc::O_RDONLY,
+            (false, true, false) => libc::O_WRONLY,
+            (true, true, false) => libc::O_RDWR,
+            (false, _, true) => libc::O_WRONLY | libc::O_APPEND,
+            (true, _, true) => libc::O_RDWR | libc::O_APPEND,
+            (false, false, false) => return Err(libc::EINVAL),
+        };
+        let creating = mode.truncate || mode.create || mode.exclusive;
+        if !write && !mode.append && creating {
+            return Err(libc::EINVAL);
+        }
+        if mode.truncate && mode.append && !mode.exclusive {
+            return Err(libc::EINVAL);
+        }
+        let creation = if mode.exclusive {
+            libc::O_CREAT | libc::O_EXCL
         } else {
-            o.create(mode.create);
+            (if mode.create { libc::O_CREAT } else { 0 })
+                | (if mode.truncate { libc::O_TRUNC } else { 0 })
+        };
+        if sys::stat(path).is_ok_and(|m| m.st_mode & libc::S_IFMT == libc::S_IFDIR) {
+            return Err(libc::EISDIR);
         }
-        if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(21); // EISDIR
-        }
-        let f = o.open(path).map_err(|e| errno(&e))?;
         // The handle is the OS descriptor, so numbers are reused as the OS reuses them.
-        let fd = std::os::fd::AsRawFd::as_raw_fd(&f);
-        self.files.insert(fd, f);
+        let fd = sys::open(path, access | creation)?;
+        self.files.push(fd);
         Ok(fd)
     }
 
@@ -188,7 +205,7 @@ impl Host for UnixHost {
         if fd == 0 {
             return Ok(self.read_stdin(buf));
         }
-        self.file(fd)?.read(buf).map_err(|e| errno(&e))
+        sys::read(self.file(fd)?, buf)
     }
 
     fn file_write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32> {
@@ -196,35 +213,40 @@ impl Host for UnixHost {
             self.write(fd as u8, data);
             return Ok(data.len());
         }
-        self.file(fd)?.write_all(data).map_err(|e| errno(&e))?;
+        sys::write_all(self.file(fd)?, data)?;
         Ok(data.len())
     }
 
     fn file_seek(&mut self, fd: i32, offset: i64, whence: u8) -> Result<u64, i32> {
-        let pos = match whence {
-            0 => SeekFrom::Start(u64::try_from(offset).map_err(|_| 22)?), // EINVAL
-            1 => SeekFrom::Current(offset),
-            _ => SeekFrom::End(offset),
+        let whence = match whence {
+            0 if offset < 0 => return Err(libc::EINVAL),
+            0 => libc::SEEK_SET,
+            1 => libc::SEEK_CUR,
+            _ => libc::SEEK_END,
         };
-        self.file(fd)?.seek(pos).map_err(|e| errno(&e))
+        sys::lseek(self.file(fd)?, offset, whence)
     }
 
     fn file_flush(&mut self, fd: i32) -> Result<(), i32> {
-        self.file(fd)?.flush().map_err(|e| errno(&e))
+        // Writes are not buffered here.
+        self.file(fd).map(|_| ())
     }
 
     fn file_close(&mut self, fd: i32) -> Result<(), i32> {
-        match self.files.remove(&fd) {
-            Some(_) => Ok(()),
-            None => Err(EBADF),
+        match self.files.iter().position(|&f| f == fd) {
+            Some(i) => {
+                self.files.swap_remove(i);
+                // As Rust's std did when dropping a File: the result of close is not reported.
+                let _ = sys::close(fd);
+                Ok(())
+            }
+            None => Err(libc::EBADF),
         }
     }
 
     fn file_isatty(&mut self, fd: i32) -> bool {
         match fd {
-            0 => std::io::stdin().is_terminal(),
-            1 => std::io::stdout().is_terminal(),
-            2 => std::io::stderr().is_terminal(),
+            0..=2 => sys::isatty(fd),
             _ => false,
         }
     }

@@ -1,10 +1,21 @@
 //! `pyrite`: the host interpreter, command line compatible with MicroPython's unix port.
 //!
+//! The binary links no Rust `std` (footprint, issue 5): std's panic and backtrace machinery,
+//! its runtime start-up and the unwinder's shared library cost about 200 KB of binary and
+//! more of resident memory. Everything std did here goes through the C library in sys.rs
+//! (memory allocator, panic handler, files, environment, clocks, signals, threads). The
+//! `tls` feature (rustls needs std) links std again. Unit tests run under std's test harness.
+//!
 //! The binary has its own C `main` (`#![no_main]`): Rust's start-up code would read
 //! /proc/self/maps to place a guard page for the main thread, which costs a tenth of a
 //! millisecond and pulls the C library's scanf into memory, for a thread that does not run
 //! Python anyway (the interpreter gets its own big-stack thread below).
-#![no_main]
+#![cfg_attr(not(any(test, feature = "tls")), no_std)]
+#![cfg_attr(not(test), no_main)]
+// Under the test harness `main` is not compiled, so most of the binary is unused there.
+#![cfg_attr(test, allow(dead_code))]
+
+extern crate alloc;
 
 mod args;
 mod fs;
@@ -13,19 +24,41 @@ mod net;
 mod pins;
 mod platform;
 mod repl;
+mod sys;
 #[cfg(feature = "tls")]
 mod tls;
 
-use std::io::IsTerminal;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use pyrite_compiler::Mode;
-use pyrite_core::modules::{self, glue, micropython, sys};
+use pyrite_core::modules::{self, glue, micropython, sys as pysys};
 use pyrite_core::types::exception as exc;
 use pyrite_core::types::str::new_str;
 use pyrite_core::{Config, PyErr, Qstr, Value, Vm};
 
 use args::{Action, Options, Parsed};
 use host::{Interrupts, UnixHost};
+
+#[global_allocator]
+static ALLOC: sys::Malloc = sys::Malloc;
+
+/// Write text to stdout.
+fn out(s: &str) {
+    let _ = sys::write_all(1, s.as_bytes());
+}
+
+/// Write a line to stderr.
+fn errln(s: &str) {
+    let mut line = String::with_capacity(s.len() + 1);
+    line.push_str(s);
+    line.push('\n');
+    let _ = sys::write_all(2, line.as_bytes());
+}
 
 /// Native stack of the thread that runs Python. Deep recursion is stopped by the VM at
 /// `STACK_LIMIT` bytes, well before the end of this stack, so it raises RuntimeError instead of
@@ -37,65 +70,59 @@ const STACK_LIMIT: usize = 1024 * 1024;
 fn banner() -> String {
     format!(
         "MicroPython compatible Pyrite v{}; linux [Rust] version",
-        sys::PYRITE_VERSION
+        pysys::PYRITE_VERSION
     )
 }
 
 /// The C entry point (see the module comment).
+#[cfg(not(test))]
 #[no_mangle]
 pub extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
-    // SAFETY: plain libc calls made before any other thread exists: writes to a closed pipe or
-    // socket report EPIPE instead of killing the process (what Rust's start-up would set), and
-    // the interpreter thread shares the main malloc arena instead of reserving one of its own.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
-    run_main();
-    0
+    argc: core::ffi::c_int,
+    argv: *const *const core::ffi::c_char,
+) -> core::ffi::c_int {
+    sys::init();
+    run_main(sys::args(argc, argv));
 }
 
-fn run_main() {
-    let argv: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+fn run_main(argv: Vec<String>) -> ! {
     let prog = argv.first().cloned().unwrap_or_else(|| "pyrite".into());
     let (board, argv) = board_option(argv);
     let opts = match args::parse(argv.get(1..).unwrap_or(&[])) {
         Parsed::Run(o) => o,
         Parsed::Help => {
-            print!("{}", args::help_text(&prog));
-            std::process::exit(0);
+            out(&args::help_text(&prog));
+            sys::exit(0);
         }
         Parsed::Version => {
-            println!("{}", banner());
-            std::process::exit(0);
+            out(&format!("{}\n", banner()));
+            sys::exit(0);
         }
         Parsed::Invalid => {
-            eprintln!("Invalid command line arguments. Use -h option for help.");
-            std::process::exit(1);
+            errln("Invalid command line arguments. Use -h option for help.");
+            sys::exit(1);
         }
     };
     let interrupts = Interrupts::install();
     if main_stack_fits() {
         let code = thread_main(opts, interrupts, prog, board);
-        std::process::exit(code & 0xff);
+        sys::exit(code & 0xff);
     }
-    let runner = std::thread::Builder::new()
-        .name("python".into())
-        .stack_size(THREAD_STACK)
-        .spawn(move || thread_main(opts, interrupts, prog, board));
+    let runner = sys::spawn(
+        THREAD_STACK,
+        Box::new(move || thread_main(opts, interrupts, prog, board)),
+    );
     let code = match runner {
-        Ok(h) => h.join().unwrap_or(1),
+        Ok(h) => h.join(),
         Err(e) => {
-            eprintln!("pyrite: can't start the interpreter thread: {e}");
+            errln(&format!(
+                "pyrite: can't start the interpreter thread: {}",
+                sys::os_error(e)
+            ));
             1
         }
     };
-    std::process::exit(code & 0xff);
+    sys::exit(code & 0xff);
 }
 
 /// Whether Python can run on the main thread: its stack may grow to at least `MAIN_STACK`
@@ -103,31 +130,13 @@ fn run_main() {
 /// free below the main stack, so a limit raised now is usable. Otherwise Python gets a thread
 /// of its own with a `THREAD_STACK` stack.
 fn main_stack_fits() -> bool {
-    const MAIN_STACK: u64 = 16 * 1024 * 1024;
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_STACK, &mut lim) != 0 {
-            return false;
-        }
-        if lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur >= MAIN_STACK {
-            return true;
-        }
-        if lim.rlim_max != libc::RLIM_INFINITY && lim.rlim_max < MAIN_STACK {
-            return false;
-        }
-        lim.rlim_cur = MAIN_STACK;
-        libc::setrlimit(libc::RLIMIT_STACK, &lim) == 0
-    }
+    sys::main_stack_fits(16 * 1024 * 1024)
 }
 
 /// The outermost frame of the Python thread: its address bounds the conservative stack scan.
 fn thread_main(opts: Options, interrupts: Interrupts, prog: String, board: BoardMode) -> i32 {
     let top = 0usize;
-    let top_addr = std::hint::black_box(&top) as *const usize as usize;
+    let top_addr = core::hint::black_box(&top) as *const usize as usize;
     execute(opts, interrupts, prog, top_addr, board)
 }
 
@@ -154,8 +163,8 @@ fn board_option(argv: Vec<String>) -> (BoardMode, Vec<String>) {
                 match p.parse::<u16>() {
                     Ok(port) => mode = BoardMode::Tcp(port),
                     Err(_) => {
-                        eprintln!("pyrite: bad port in {a}");
-                        std::process::exit(1);
+                        errln(&format!("pyrite: bad port in {a}"));
+                        sys::exit(1);
                     }
                 }
                 continue;
@@ -170,13 +179,13 @@ fn board_option(argv: Vec<String>) -> (BoardMode, Vec<String>) {
 /// `sys.path`: "" then MICROPYPATH's entries (or the default), with `~/` expanded.
 fn sys_path() -> Vec<String> {
     let mut path = vec![String::new()];
-    let spec = std::env::var("MICROPYPATH")
-        .unwrap_or_else(|_| ".frozen:~/.micropython/lib:/usr/lib/micropython".into());
+    let spec = sys::getenv_str("MICROPYPATH")
+        .unwrap_or_else(|| ".frozen:~/.micropython/lib:/usr/lib/micropython".into());
     let spec = spec.strip_prefix(':').unwrap_or(&spec);
     if spec.is_empty() {
         return path;
     }
-    let home = std::env::var("HOME").ok();
+    let home = sys::getenv_str("HOME");
     for entry in spec.split(':') {
         match (entry.strip_prefix("~/"), &home) {
             (Some(rest), Some(h)) => path.push(format!("{h}/{rest}")),
@@ -213,15 +222,12 @@ fn new_vm(
     // A fresh interpreter (start or soft reset) has Ctrl-C enabled again, as on a board.
     interrupts
         .disabled
-        .store(false, std::sync::atomic::Ordering::Relaxed);
-    let mut host = UnixHost::new(Interrupts {
-        pending: std::sync::Arc::clone(&interrupts.pending),
-        disabled: std::sync::Arc::clone(&interrupts.disabled),
-    });
+        .store(false, core::sync::atomic::Ordering::Relaxed);
+    let mut host = UnixHost::new(*interrupts);
     if let Some(b) = board {
         host.board = Some(host::BoardIo {
-            input: std::sync::Arc::clone(&b.queue),
-            output: std::sync::Arc::clone(&b.sink),
+            input: Arc::clone(&b.queue),
+            output: Arc::clone(&b.sink),
         });
     }
     // SAFETY: the region was leaked by `execute` (valid for the rest of the process) and no
@@ -230,24 +236,26 @@ fn new_vm(
     let mut vm = match vm {
         Ok(vm) => vm,
         Err(_) => {
-            eprintln!("pyrite: heap of {} bytes is too small", opts.heap_size);
+            errln(&format!(
+                "pyrite: heap of {} bytes is too small",
+                opts.heap_size
+            ));
             return None;
         }
     };
     vm.set_stack_top(stack_top);
     vm.sys.verbose = opts.verbose;
-    let soft = std::env::var("PYRITE_SOFT_MIN")
-        .ok()
+    let soft = sys::getenv_str("PYRITE_SOFT_MIN")
         .and_then(|s| s.parse().ok())
         .unwrap_or(256 * 1024);
     vm.heap.set_soft_min(soft);
-    let console = board.map(|b| std::sync::Arc::clone(&b.queue));
+    let console = board.map(|b| Arc::clone(&b.queue));
     pyrite_extmod::install(
         &mut vm,
         Box::new(platform::UnixPlatform::with_console(console)),
     );
-    if let Ok(exe) = std::env::current_exe() {
-        let _ = sys::set_executable(&mut vm, &exe.to_string_lossy());
+    if let Ok(exe) = sys::readlink("/proc/self/exe") {
+        let _ = pysys::set_executable(&mut vm, &String::from_utf8_lossy(&exe));
     }
     Some(vm)
 }
@@ -264,10 +272,7 @@ fn execute(
     let region = (region.as_mut_ptr() as usize, region.len());
     let board = match board_mode {
         BoardMode::No => None,
-        _ => Some(repl::Board::new(
-            std::sync::Arc::clone(&interrupts.pending),
-            std::sync::Arc::clone(&interrupts.disabled),
-        )),
+        _ => Some(repl::Board::new(interrupts.pending, interrupts.disabled)),
     };
     let Some(mut vm) = new_vm(&opts, &interrupts, region, stack_top, board.as_ref()) else {
         return 1;
@@ -277,7 +282,7 @@ fn execute(
     let mut ret: Option<i32> = None;
     match &opts.action {
         Action::Command(cmd) => {
-            let _ = sys::set_argv(&mut vm, &argv);
+            let _ = pysys::set_argv(&mut vm, &argv);
             ret = Some(run_source(
                 &mut vm,
                 cmd,
@@ -287,33 +292,29 @@ fn execute(
             ));
         }
         Action::Module(name) => {
-            let _ = sys::set_argv(&mut vm, &argv);
+            let _ = pysys::set_argv(&mut vm, &argv);
             ret = Some(run_module(&mut vm, name));
         }
         Action::File(path) => {
-            let real = match std::fs::canonicalize(path) {
+            let real = match sys::realpath(path) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!(
-                        "{prog}: can't open file '{path}': [Errno {}] {}",
-                        e.raw_os_error().unwrap_or(2),
-                        os_error_text(&e)
-                    );
+                    errln(&format!(
+                        "{prog}: can't open file '{path}': [Errno {e}] {}",
+                        sys::strerror(e)
+                    ));
                     return 2;
                 }
             };
-            let dir = real
-                .parent()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let dir = parent_dir(&String::from_utf8_lossy(&real));
             let mut path_list: Vec<String> = sys_path();
             if let Some(first) = path_list.first_mut() {
                 *first = dir;
             }
             let pl: Vec<&str> = path_list.iter().map(|s| s.as_str()).collect();
-            let _ = sys::set_path(&mut vm, &pl);
-            let _ = sys::set_argv(&mut vm, &argv);
-            ret = Some(match std::fs::read(path) {
+            let _ = pysys::set_path(&mut vm, &pl);
+            let _ = pysys::set_argv(&mut vm, &argv);
+            ret = Some(match sys::read_file(path) {
                 Ok(src) => {
                     let src = String::from_utf8_lossy(&src).into_owned();
                     if opts.verbose >= 2 {
@@ -322,41 +323,38 @@ fn execute(
                     run_source(&mut vm, &src, path, opts.compile_only, Report::Pyexec)
                 }
                 Err(e) => {
-                    eprintln!(
-                        "{prog}: can't open file '{path}': [Errno {}] {}",
-                        e.raw_os_error().unwrap_or(2),
-                        os_error_text(&e)
-                    );
+                    errln(&format!(
+                        "{prog}: can't open file '{path}': [Errno {e}] {}",
+                        sys::strerror(e)
+                    ));
                     2
                 }
             });
         }
         Action::Stdin => {
-            let _ = sys::set_argv(&mut vm, &argv);
+            let _ = pysys::set_argv(&mut vm, &argv);
         }
     }
 
-    let inspect = opts.inspect
-        || std::env::var("MICROPYINSPECT")
-            .map(|v| !v.is_empty())
-            .unwrap_or(false);
+    let inspect = opts.inspect || sys::getenv_str("MICROPYINSPECT").is_some_and(|v| !v.is_empty());
     if let Some(b) = &board {
         match board_mode {
             BoardMode::Tcp(port) => {
                 if let Err(e) = b.serve_tcp(port) {
-                    eprintln!("pyrite: can't listen on 127.0.0.1:{port}: {e}");
+                    errln(&format!("pyrite: can't listen on 127.0.0.1:{port}: {e}"));
                     return 1;
                 }
             }
-            _ => b.spawn_reader(std::io::stdin(), true),
+            _ => b.spawn_reader(0, true),
         }
         let mut con = repl::BoardConsole { board: b.clone() };
         let mut make = || new_vm(&opts, &interrupts, region, stack_top, board.as_ref());
         return repl::run(vm, &mut make, &mut con, &banner(), true);
     }
     if ret.is_none() || inspect {
-        if std::io::stdin().is_terminal() || inspect {
-            if std::io::stdin().is_terminal() {
+        let tty = sys::isatty(0);
+        if tty || inspect {
+            if tty {
                 let mut con = repl::TtyConsole::new();
                 let mut make = || new_vm(&opts, &interrupts, region, stack_top, None);
                 return repl::run(vm, &mut make, &mut con, &banner(), false);
@@ -364,7 +362,7 @@ fn execute(
             ret = Some(run_repl(&mut vm));
         } else {
             let mut src = Vec::new();
-            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut src);
+            let _ = sys::read_to_end(0, &mut src);
             let src = String::from_utf8_lossy(&src).into_owned();
             ret = Some(run_source(
                 &mut vm,
@@ -376,7 +374,7 @@ fn execute(
         }
     }
 
-    sys::run_atexit(&mut vm);
+    pysys::run_atexit(&mut vm);
     if opts.verbose > 0 {
         let s = micropython::mem_info_text(&mut vm, false);
         vm.write_stdout(&s);
@@ -398,18 +396,19 @@ fn show_bytecode(vm: &mut Vm, src: &str, file: &str) {
     }
 }
 
-fn os_error_text(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+/// The directory part of absolute path `path` ("/" for a file at the root).
+fn parent_dir(path: &str) -> String {
+    match path.rfind('/') {
+        Some(0) => "/".to_string(),
+        Some(i) => path[..i].to_string(),
+        None => String::new(),
     }
 }
 
 /// The exit status for an uncaught exception, after reporting it as MicroPython does.
 fn uncaught(vm: &mut Vm, e: PyErr, report: Report) -> i32 {
-    if let Some(code) = sys::exit_code(vm, e.0) {
-        let value = sys::exception_value(e.0);
+    if let Some(code) = pysys::exit_code(vm, e.0) {
+        let value = pysys::exception_value(e.0);
         if report == Report::Pyexec && !value.is_none() && code == 1 && !value.is_small_int() {
             // `sys.exit("message")`: the message goes to stderr.
             if let Ok(mut s) = vm.str_string(value) {
@@ -533,7 +532,7 @@ fn run_repl(vm: &mut Vm) -> i32 {
         )
         .and_then(|_| micropython::run_scheduled(vm));
         if let Err(e) = r {
-            if let Some(code) = sys::exit_code(vm, e.0) {
+            if let Some(code) = pysys::exit_code(vm, e.0) {
                 return code;
             }
             uncaught(vm, e, Report::Pyexec);

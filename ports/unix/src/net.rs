@@ -1,6 +1,7 @@
 //! Host sockets as a [`Net`]: BSD sockets through libc. Handles are the OS file descriptors.
 
-use std::ffi::CString;
+use alloc::ffi::CString;
+use alloc::vec::Vec;
 
 #[cfg(feature = "tls")]
 use pyrite_hal::net::TlsConfig;
@@ -11,16 +12,14 @@ use pyrite_hal::HalResult;
 pub struct UnixNet {
     /// On a board console (`--board`), console input arrives through this queue (filled by a
     /// reader thread), so polling descriptor 0 asks the queue instead of the OS.
-    pub console: Option<std::sync::Arc<crate::repl::ByteQueue>>,
+    pub console: Option<alloc::sync::Arc<crate::repl::ByteQueue>>,
     /// TLS sessions (`ssl`/`tls`).
     #[cfg(feature = "tls")]
     tls: crate::tls::Sessions,
 }
 
 fn last_errno() -> i32 {
-    std::io::Error::last_os_error()
-        .raw_os_error()
-        .unwrap_or(libc::EIO)
+    crate::sys::errno()
 }
 
 /// `r` as a result: -1 means "see errno".
@@ -43,7 +42,7 @@ fn check_size(r: libc::ssize_t) -> HalResult<usize> {
 /// A `sockaddr_storage` filled from `a`, and its length.
 fn to_raw(a: &SockAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
     // SAFETY: sockaddr_storage is plain old data; all-zero is a valid value.
-    let mut st: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut st: libc::sockaddr_storage = unsafe { core::mem::zeroed() };
     match a.ip {
         IpAddr::V4(ip) => {
             // SAFETY: sockaddr_storage is larger than and suitably aligned for sockaddr_in.
@@ -53,7 +52,7 @@ fn to_raw(a: &SockAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
             sin.sin_addr.s_addr = u32::from_ne_bytes(ip);
             (
                 st,
-                std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+                core::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
             )
         }
         IpAddr::V6(ip) => {
@@ -64,7 +63,7 @@ fn to_raw(a: &SockAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
             sin6.sin6_addr.s6_addr = ip;
             (
                 st,
-                std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
+                core::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
             )
         }
     }
@@ -98,10 +97,10 @@ fn from_raw(st: &libc::sockaddr_storage) -> SockAddr {
 
 fn empty_storage() -> (libc::sockaddr_storage, libc::socklen_t) {
     // SAFETY: plain old data; all-zero is valid.
-    let st: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let st: libc::sockaddr_storage = unsafe { core::mem::zeroed() };
     (
         st,
-        std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t,
+        core::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t,
     )
 }
 
@@ -160,7 +159,7 @@ impl Net for UnixNet {
 
     fn take_error(&mut self, h: i32) -> HalResult<i32> {
         let mut v: libc::c_int = 0;
-        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        let mut len = core::mem::size_of::<libc::c_int>() as libc::socklen_t;
         // SAFETY: v/len describe a writable int.
         check(unsafe {
             libc::getsockopt(
@@ -265,16 +264,16 @@ impl Net for UnixNet {
         flags: i32,
     ) -> HalResult<Vec<AddrInfo>> {
         let chost = CString::new(host).map_err(|_| EINVAL)?;
-        let cport = CString::new(port.to_string()).map_err(|_| EINVAL)?;
+        let cport = CString::new(alloc::format!("{port}")).map_err(|_| EINVAL)?;
         // SAFETY: addrinfo is plain old data; all-zero is a valid hints value.
-        let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+        let mut hints: libc::addrinfo = unsafe { core::mem::zeroed() };
         hints.ai_family = family;
         hints.ai_socktype = kind;
         hints.ai_protocol = proto;
         hints.ai_flags = flags;
-        let mut res: *mut libc::addrinfo = std::ptr::null_mut();
+        let mut res: *mut libc::addrinfo = core::ptr::null_mut();
         let host_ptr = if host.is_empty() {
-            std::ptr::null()
+            core::ptr::null()
         } else {
             chost.as_ptr()
         };
@@ -290,11 +289,12 @@ impl Net for UnixNet {
             let ai = unsafe { &*p };
             if (ai.ai_family == AF_INET || ai.ai_family == AF_INET6) && !ai.ai_addr.is_null() {
                 let (mut st, _) = empty_storage();
-                let n = (ai.ai_addrlen as usize).min(std::mem::size_of::<libc::sockaddr_storage>());
+                let n =
+                    (ai.ai_addrlen as usize).min(core::mem::size_of::<libc::sockaddr_storage>());
                 // SAFETY: ai_addr points at ai_addrlen bytes of address; we copy at most the
                 // storage's size into it.
                 unsafe {
-                    std::ptr::copy_nonoverlapping(
+                    core::ptr::copy_nonoverlapping(
                         ai.ai_addr as *const u8,
                         &mut st as *mut _ as *mut u8,
                         n,
@@ -323,9 +323,8 @@ impl Net for UnixNet {
         }
         // Descriptor 0 is the board console's queue: poll the others in short slices and look
         // at the queue in between, until something is ready or the time is up.
-        let deadline = (timeout_ms >= 0).then(|| {
-            std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms as u64)
-        });
+        let deadline = (timeout_ms >= 0)
+            .then(|| crate::sys::monotonic_ns().saturating_add(timeout_ms as u64 * 1_000_000));
         let others: Vec<usize> = (0..fds.len()).filter(|&i| fds[i].handle != 0).collect();
         loop {
             let mut sub: Vec<PollFd> = others.iter().map(|&i| fds[i]).collect();
@@ -337,7 +336,7 @@ impl Net for UnixNet {
             for (k, &i) in others.iter().enumerate() {
                 fds[i].revents = sub[k].revents;
             }
-            let console_ready = console.wait_readable(std::time::Duration::ZERO);
+            let console_ready = console.wait_readable(0);
             for f in fds.iter_mut().filter(|f| f.handle == 0) {
                 f.revents = if console_ready {
                     f.events & POLLIN_EVENT
@@ -351,22 +350,22 @@ impl Net for UnixNet {
             if n > 0 {
                 return Ok(n);
             }
-            let slice = std::time::Duration::from_millis(10);
-            let wait = match deadline {
+            // Wait at most 10 ms at a time (rounded up to whole milliseconds).
+            let wait_ms = match deadline {
                 Some(d) => {
-                    let now = std::time::Instant::now();
+                    let now = crate::sys::monotonic_ns();
                     if now >= d {
                         return Ok(0);
                     }
-                    slice.min(d - now)
+                    (d - now).div_ceil(1_000_000).min(10)
                 }
-                None => slice,
+                None => 10,
             };
             if others.is_empty() {
-                console.wait_readable(wait);
+                console.wait_readable(wait_ms);
             } else {
                 let mut sub: Vec<PollFd> = others.iter().map(|&i| fds[i]).collect();
-                os_poll(&mut sub, wait.as_millis() as i32)?;
+                os_poll(&mut sub, wait_ms as i32)?;
             }
         }
     }

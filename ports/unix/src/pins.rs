@@ -1,6 +1,14 @@
 //! The host's [`Pins`]: no pins, but an identity and a clock for `machine`.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use pyrite_hal::pins::Pins;
+
+/// The text of a file, if it can be read and is UTF-8.
+fn read_text(path: &str) -> Option<String> {
+    String::from_utf8(crate::sys::read_file(path).ok()?).ok()
+}
 
 #[derive(Default)]
 pub struct UnixPins {}
@@ -8,7 +16,7 @@ pub struct UnixPins {}
 impl Pins for UnixPins {
     /// The host's `/etc/machine-id` (16 bytes from its hex text), else the hostname's bytes.
     fn unique_id(&mut self) -> Vec<u8> {
-        if let Ok(t) = std::fs::read_to_string("/etc/machine-id") {
+        if let Some(t) = read_text("/etc/machine-id") {
             let t = t.trim();
             let bytes: Vec<u8> = (0..t.len() / 2)
                 .filter_map(|i| t.get(2 * i..2 * i + 2))
@@ -18,22 +26,20 @@ impl Pins for UnixPins {
                 return bytes;
             }
         }
-        match std::fs::read_to_string("/proc/sys/kernel/hostname") {
-            Ok(h) if !h.trim().is_empty() => h.trim().as_bytes().to_vec(),
+        match read_text("/proc/sys/kernel/hostname") {
+            Some(h) if !h.trim().is_empty() => h.trim().as_bytes().to_vec(),
             _ => b"pyrite".to_vec(),
         }
     }
 
     /// The first CPU's maximum clock from sysfs, else "cpu MHz" from /proc/cpuinfo, else 0.
     fn freq(&mut self) -> u64 {
-        if let Ok(t) =
-            std::fs::read_to_string("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq")
-        {
+        if let Some(t) = read_text("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq") {
             if let Ok(khz) = t.trim().parse::<u64>() {
                 return khz.saturating_mul(1000);
             }
         }
-        if let Ok(t) = std::fs::read_to_string("/proc/cpuinfo") {
+        if let Some(t) = read_text("/proc/cpuinfo") {
             for line in t.lines() {
                 if let Some(rest) = line.strip_prefix("cpu MHz") {
                     if let Some(v) = rest.split(':').nth(1) {

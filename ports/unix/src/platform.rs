@@ -13,7 +13,7 @@ pub struct UnixPlatform {
 
 impl UnixPlatform {
     /// The platform of a `pyrite --board` console: polling stdin asks the console's queue.
-    pub fn with_console(console: Option<std::sync::Arc<crate::repl::ByteQueue>>) -> UnixPlatform {
+    pub fn with_console(console: Option<alloc::sync::Arc<crate::repl::ByteQueue>>) -> UnixPlatform {
         let mut p = UnixPlatform::default();
         p.net.console = console;
         p
@@ -34,9 +34,11 @@ impl Platform for UnixPlatform {
     }
 
     fn urandom(&mut self, buf: &mut [u8]) -> bool {
-        use std::io::Read;
-        std::fs::File::open("/dev/urandom")
-            .and_then(|mut f| f.read_exact(buf))
-            .is_ok()
+        let Ok(fd) = crate::sys::open("/dev/urandom", libc::O_RDONLY) else {
+            return false;
+        };
+        let ok = crate::sys::read_exact(fd, buf);
+        let _ = crate::sys::close(fd);
+        ok
     }
 }

@@ -8,17 +8,20 @@
 //! - `--board-tcp=PORT`: the same board console served to one TCP client at a time on
 //!   127.0.0.1:PORT (mpremote's `socket://127.0.0.1:PORT`).
 
-use std::collections::VecDeque;
-use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use pyrite_core::repl::{Console, Exit, Repl};
 use pyrite_core::Vm;
 
-/// Where board-console output goes (stdout or the current TCP client).
-pub type Sink = Arc<Mutex<Box<dyn Write + Send>>>;
+use crate::sys::{self, Condvar, Mutex};
+
+/// Where board-console output goes: a descriptor (stdout or the current TCP client), or -1 to
+/// discard it while no client is connected.
+pub type Sink = Arc<Mutex<i32>>;
 
 /// Write `data` to `sink` with lone `\n` written as `\r\n`.
 pub fn write_crlf(sink: &Sink, data: &[u8]) {
@@ -31,17 +34,14 @@ pub fn write_crlf(sink: &Sink, data: &[u8]) {
         out.push(b);
         prev = b;
     }
-    if let Ok(mut w) = sink.lock() {
-        let _ = w.write_all(&out);
-        let _ = w.flush();
-    }
+    write_raw(sink, &out);
 }
 
 /// Write `data` to `sink` unchanged (binary output).
 pub fn write_raw(sink: &Sink, data: &[u8]) {
-    if let Ok(mut w) = sink.lock() {
-        let _ = w.write_all(data);
-        let _ = w.flush();
+    let fd = sink.lock();
+    if *fd >= 0 {
+        let _ = sys::write_all(*fd, data);
     }
 }
 
@@ -54,20 +54,18 @@ pub struct ByteQueue {
 
 impl ByteQueue {
     fn push(&self, data: &[u8]) {
-        if let Ok(mut s) = self.state.lock() {
-            s.0.extend(data.iter().copied());
-            self.ready.notify_all();
-        }
+        let mut s = self.state.lock();
+        s.0.extend(data.iter().copied());
+        self.ready.notify_all();
     }
     fn close(&self) {
-        if let Ok(mut s) = self.state.lock() {
-            s.1 = true;
-            self.ready.notify_all();
-        }
+        let mut s = self.state.lock();
+        s.1 = true;
+        self.ready.notify_all();
     }
     /// Next byte, waiting; None at end of input.
     fn pop(&self) -> Option<u8> {
-        let mut s = self.state.lock().ok()?;
+        let mut s = self.state.lock();
         loop {
             if let Some(b) = s.0.pop_front() {
                 return Some(b);
@@ -75,31 +73,26 @@ impl ByteQueue {
             if s.1 {
                 return None;
             }
-            s = self.ready.wait(s).ok()?;
+            s = self.ready.wait(s);
         }
     }
     fn try_pop(&self) -> Option<u8> {
-        self.state.lock().ok()?.0.pop_front()
+        self.state.lock().0.pop_front()
     }
-    /// Wait up to `timeout` for input (or the end of input); true if a read would not block.
-    pub fn wait_readable(&self, timeout: Duration) -> bool {
-        let Ok(s) = self.state.lock() else {
-            return true;
-        };
-        if !s.0.is_empty() || s.1 {
-            return true;
+    /// Wait up to `timeout_ms` milliseconds for input (or the end of input); true if a read
+    /// would not block.
+    pub fn wait_readable(&self, timeout_ms: u64) -> bool {
+        let s = self.state.lock();
+        if !s.0.is_empty() || s.1 || timeout_ms == 0 {
+            return !s.0.is_empty() || s.1;
         }
-        match self.ready.wait_timeout(s, timeout) {
-            Ok((s, _)) => !s.0.is_empty() || s.1,
-            Err(_) => true,
-        }
+        let s = self.ready.wait_timeout_ms(s, timeout_ms);
+        !s.0.is_empty() || s.1
     }
     /// For `sys.stdin` reads: wait for at least one byte; 0 at end of input or when Ctrl-C is
     /// pending (the VM then raises KeyboardInterrupt).
     pub fn read_into(&self, buf: &mut [u8], pending: &AtomicBool) -> usize {
-        let Ok(mut s) = self.state.lock() else {
-            return 0;
-        };
+        let mut s = self.state.lock();
         loop {
             if !s.0.is_empty() {
                 let mut n = 0;
@@ -120,13 +113,13 @@ impl ByteQueue {
             if s.1 || pending.load(Ordering::Relaxed) {
                 return 0;
             }
-            match self.ready.wait_timeout(s, Duration::from_millis(20)) {
-                Ok((g, _)) => s = g,
-                Err(_) => return 0,
-            }
+            s = self.ready.wait_timeout_ms(s, 20);
         }
     }
 }
+
+/// Stack of the console's reader threads.
+const READER_STACK: usize = 128 * 1024;
 
 /// State shared between the board console, its reader threads and the host.
 #[derive(Clone)]
@@ -135,93 +128,97 @@ pub struct Board {
     pub sink: Sink,
     /// True while code runs: a Ctrl-C byte then interrupts instead of being queued.
     pub executing: Arc<AtomicBool>,
-    pub pending: Arc<AtomicBool>,
-    pub disabled: Arc<AtomicBool>,
+    pub pending: &'static AtomicBool,
+    pub disabled: &'static AtomicBool,
 }
 
 impl Board {
-    pub fn new(pending: Arc<AtomicBool>, disabled: Arc<AtomicBool>) -> Board {
+    pub fn new(pending: &'static AtomicBool, disabled: &'static AtomicBool) -> Board {
         Board {
             queue: Arc::new(ByteQueue::default()),
-            sink: Arc::new(Mutex::new(Box::new(std::io::stdout()))),
+            sink: Arc::new(Mutex::new(1)),
             executing: Arc::new(AtomicBool::new(false)),
             pending,
             disabled,
         }
     }
 
-    /// Feed bytes from `src` into the queue on a thread; `close_at_end` ends the console when
-    /// `src` ends (stdin), otherwise the next client may continue (TCP).
-    pub fn spawn_reader<R: Read + Send + 'static>(&self, mut src: R, close_at_end: bool) {
+    /// Feed bytes from descriptor `src` into the queue on a thread; `close_at_end` ends the
+    /// console when `src` ends (stdin), otherwise the next client may continue (TCP).
+    pub fn spawn_reader(&self, src: i32, close_at_end: bool) {
         let b = self.clone();
-        let _ = std::thread::Builder::new()
-            .name("console".into())
-            .spawn(move || {
-                let mut buf = [0u8; 512];
-                loop {
-                    let n = match src.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(_) => break,
-                    };
-                    let data = &buf[..n];
-                    if b.executing.load(Ordering::Relaxed) && !b.disabled.load(Ordering::Relaxed) {
-                        // Ctrl-C interrupts running code and is not queued.
-                        let mut rest = Vec::with_capacity(n);
-                        for &c in data {
-                            if c == 0x03 {
-                                b.pending.store(true, Ordering::Relaxed);
-                                // input typed before the interrupt is discarded, as on a UART
-                                if let Ok(mut s) = b.queue.state.lock() {
-                                    s.0.clear();
-                                }
-                                rest.clear();
-                            } else {
-                                rest.push(c);
-                            }
+        let reader = move || {
+            let mut buf = [0u8; 512];
+            loop {
+                let n = match sys::read(src, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n.min(buf.len()),
+                    Err(libc::EINTR) => continue,
+                    Err(_) => break,
+                };
+                let data = &buf[..n];
+                if b.executing.load(Ordering::Relaxed) && !b.disabled.load(Ordering::Relaxed) {
+                    // Ctrl-C interrupts running code and is not queued.
+                    let mut rest = Vec::with_capacity(n);
+                    for &c in data {
+                        if c == 0x03 {
+                            b.pending.store(true, Ordering::Relaxed);
+                            // input typed before the interrupt is discarded, as on a UART
+                            b.queue.state.lock().0.clear();
+                            rest.clear();
+                        } else {
+                            rest.push(c);
                         }
-                        b.queue.push(&rest);
-                    } else {
-                        b.queue.push(data);
                     }
+                    b.queue.push(&rest);
+                } else {
+                    b.queue.push(data);
                 }
-                if close_at_end {
-                    b.queue.close();
-                }
-            });
+            }
+            if close_at_end {
+                b.queue.close();
+            }
+            0
+        };
+        if let Ok(t) = sys::spawn(READER_STACK, Box::new(reader)) {
+            t.detach();
+        }
     }
 
-    /// Serve the console on 127.0.0.1:`port`, one client at a time.
-    pub fn serve_tcp(&self, port: u16) -> std::io::Result<()> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    /// Serve the console on 127.0.0.1:`port`, one client at a time. The error is the OS's
+    /// text for why the port cannot be listened on.
+    pub fn serve_tcp(&self, port: u16) -> Result<(), alloc::string::String> {
+        let listener = sys::tcp_listen(port).map_err(sys::os_error)?;
         let b = self.clone();
-        std::thread::Builder::new()
-            .name("console-tcp".into())
-            .spawn(move || {
-                for stream in listener.incoming() {
-                    let Ok(stream) = stream else { continue };
-                    let _ = stream.set_nodelay(true);
-                    let Ok(w) = stream.try_clone() else { continue };
-                    if let Ok(mut s) = b.sink.lock() {
-                        *s = Box::new(w);
-                    }
-                    // one client at a time: read until it disconnects
-                    let mut src = stream;
-                    let mut buf = [0u8; 512];
-                    loop {
-                        let n = match src.read(&mut buf) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => n,
-                        };
-                        b.feed(&buf[..n]);
-                    }
-                    if let Ok(mut s) = b.sink.lock() {
-                        *s = Box::new(std::io::sink());
-                    }
-                }
-            })?;
-        Ok(())
+        let server = move || loop {
+            let Ok(client) = sys::tcp_accept(listener) else {
+                continue;
+            };
+            *b.sink.lock() = client;
+            // one client at a time: read until it disconnects
+            let mut buf = [0u8; 512];
+            loop {
+                let n = match sys::read(client, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n.min(buf.len()),
+                    Err(libc::EINTR) => continue,
+                    Err(_) => break,
+                };
+                b.feed(&buf[..n]);
+            }
+            *b.sink.lock() = -1;
+            let _ = sys::close(client);
+        };
+        match sys::spawn(READER_STACK, Box::new(server)) {
+            Ok(t) => {
+                t.detach();
+                Ok(())
+            }
+            Err(e) => {
+                let _ = sys::close(listener);
+                Err(sys::os_error(e))
+            }
+        }
     }
 
     fn feed(&self, data: &[u8]) {
@@ -267,33 +264,14 @@ impl Console for BoardConsole {
 /// A terminal on stdin/stdout, switched between line-editing mode (no echo, no canonical
 /// input, no signals) and its original mode (while code runs, so Ctrl-C raises SIGINT).
 pub struct TtyConsole {
-    saved: Option<libc::termios>,
-}
-
-fn tc_get() -> Option<libc::termios> {
-    // SAFETY: termios is plain old data, so all-zero is a valid value; tcgetattr writes only
-    // into the struct we pass.
-    unsafe {
-        let mut t: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(0, &mut t) == 0 {
-            Some(t)
-        } else {
-            None
-        }
-    }
-}
-
-fn tc_set(t: &libc::termios) {
-    // SAFETY: `t` is a valid termios obtained from tcgetattr (possibly with flags changed);
-    // tcsetattr only reads it.
-    unsafe {
-        libc::tcsetattr(0, libc::TCSADRAIN, t);
-    }
+    saved: Option<sys::Termios>,
 }
 
 impl TtyConsole {
     pub fn new() -> TtyConsole {
-        let c = TtyConsole { saved: tc_get() };
+        let c = TtyConsole {
+            saved: sys::tc_get(),
+        };
         c.raw();
         c
     }
@@ -304,12 +282,12 @@ impl TtyConsole {
             t.c_iflag &= !(libc::ICRNL | libc::IXON | libc::INLCR);
             t.c_cc[libc::VMIN] = 1;
             t.c_cc[libc::VTIME] = 0;
-            tc_set(&t);
+            sys::tc_set(&t);
         }
     }
     fn restore(&self) {
         if let Some(t) = &self.saved {
-            tc_set(t);
+            sys::tc_set(t);
         }
     }
 }
@@ -322,21 +300,18 @@ impl Drop for TtyConsole {
 
 impl Console for TtyConsole {
     fn read_byte(&mut self) -> Option<u8> {
-        let _ = std::io::stdout().flush();
         let mut b = [0u8; 1];
         loop {
-            match std::io::stdin().lock().read(&mut b) {
+            match sys::read(0, &mut b) {
                 Ok(0) => return None,
                 Ok(_) => return Some(b[0]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(libc::EINTR) => continue,
                 Err(_) => return None,
             }
         }
     }
     fn write(&mut self, data: &[u8]) {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(data);
-        let _ = out.flush();
+        let _ = sys::write_all(1, data);
     }
     fn enter_exec(&mut self) {
         self.restore();

@@ -198,22 +198,22 @@ impl<'a> Compiler<'a> {
             return;
         }
         let line = self.sc().line;
-        self.emit.verr = Some(Err0 {
+        self.emit.verr = Some(alloc::boxed::Box::new(Err0 {
             msg,
             line,
             kind: ErrorKind::ViperTypeError,
-        });
+        }));
     }
 
     /// Record a NotImplementedError: compilation stops at the next check.
     pub(super) fn vhard(&mut self, msg: &str) {
         if self.emit.hard_err.is_none() {
             let line = self.stmt_line;
-            self.emit.hard_err = Some(Err0 {
+            self.emit.hard_err = Some(alloc::boxed::Box::new(Err0 {
                 msg: msg.into(),
                 line,
                 kind: ErrorKind::NotImplementedError,
-            });
+            }));
         }
     }
 
@@ -293,7 +293,7 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        todo.sort_unstable();
+        crate::sort::sort(&mut todo);
         for (n, t) in todo {
             self.raw_load_fast(n);
             self.emit_viper(0, vop::FROM_OBJ, t as u64);

@@ -167,6 +167,147 @@ fn dict_del_q(vm: &mut Vm, d: Value, q: Qstr) -> PyResult<()> {
     }
 }
 
+/// Number of lookup hints (a power of two). A hint is an entry-slot number remembered per
+/// instruction (indexed by the instruction's address): LOAD_GLOBAL/LOAD_NAME/LOAD_ATTR/
+/// LOAD_METHOD/STORE_ATTR try that slot of the dict first and verify its key, so a stale or
+/// colliding hint only costs a normal lookup.
+pub(crate) const HINTS: usize = 1024;
+
+#[inline(always)]
+fn hint_ix(bytes: &[u8], op_pc: usize) -> usize {
+    (bytes.as_ptr() as usize).wrapping_add(op_pc) & (HINTS - 1)
+}
+
+/// Look `q` up in `map`, trying the slot remembered in hint `h` first.
+#[inline(always)]
+fn map_get_hinted(vm: &mut Vm, map: &crate::map::Map, q: Qstr, h: usize) -> Option<Value> {
+    let hint = vm.interp.hints[h & (HINTS - 1)] as usize;
+    if let Some(v) = map.get_at_hint(hint, q) {
+        return Some(v);
+    }
+    map_get_rehint(vm, map, q, h)
+}
+
+#[inline(never)]
+fn map_get_rehint(vm: &mut Vm, map: &crate::map::Map, q: Qstr, h: usize) -> Option<Value> {
+    let s = map.find_qstr_slot(vm, q)?;
+    vm.interp.hints[h & (HINTS - 1)] = s as u32;
+    Some(map.slot(s).1)
+}
+
+/// `d[q] = v` for STORE_NAME/STORE_GLOBAL, trying the slot remembered in hint `h` first.
+#[inline(always)]
+fn dict_set_hinted(vm: &mut Vm, d: Value, q: Qstr, v: Value, h: usize) -> PyResult<()> {
+    if let Some(dd) = d.downcast::<DictObj>() {
+        if dd
+            .map
+            .set_at_hint(vm.interp.hints[h & (HINTS - 1)] as usize, q, v)
+        {
+            return Ok(());
+        }
+    }
+    dict_set_rehint(vm, d, q, v, h)
+}
+
+#[inline(never)]
+fn dict_set_rehint(vm: &mut Vm, d: Value, q: Qstr, v: Value, h: usize) -> PyResult<()> {
+    dict_set_q(vm, d, q, v)?;
+    if let Some(dd) = d.downcast::<DictObj>() {
+        if let Some(s) = dd.map.find_qstr_slot(vm, q) {
+            vm.interp.hints[h & (HINTS - 1)] = s as u32;
+        }
+    }
+    Ok(())
+}
+
+/// `o.q` when `o` is an instance of a user class holding `q` in its own dict (what
+/// `class::load_attr` finds first for such objects).
+#[inline(always)]
+fn inst_attr_fast(vm: &mut Vm, o: Value, q: Qstr, h: usize) -> Option<Value> {
+    if q == Q::__class__ {
+        return None;
+    }
+    let d = o
+        .downcast_layout::<crate::types::class::InstanceObj>()?
+        .dict
+        .get()
+        .downcast::<DictObj>()?;
+    map_get_hinted(vm, &d.map, q, h)
+}
+
+/// `o.q` for a call (LOAD_METHOD), for the common cases: on a user-class instance, an
+/// attribute in the instance dict or a Python function in the class's own dict (bound to
+/// `o`); on an object of a builtin type without an attribute slot, a builtin method in the
+/// type's own dict (bound to `o`). None: take the general path (`class::load_method`).
+#[inline(never)]
+fn method_fast(vm: &mut Vm, o: Value, q: Qstr, h: usize) -> Option<(Value, Value)> {
+    if q == Q::__class__ {
+        return None;
+    }
+    let t = o.type_of();
+    if t.has_flag(crate::obj::flags::USER_CLASS) {
+        let inst = o.downcast_layout::<crate::types::class::InstanceObj>()?;
+        if let Some(d) = inst.dict.get().downcast::<DictObj>() {
+            if let Some(v) = d.map.get_qstr(vm, q) {
+                return Some((v, Value::NULL));
+            }
+        }
+        let cd = t.locals.get().downcast::<DictObj>()?;
+        let m = map_get_hinted(vm, &cd.map, q, h)?;
+        return if m.downcast::<FunObj>().is_some() {
+            Some((m, o))
+        } else {
+            None
+        };
+    }
+    if t.attr.is_some()
+        || TypeRef::from_value(o).is_some()
+        || o.downcast::<crate::types::descr::SuperObj>().is_some()
+    {
+        return None;
+    }
+    let ld = t.locals.get().downcast::<DictObj>()?;
+    let m = map_get_hinted(vm, &ld.map, q, h)?;
+    if m.type_of().is(&crate::obj::BUILTIN_FN_TYPE) {
+        Some((m, o))
+    } else {
+        None
+    }
+}
+
+/// `o.q = v` when that is a plain store into the instance dict of a user-class instance
+/// (no property/descriptor/`__setattr__` in the class) that already holds `q`. False: take
+/// the general path.
+#[inline(never)]
+fn inst_store_fast(vm: &mut Vm, o: Value, q: Qstr, v: Value, h: usize) -> bool {
+    if q == Q::__dict__ || v.is_null() {
+        return false;
+    }
+    let Some(inst) = o.downcast_layout::<crate::types::class::InstanceObj>() else {
+        return false;
+    };
+    if o.type_of()
+        .has_flag(crate::obj::flags::HAS_SPECIAL_ACCESSORS)
+    {
+        return false;
+    }
+    let Some(d) = inst.dict.get().downcast::<DictObj>() else {
+        return false;
+    };
+    let hint = vm.interp.hints[h & (HINTS - 1)] as usize;
+    if d.map.set_at_hint(hint, q, v) {
+        return true;
+    }
+    match d.map.find_qstr_slot(vm, q) {
+        Some(s) if !d.map.is_fixed() => {
+            vm.interp.hints[h & (HINTS - 1)] = s as u32;
+            d.map.set_slot_value(s, v);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Poll every so often (backward jumps and calls): Ctrl-C, `micropython.schedule`d
 /// functions, and thread preemption (which the dispatch loop carries out at its next switch
 /// point).
@@ -783,7 +924,12 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     }
                     op::LOAD_NAME => {
                         let q = qst!();
-                        let v = match dict_get_q(vm, locals, q) {
+                        let h = hint_ix(bytes, op_pc);
+                        let first = match locals.downcast::<DictObj>() {
+                            Some(d) => map_get_hinted(vm, &d.map, q, h),
+                            None => None,
+                        };
+                        let v = match first {
                             Some(v) => v,
                             None => match dict_get_q(vm, globals, q) {
                                 Some(v) => v,
@@ -797,7 +943,12 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     }
                     op::LOAD_GLOBAL => {
                         let q = qst!();
-                        let v = match dict_get_q(vm, globals, q) {
+                        let h = hint_ix(bytes, op_pc);
+                        let first = match globals.downcast::<DictObj>() {
+                            Some(d) => map_get_hinted(vm, &d.map, q, h),
+                            None => None,
+                        };
+                        let v = match first {
                             Some(v) => v,
                             None => match load_builtin(vm, q) {
                                 Some(v) => v,
@@ -809,13 +960,19 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     op::LOAD_ATTR => {
                         let q = qst!();
                         let o = top!();
-                        let v = tri!(vm.load_attr(o, q));
+                        let v = match inst_attr_fast(vm, o, q, hint_ix(bytes, op_pc)) {
+                            Some(v) => v,
+                            None => tri!(vm.load_attr(o, q)),
+                        };
                         set_top!(v);
                     }
                     op::LOAD_METHOD => {
                         let q = qst!();
                         let o = top!();
-                        let (m, s) = tri!(vm.load_method(o, q));
+                        let (m, s) = match method_fast(vm, o, q, hint_ix(bytes, op_pc)) {
+                            Some(ms) => ms,
+                            None => tri!(vm.load_method(o, q)),
+                        };
                         set_top!(m);
                         push!(s);
                     }
@@ -856,18 +1013,20 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     op::STORE_NAME => {
                         let q = qst!();
                         let v = pop!();
-                        tri!(dict_set_q(vm, locals, q, v));
+                        tri!(dict_set_hinted(vm, locals, q, v, hint_ix(bytes, op_pc)));
                     }
                     op::STORE_GLOBAL => {
                         let q = qst!();
                         let v = pop!();
-                        tri!(dict_set_q(vm, globals, q, v));
+                        tri!(dict_set_hinted(vm, globals, q, v, hint_ix(bytes, op_pc)));
                     }
                     op::STORE_ATTR => {
                         let q = qst!();
                         let o = pop!();
                         let v = pop!();
-                        tri!(vm.store_attr(o, q, v));
+                        if !inst_store_fast(vm, o, q, v, hint_ix(bytes, op_pc)) {
+                            tri!(vm.store_attr(o, q, v));
+                        }
                     }
                     op::STORE_SUBSCR => {
                         need!(3);

@@ -99,9 +99,10 @@ pub(crate) fn new_generator(
     })?;
     exec::push_frame(vm, fo, self_arg, args, kw, true, Value::NULL)?;
     let base = vm.interp.frames.last().map(|f| f.base).unwrap_or(0);
-    for i in 0..words {
-        arr.set(i, vm.interp.stack.get(base + i));
-    }
+    let cells = arr.cells();
+    vm.interp
+        .stack
+        .copy_out(base, &cells[..words.min(cells.len())]);
     vm.interp.frames.pop();
     Ok(g.value())
 }
@@ -146,10 +147,11 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
     if base + words > vm.interp.stack.capacity() || vm.interp.frames.len() >= super::MAX_FRAMES {
         return Err(exec::recursion_error(vm));
     }
-    for i in 0..words {
-        vm.interp
-            .stack
-            .set(base + i, arr.get(i).unwrap_or(Value::NULL));
+    let cells = arr.cells();
+    let n = words.min(cells.len());
+    vm.interp.stack.copy_in(base, &cells[..n]);
+    for i in n..words {
+        vm.interp.stack.set(base + i, Value::NULL);
     }
     vm.interp.frames.push(Frame {
         fun: fo.value(),
@@ -171,9 +173,10 @@ pub fn gen_resume(vm: &mut Vm, g: Gc<GenObj>, send: Value, throw: Value) -> PyRe
     match r {
         Ok(Exit::Yield(v)) => {
             if let Some(fr) = fr {
-                for i in 0..words {
-                    arr.set(i, vm.interp.stack.get(base + i));
-                }
+                let cells = arr.cells();
+                vm.interp
+                    .stack
+                    .copy_out(base, &cells[..words.min(cells.len())]);
                 g.pc.set(fr.pc);
                 g.op_pc.set(fr.op_pc);
                 g.sp.set(fr.sp.saturating_sub(base));

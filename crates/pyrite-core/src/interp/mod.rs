@@ -98,6 +98,8 @@ pub struct InterpState {
     pub kbd_pending: bool,
     /// Buffers that viper pointers may point into (a list, or NULL; see [`viper`]).
     pub viper_bufs: Value,
+    /// Dict entry-slot hints of the attribute and global lookups (see `exec::HINTS`).
+    pub hints: [u32; exec::HINTS],
     initialised: bool,
 }
 
@@ -125,6 +127,7 @@ impl Default for InterpState {
             thread_stack_bytes: 0,
             kbd_pending: false,
             viper_bufs: Value::NULL,
+            hints: [0; exec::HINTS],
             initialised: false,
         }
     }

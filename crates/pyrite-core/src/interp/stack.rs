@@ -92,6 +92,50 @@ impl ValueStack {
     }
 }
 
+impl ValueStack {
+    /// Copy `src` into slots `[start, start + src.len())`; false (nothing copied) if that
+    /// range is not inside the buffer.
+    #[inline]
+    pub fn copy_in(&self, start: usize, src: &[core::cell::Cell<Value>]) -> bool {
+        match start.checked_add(src.len()) {
+            Some(end) if end <= self.cap => {
+                // SAFETY: [start, end) lies inside the buffer; `src` is memory outside it (a
+                // GC array), and Cell<Value> has the layout of Value.
+                unsafe {
+                    core::ptr::copy_nonoverlapping(
+                        src.as_ptr() as *const Value,
+                        self.ptr.as_ptr().add(start),
+                        src.len(),
+                    )
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Copy slots `[start, start + dst.len())` into `dst`; false (nothing copied) if that
+    /// range is not inside the buffer.
+    #[inline]
+    pub fn copy_out(&self, start: usize, dst: &[core::cell::Cell<Value>]) -> bool {
+        match start.checked_add(dst.len()) {
+            Some(end) if end <= self.cap => {
+                // SAFETY: as in copy_in; writing through the Cells' pointer is allowed (Cell
+                // permits shared mutation) and no reference into them is held across it.
+                unsafe {
+                    core::ptr::copy_nonoverlapping(
+                        self.ptr.as_ptr().add(start) as *const Value,
+                        dst.as_ptr() as *mut Value,
+                        dst.len(),
+                    )
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Drop for ValueStack {
     fn drop(&mut self) {
         if self.cap != 0 {

@@ -12,6 +12,7 @@
 //! assignment needs an array or buffer of the same item size; no item deletion.
 //! Methods: `append`, `extend`.
 
+use crate::types::arg;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -303,7 +304,7 @@ fn array_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult
         };
         return Err(vm.type_error(m));
     }
-    let tc = typecode_arg(vm, args[0])?;
+    let tc = typecode_arg(vm, arg(args, 0))?;
     let Some(&init) = args.get(1) else {
         return Ok(new_array(vm, tc, 0)?.value());
     };
@@ -728,14 +729,14 @@ fn array_iternext(vm: &mut Vm, it: Value) -> PyResult<Value> {
 // ---- methods ----
 
 fn array_append_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let a = this(vm, args[0])?;
-    array_push(vm, a, args[1])?;
+    let a = this(vm, arg(args, 0))?;
+    array_push(vm, a, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn array_extend_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let a = this(vm, args[0])?;
-    array_extend(vm, a, args[1])?;
+    let a = this(vm, arg(args, 0))?;
+    array_extend(vm, a, arg(args, 1))?;
     Ok(Value::NONE)
 }
 

@@ -5,6 +5,7 @@
 //! skipped, a complete pad ends the data; a leftover partial quantum is
 //! `ValueError("incorrect padding")`.
 
+use crate::types::arg;
 use alloc::vec::Vec;
 
 use crate::fixed_dict;
@@ -29,7 +30,7 @@ pub fn buffer_arg(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn hexlify(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let data = buffer_arg(vm, args[0])?;
+    let data = buffer_arg(vm, arg(args, 0))?;
     let sep = match args.get(1) {
         Some(&s) if !s.is_none() => buffer_arg(vm, s)?,
         _ => Vec::new(),
@@ -56,7 +57,7 @@ fn hex_digit(c: u8) -> Option<u8> {
 }
 
 fn unhexlify(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let data = buffer_arg(vm, args[0])?;
+    let data = buffer_arg(vm, arg(args, 0))?;
     if data.len() % 2 != 0 {
         return Err(vm.value_error("odd-length string"));
     }
@@ -157,7 +158,7 @@ pub fn b64_decode(data: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn a2b_base64(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let data = buffer_arg(vm, args[0])?;
+    let data = buffer_arg(vm, arg(args, 0))?;
     match b64_decode(&data) {
         Some(out) => types::bytes::new_bytes(vm, &out),
         None => Err(vm.value_error("incorrect padding")),
@@ -165,7 +166,7 @@ fn a2b_base64(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn b2a_base64(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let data = buffer_arg(vm, args[0])?;
+    let data = buffer_arg(vm, arg(args, 0))?;
     let newline = match kw_get(kw, Q::newline) {
         Some(v) => vm.is_true(v)?,
         None => true,
@@ -195,7 +196,7 @@ pub fn crc32_update(crc: u32, data: &[u8]) -> u32 {
 }
 
 fn crc32(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let data = buffer_arg(vm, args[0])?;
+    let data = buffer_arg(vm, arg(args, 0))?;
     let init = match args.get(1) {
         Some(&v) => super::binary::int_low_bits(vm, v)? as u32,
         None => 0,

@@ -4,6 +4,7 @@
 //! owners' contracts. `eval`/`exec`/`compile`/`globals`/`locals`/`__import__`/`__build_class__`
 //! are in evalexec.rs, `print`/`input`/`open` in io.rs.
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -110,7 +111,7 @@ fn new_str_value(vm: &mut Vm, s: &str) -> PyResult<Value> {
 // Functions.
 
 fn builtin_abs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    vm.unary_op(UnaryOp::Abs, args[0])
+    vm.unary_op(UnaryOp::Abs, arg(args, 0))
 }
 pub static ABS: BuiltinFn = BuiltinFn::new(Q::abs, 1, 1, builtin_abs);
 
@@ -124,10 +125,10 @@ fn all_any(vm: &mut Vm, v: Value, want: bool) -> PyResult<Value> {
     Ok(Value::from_bool(!want))
 }
 fn builtin_all(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    all_any(vm, args[0], false)
+    all_any(vm, arg(args, 0), false)
 }
 fn builtin_any(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    all_any(vm, args[0], true)
+    all_any(vm, arg(args, 0), true)
 }
 pub static ALL: BuiltinFn = BuiltinFn::new(Q::all, 1, 1, builtin_all);
 pub static ANY: BuiltinFn = BuiltinFn::new(Q::any, 1, 1, builtin_any);
@@ -185,25 +186,25 @@ fn radix_repr(vm: &mut Vm, v: Value, radix: u32, spec: &str) -> PyResult<Value> 
     types::strfmt::format_value(vm, v, spec)
 }
 fn builtin_bin(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    radix_repr(vm, args[0], 2, "#b")
+    radix_repr(vm, arg(args, 0), 2, "#b")
 }
 fn builtin_oct(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    radix_repr(vm, args[0], 8, "#o")
+    radix_repr(vm, arg(args, 0), 8, "#o")
 }
 fn builtin_hex(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    radix_repr(vm, args[0], 16, "#x")
+    radix_repr(vm, arg(args, 0), 16, "#x")
 }
 pub static BIN: BuiltinFn = BuiltinFn::new(Q::bin, 1, 1, builtin_bin);
 pub static OCT: BuiltinFn = BuiltinFn::new(Q::oct, 1, 1, builtin_oct);
 pub static HEX: BuiltinFn = BuiltinFn::new(Q::hex, 1, 1, builtin_hex);
 
 fn builtin_callable(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(Value::from_bool(vm.is_callable(args[0])))
+    Ok(Value::from_bool(vm.is_callable(arg(args, 0))))
 }
 pub static CALLABLE: BuiltinFn = BuiltinFn::new(Q::callable, 1, 1, builtin_callable);
 
 fn builtin_chr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let i = arg_int(vm, args[0])?;
+    let i = arg_int(vm, arg(args, 0))?;
     let c = u32::try_from(i).ok().and_then(char::from_u32);
     match c {
         Some(c) => {
@@ -216,7 +217,7 @@ fn builtin_chr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 pub static CHR: BuiltinFn = BuiltinFn::new(Q::chr, 1, 1, builtin_chr);
 
 fn builtin_ord(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let v = args[0];
+    let v = arg(args, 0);
     if let Some(s) = str_data(vm, v) {
         let t = s.as_str();
         let mut it = t.chars();
@@ -254,12 +255,12 @@ pub fn buffer_bytes(vm: &mut Vm, v: Value) -> PyResult<Option<Vec<u8>>> {
 }
 
 fn builtin_divmod(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    vm.binary_op(BinOp::DivMod, args[0], args[1])
+    vm.binary_op(BinOp::DivMod, arg(args, 0), arg(args, 1))
 }
 pub static DIVMOD: BuiltinFn = BuiltinFn::new(Q::divmod, 2, 2, builtin_divmod);
 
 fn builtin_hash(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let v = args[0];
+    let v = arg(args, 0);
     if v.is_qstr() {
         let h = vm.hash(v)?;
         return Ok(Value::small_int_unchecked(h as isize));
@@ -269,12 +270,12 @@ fn builtin_hash(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 pub static HASH: BuiltinFn = BuiltinFn::new(Q::hash, 1, 1, builtin_hash);
 
 fn builtin_id(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    types::int::int_from_u64(vm, args[0].word() as u64)
+    types::int::int_from_u64(vm, arg(args, 0).word() as u64)
 }
 pub static ID: BuiltinFn = BuiltinFn::new(Q::id, 1, 1, builtin_id);
 
 fn builtin_len(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    vm.unary_op(UnaryOp::Len, args[0])
+    vm.unary_op(UnaryOp::Len, arg(args, 0))
 }
 pub static LEN: BuiltinFn = BuiltinFn::new(Q::len, 1, 1, builtin_len);
 
@@ -283,12 +284,12 @@ fn builtin_format(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Some(&s) => arg_string(vm, s)?,
         None => String::new(),
     };
-    types::strfmt::format_value(vm, args[0], &spec)
+    types::strfmt::format_value(vm, arg(args, 0), &spec)
 }
 pub static FORMAT: BuiltinFn = BuiltinFn::new(Q::format, 1, 2, builtin_format);
 
 fn builtin_repr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = vm.repr_string(args[0])?;
+    let s = vm.repr_string(arg(args, 0))?;
     new_str_value(vm, &s)
 }
 pub static REPR: BuiltinFn = BuiltinFn::new(Q::repr, 1, 1, builtin_repr);
@@ -296,30 +297,30 @@ pub static REPR: BuiltinFn = BuiltinFn::new(Q::repr, 1, 1, builtin_repr);
 // ---- attributes ----
 
 fn builtin_getattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let name = arg_qstr(vm, args[1])?;
+    let name = arg_qstr(vm, arg(args, 1))?;
     if args.len() < 3 {
-        return vm.load_attr(args[0], name);
+        return vm.load_attr(arg(args, 0), name);
     }
-    match vm.load_attr_maybe(args[0], name) {
+    match vm.load_attr_maybe(arg(args, 0), name) {
         Ok(Some(v)) => Ok(v),
-        Ok(None) => Ok(args[2]),
-        Err(e) if err_is(vm, e, &exc::ATTRIBUTE_ERROR) => Ok(args[2]),
+        Ok(None) => Ok(arg(args, 2)),
+        Err(e) if err_is(vm, e, &exc::ATTRIBUTE_ERROR) => Ok(arg(args, 2)),
         Err(e) => Err(e),
     }
 }
 fn builtin_setattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let name = arg_qstr(vm, args[1])?;
-    vm.store_attr(args[0], name, args[2])?;
+    let name = arg_qstr(vm, arg(args, 1))?;
+    vm.store_attr(arg(args, 0), name, arg(args, 2))?;
     Ok(Value::NONE)
 }
 fn builtin_delattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let name = arg_qstr(vm, args[1])?;
-    vm.delete_attr(args[0], name)?;
+    let name = arg_qstr(vm, arg(args, 1))?;
+    vm.delete_attr(arg(args, 0), name)?;
     Ok(Value::NONE)
 }
 fn builtin_hasattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let name = arg_qstr(vm, args[1])?;
-    match vm.load_attr_maybe(args[0], name) {
+    let name = arg_qstr(vm, arg(args, 1))?;
+    match vm.load_attr_maybe(arg(args, 0), name) {
         Ok(r) => Ok(Value::from_bool(r.is_some())),
         Err(e) if err_is(vm, e, &exc::ATTRIBUTE_ERROR) => Ok(Value::FALSE),
         Err(e) => Err(e),
@@ -353,7 +354,7 @@ fn builtin_dir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         add_dict_keys(vm, locals, list)?;
         return Ok(list);
     }
-    let obj = args[0];
+    let obj = arg(args, 0);
     // An object's own __dir__ (user classes) wins.
     if !obj.type_of().is(&crate::obj::TYPE_TYPE) {
         if let Some(f) = crate::types::class::lookup(vm, obj.type_of(), Q::__dir__) {
@@ -374,7 +375,7 @@ fn builtin_dir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             Err(_) => {}
         }
     }
-    names.sort_by(|a, b| vm.qstr_str(*a).cmp(vm.qstr_str(*b)));
+    pyrite_compiler::sort::sort_by(&mut names, |a, b| vm.qstr_str(*a) < vm.qstr_str(*b));
     for q in names {
         types::list::list_append(vm, list, Value::qstr(q))?;
     }
@@ -402,14 +403,14 @@ fn subclass_of(vm: &mut Vm, t: TypeRef, classinfo: Value) -> PyResult<bool> {
     Err(vm.type_error("issubclass() arg 2 must be a class or a tuple of classes"))
 }
 fn builtin_isinstance(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let t = args[0].type_of();
-    subclass_of(vm, t, args[1]).map(Value::from_bool)
+    let t = arg(args, 0).type_of();
+    subclass_of(vm, t, arg(args, 1)).map(Value::from_bool)
 }
 fn builtin_issubclass(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(t) = TypeRef::from_value(args[0]) else {
+    let Some(t) = TypeRef::from_value(arg(args, 0)) else {
         return Err(vm.type_error("issubclass() arg 1 must be a class"));
     };
-    subclass_of(vm, t, args[1]).map(Value::from_bool)
+    subclass_of(vm, t, arg(args, 1)).map(Value::from_bool)
 }
 pub static ISINSTANCE: BuiltinFn = BuiltinFn::new(Q::isinstance, 2, 2, builtin_isinstance);
 pub static ISSUBCLASS: BuiltinFn = BuiltinFn::new(Q::issubclass, 2, 2, builtin_issubclass);
@@ -454,22 +455,22 @@ fn call_iter_next(vm: &mut Vm, v: Value) -> PyResult<Value> {
 
 fn builtin_iter(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     if args.len() == 2 {
-        if !vm.is_callable(args[0]) {
+        if !vm.is_callable(arg(args, 0)) {
             return Err(vm.type_error("iter(v, w): v must be callable"));
         }
         let it = vm.alloc_obj(CallIterObj {
             hdr: ObjHeader::new(&CALLABLE_ITERATOR_TYPE),
-            func: core::cell::Cell::new(args[0]),
-            sentinel: args[1],
+            func: core::cell::Cell::new(arg(args, 0)),
+            sentinel: arg(args, 1),
         })?;
         return Ok(it.value());
     }
-    vm.get_iter(args[0])
+    vm.get_iter(arg(args, 0))
 }
 pub static ITER: BuiltinFn = BuiltinFn::new(Q::iter, 1, 2, builtin_iter);
 
 fn builtin_next(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let it = args[0];
+    let it = arg(args, 0);
     let t = it.type_of();
     // Iterators written in Python and generators: call them so that the StopIteration they
     // raise keeps its value (the iternext slot reports only "exhausted").
@@ -483,7 +484,7 @@ fn builtin_next(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     };
     if let Some(r) = direct {
         return match r {
-            Err(e) if args.len() > 1 && err_is(vm, e, &exc::STOP_ITERATION) => Ok(args[1]),
+            Err(e) if args.len() > 1 && err_is(vm, e, &exc::STOP_ITERATION) => Ok(arg(args, 1)),
             r => r,
         };
     }
@@ -495,14 +496,14 @@ fn builtin_next(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     match f(vm, it) {
         Ok(r) if r == Value::STOP || r.is_null() => {
             if args.len() > 1 {
-                Ok(args[1])
+                Ok(arg(args, 1))
             } else {
                 let v = crate::interp::take_stop_value(vm);
                 Err(vm.stop_iteration(v))
             }
         }
         Ok(r) => Ok(r),
-        Err(e) if args.len() > 1 && err_is(vm, e, &exc::STOP_ITERATION) => Ok(args[1]),
+        Err(e) if args.len() > 1 && err_is(vm, e, &exc::STOP_ITERATION) => Ok(arg(args, 1)),
         Err(e) => Err(e),
     }
 }
@@ -531,7 +532,7 @@ fn min_max(vm: &mut Vm, args: &[Value], kw: Kw, op: BinOp) -> PyResult<Value> {
         Ok(())
     };
     if args.len() == 1 {
-        let mut it = crate::interp::fast::SlotIter::new(vm, args[0])?;
+        let mut it = crate::interp::fast::SlotIter::new(vm, arg(args, 0))?;
         while let Some(x) = it.next(vm)? {
             consider(vm, x)?;
         }
@@ -564,11 +565,11 @@ pub static MIN: BuiltinFn = BuiltinFn::new_kw(Q::min, 1, VAR_ARGS, builtin_min);
 
 fn builtin_sum(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let mut acc = if args.len() > 1 {
-        args[1]
+        arg(args, 1)
     } else {
         Value::small_int_unchecked(0)
     };
-    let mut it = crate::interp::fast::SlotIter::new(vm, args[0])?;
+    let mut it = crate::interp::fast::SlotIter::new(vm, arg(args, 0))?;
     while let Some(x) = it.next(vm)? {
         acc = vm.binary_op(BinOp::Add, acc, x)?;
     }
@@ -594,15 +595,15 @@ pub static SORTED: BuiltinFn = BuiltinFn::new_kw(Q::sorted, 1, VAR_ARGS, builtin
 // ---- numbers ----
 
 fn builtin_pow(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    if args.len() == 2 || args[2].is_none() {
-        return vm.binary_op(BinOp::Power, args[0], args[1]);
+    if args.len() == 2 || arg(args, 2).is_none() {
+        return vm.binary_op(BinOp::Power, arg(args, 0), arg(args, 1));
     }
-    types::int::int_pow3(vm, args[0], args[1], args[2])
+    types::int::int_pow3(vm, arg(args, 0), arg(args, 1), arg(args, 2))
 }
 pub static POW: BuiltinFn = BuiltinFn::new(Q::pow, 2, 3, builtin_pow);
 
 fn builtin_round(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let x = args[0];
+    let x = arg(args, 0);
     let ndigits = args.get(1).copied();
     let r = types::float::round_value(vm, x, ndigits)?;
     if !r.is_null() {
@@ -625,7 +626,7 @@ pub static ROUND: BuiltinFn = BuiltinFn::new(Q::round, 1, 2, builtin_round);
 // ---- the REPL's printer ----
 
 fn builtin_repl_print(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let v = args[0];
+    let v = arg(args, 0);
     if !v.is_none() {
         let mut s = vm.repr_string(v)?;
         s.push('\n');
@@ -660,7 +661,7 @@ fn help_modules(vm: &mut Vm) {
         .into_iter()
         .map(|q| vm.qstr_str(q))
         .collect();
-    names.sort_unstable();
+    pyrite_compiler::sort::sort(&mut names);
     names.dedup();
     const COLS: usize = 4;
     const WIDTH: usize = 18;
@@ -694,7 +695,7 @@ fn builtin_help(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         vm.write_stdout(HELP_TEXT);
         return Ok(Value::NONE);
     }
-    let obj = args[0];
+    let obj = arg(args, 0);
     if obj == Value::qstr(Q::modules) {
         help_modules(vm);
         return Ok(Value::NONE);

@@ -11,6 +11,7 @@
 //! - `OrderedDict`: a dict subclass (dicts are insertion-ordered already); equality between
 //!   two OrderedDicts also compares the order.
 
+use crate::types::arg;
 use alloc::string::String;
 use core::cell::Cell;
 
@@ -201,25 +202,25 @@ fn deque_extend(vm: &mut Vm, d: Gc<DequeObj>, iterable: Value) -> PyResult<()> {
 }
 
 fn deque_append_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = deque_obj(vm, args[0])?;
-    deque_append(vm, d, args[1])?;
+    let d = deque_obj(vm, arg(args, 0))?;
+    deque_append(vm, d, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn deque_appendleft_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = deque_obj(vm, args[0])?;
-    deque_appendleft(vm, d, args[1])?;
+    let d = deque_obj(vm, arg(args, 0))?;
+    deque_appendleft(vm, d, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn deque_extend_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = deque_obj(vm, args[0])?;
-    deque_extend(vm, d, args[1])?;
+    let d = deque_obj(vm, arg(args, 0))?;
+    deque_extend(vm, d, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn deque_popleft_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = deque_obj(vm, args[0])?;
+    let d = deque_obj(vm, arg(args, 0))?;
     if d.len() == 0 {
         return Err(empty(vm));
     }
@@ -231,7 +232,7 @@ fn deque_popleft_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn deque_pop_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = deque_obj(vm, args[0])?;
+    let d = deque_obj(vm, arg(args, 0))?;
     if d.len() == 0 {
         return Err(empty(vm));
     }
@@ -456,7 +457,7 @@ fn nt_self(vm: &mut Vm, v: Value) -> PyResult<(Value, TypeRef)> {
 }
 
 fn nt_asdict(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (v, ty) = nt_self(vm, args[0])?;
+    let (v, ty) = nt_self(vm, arg(args, 0))?;
     let d = new_ordered_dict(vm)?;
     let (Some(t), Some(f)) = (tuple_items(v), nt_fields(vm, ty)) else {
         return Ok(d.value());
@@ -470,7 +471,7 @@ fn nt_asdict(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn nt_replace(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let (v, ty) = nt_self(vm, args[0])?;
+    let (v, ty) = nt_self(vm, arg(args, 0))?;
     let Some(t) = tuple_items(v) else {
         return Ok(v);
     };
@@ -540,8 +541,8 @@ pub fn new_namedtuple_type(vm: &mut Vm, name: Qstr, fields: Value) -> PyResult<V
 }
 
 fn namedtuple_fn(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let name = super::builtins::arg_qstr(vm, args[0])?;
-    new_namedtuple_type(vm, name, args[1])
+    let name = super::builtins::arg_qstr(vm, arg(args, 0))?;
+    new_namedtuple_type(vm, name, arg(args, 1))
 }
 
 static NAMEDTUPLE: BuiltinFn = BuiltinFn::new_kw(Q::namedtuple, 2, 2, namedtuple_fn);

@@ -9,6 +9,7 @@
 //! decrypts but not both (`ValueError("can't encrypt & decrypt")`; CTR does either), CTR keeps
 //! its counter and key-stream position across calls, and the output buffer may be the input.
 
+use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
@@ -212,7 +213,7 @@ fn aes_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], _kw: Kw) -> PyResult<
     if !(2..=3).contains(&args.len()) {
         return Err(vm.type_error("aes(key, mode[, IV])"));
     }
-    let mode = arg_int(vm, args[1])?;
+    let mode = arg_int(vm, arg(args, 1))?;
     if ![MODE_ECB, MODE_CBC, MODE_CTR]
         .iter()
         .any(|&m| m as isize == mode)
@@ -220,7 +221,7 @@ fn aes_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], _kw: Kw) -> PyResult<
         return Err(vm.value_error("mode"));
     }
     let mode = mode as u8;
-    let key = buffer(vm, args[0])?;
+    let key = buffer(vm, arg(args, 0))?;
     if !matches!(key.len(), 16 | 24 | 32) {
         return Err(vm.value_error("key"));
     }
@@ -303,11 +304,11 @@ impl State {
 }
 
 fn crypt(vm: &mut Vm, args: &[Value], enc: bool) -> PyResult<Value> {
-    let Some(o) = args[0].downcast::<AesObj>() else {
+    let Some(o) = arg(args, 0).downcast::<AesObj>() else {
         return Err(vm.type_error("expected an aes object"));
     };
     let o: Gc<AesObj> = o;
-    let mut data = buffer(vm, args[1])?;
+    let mut data = buffer(vm, arg(args, 1))?;
     let mut st = o.st.get();
     if st.mode != MODE_CTR && data.len() % 16 != 0 {
         return Err(vm.value_error("blksize % 16"));

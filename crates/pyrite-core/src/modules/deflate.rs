@@ -17,6 +17,7 @@
 //! Window sizes: wbits 5..15 or 0 (default: 8 for RAW and for compression, the header's for
 //! zlib, 15 for gzip); others are `ValueError`, as is an unknown format.
 
+use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
@@ -240,7 +241,7 @@ fn d_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], _kw: Kw) -> PyResult<Va
     };
     let o = vm.alloc_obj(DeflateObj {
         hdr: ObjHeader::new(&DEFLATEIO_TYPE),
-        stream: Cell::new(args[0]),
+        stream: Cell::new(arg(args, 0)),
         format: Cell::new(format as u8),
         wbits: Cell::new(wbits as u8),
         close_stream: Cell::new(close),
@@ -823,20 +824,20 @@ fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
 }
 
 fn m_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     let n = size_arg(vm, args.get(1))?;
     let out = inflate_read(vm, d, n)?;
     types::bytes::new_bytes(vm, &out)
 }
 
 fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
-    let Some(room) = with_buffer_write(vm, args[1], |c| c.len())? else {
+    let d = this(vm, arg(args, 0))?;
+    let Some(room) = with_buffer_write(vm, arg(args, 1), |c| c.len())? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     let n = size_arg(vm, args.get(2))?.unwrap_or(room).min(room);
     let out = inflate_read(vm, d, Some(n))?;
-    with_buffer_write(vm, args[1], |c| {
+    with_buffer_write(vm, arg(args, 1), |c| {
         for (cell, &b) in c.iter().zip(out.iter()) {
             cell.set(b);
         }
@@ -845,7 +846,7 @@ fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     let limit = size_arg(vm, args.get(1))?;
     let mut line = Vec::new();
     while limit.is_none_or(|l| line.len() < l) {
@@ -860,10 +861,10 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
-    let data = match with_buffer_read(vm, args[1], |b| b.to_vec())? {
+    let d = this(vm, arg(args, 0))?;
+    let data = match with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? {
         Some(b) => b,
-        None => match types::str::str_data(vm, args[1]) {
+        None => match types::str::str_data(vm, arg(args, 1)) {
             Some(s) => s.as_bytes().to_vec(),
             None => return Err(vm.type_error("object with buffer protocol required")),
         },
@@ -873,7 +874,7 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(d) = args[0].downcast::<DeflateObj>() else {
+    let Some(d) = arg(args, 0).downcast::<DeflateObj>() else {
         return Err(vm.type_error("expected a DeflateIO"));
     };
     if d.closed.get() {
@@ -907,7 +908,7 @@ fn m_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
+    Ok(arg(args, 0))
 }
 
 fn m_exit(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {

@@ -1,6 +1,7 @@
 //! Builtins that reach into the interpreter: `compile`, `eval`, `exec`, `execfile`,
 //! `globals`, `locals`, `__import__`, `__build_class__` (through glue.rs).
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -50,9 +51,9 @@ fn source_text(vm: &mut Vm, v: Value) -> PyResult<String> {
 }
 
 fn builtin_compile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let src = source_text(vm, args[0])?;
-    let file = arg_qstr(vm, args[1])?;
-    let mode = match arg_qstr(vm, args[2])? {
+    let src = source_text(vm, arg(args, 0))?;
+    let file = arg_qstr(vm, arg(args, 1))?;
+    let mode = match arg_qstr(vm, arg(args, 2))? {
         Q::exec => Mode::File,
         Q::eval => Mode::Eval,
         Q::single => Mode::Single,
@@ -86,7 +87,7 @@ fn namespaces(vm: &mut Vm, args: &[Value]) -> PyResult<(Value, Value)> {
 
 fn eval_exec(vm: &mut Vm, args: &[Value], mode: Mode) -> PyResult<Value> {
     let (g, l) = namespaces(vm, args)?;
-    let code = args[0];
+    let code = arg(args, 0);
     if glue::is_code(code) {
         return glue::run_code(vm, code, g, l);
     }
@@ -105,7 +106,7 @@ pub static EVAL: BuiltinFn = BuiltinFn::new(Q::eval, 1, 3, builtin_eval);
 pub static EXEC: BuiltinFn = BuiltinFn::new(Q::exec, 1, 3, builtin_exec);
 
 fn builtin_execfile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let path = arg_string(vm, args[0])?;
+    let path = arg_string(vm, arg(args, 0))?;
     let Some(data) = super::fs_read_file(vm, &path)? else {
         return Err(vm.os_error(2));
     };
@@ -171,8 +172,8 @@ pub static IMPORT: BuiltinFn = BuiltinFn::new_kw(Q::__import__, 0, 5, builtin_im
 
 /// `__build_class__(body, name, *bases, metaclass=None, **kw)`.
 fn builtin_build_class(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let body = args[0];
-    let name = args[1];
+    let body = arg(args, 0);
+    let name = arg(args, 1);
     let bases = &args[2..];
     let mut meta = Value::NULL;
     let mut rest: Vec<Value> = Vec::new();

@@ -18,6 +18,7 @@
 //! are clamped to +-2^31). The 8x8 font was derived from the text MicroPython renders (see
 //! tools/gen-framebuf-font.py).
 
+use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
@@ -409,7 +410,7 @@ impl Geom {
                     }
                 }
             }
-            nodes.sort_unstable();
+            pyrite_compiler::sort::sort(&mut nodes);
             for pair in nodes.chunks_exact(2) {
                 self.fill_rect(b, x + pair[0], y + row, pair[1] - pair[0] + 1, 1, c);
             }
@@ -506,9 +507,9 @@ fn int(vm: &mut Vm, v: Value) -> PyResult<i64> {
 /// Make a frame from (buffer, width, height, format[, stride]).
 /// `writable`: the buffer must be writable (a blit source need not be).
 fn make_frame(vm: &mut Vm, a: &[Value], writable: bool) -> PyResult<Value> {
-    let w = int(vm, a[1])?;
-    let h = int(vm, a[2])?;
-    let fmt = int(vm, a[3])?;
+    let w = int(vm, arg(a, 1))?;
+    let h = int(vm, arg(a, 2))?;
+    let fmt = int(vm, arg(a, 3))?;
     let stride = match a.get(4) {
         Some(&s) => int(vm, s)?,
         None => w,
@@ -517,9 +518,9 @@ fn make_frame(vm: &mut Vm, a: &[Value], writable: bool) -> PyResult<Value> {
         return Err(vm.value_error("invalid framebuffer arguments"));
     };
     let len = if writable {
-        with_buffer_write(vm, a[0], |c| c.len())?
+        with_buffer_write(vm, arg(a, 0), |c| c.len())?
     } else {
-        with_buffer_read(vm, a[0], |c| c.len())?
+        with_buffer_read(vm, arg(a, 0), |c| c.len())?
     };
     let len = match len {
         Some(n) => n,
@@ -531,7 +532,7 @@ fn make_frame(vm: &mut Vm, a: &[Value], writable: bool) -> PyResult<Value> {
     Ok(vm
         .alloc_obj(FrameBufObj {
             hdr: ObjHeader::new(&FRAMEBUF_TYPE),
-            buf: Cell::new(a[0]),
+            buf: Cell::new(arg(a, 0)),
             w: Cell::new(g.w as u32),
             h: Cell::new(g.h as u32),
             stride: Cell::new(g.stride as u32),
@@ -600,20 +601,22 @@ fn ints<const N: usize>(vm: &mut Vm, args: &[Value], from: usize) -> PyResult<[i
 }
 
 fn m_fill(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let c = int(vm, args[1])? as u32;
-    draw(vm, args[0], &mut |g, b| g.fill_rect(b, 0, 0, g.w, g.h, c))
+    let c = int(vm, arg(args, 1))? as u32;
+    draw(vm, arg(args, 0), &mut |g, b| {
+        g.fill_rect(b, 0, 0, g.w, g.h, c)
+    })
 }
 
 fn m_fill_rect(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, h, c] = ints::<5>(vm, args, 1)?;
-    draw(vm, args[0], &mut |g, b| {
+    draw(vm, arg(args, 0), &mut |g, b| {
         g.fill_rect(b, x, y, w, h, c as u32)
     })
 }
 
 fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y] = ints::<2>(vm, args, 1)?;
-    let f = this(vm, args[0])?;
+    let f = this(vm, arg(args, 0))?;
     let g = f.geom();
     if !g.inside(x, y) {
         return Ok(Value::NONE);
@@ -621,7 +624,7 @@ fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     match args.get(3) {
         Some(&c) => {
             let c = int(vm, c)? as u32;
-            draw(vm, args[0], &mut |g, b| g.set(b, x, y, c))
+            draw(vm, arg(args, 0), &mut |g, b| g.set(b, x, y, c))
         }
         None => {
             let v = with_buffer_write(vm, f.buf.get(), |b| g.get(b, x, y))?.unwrap_or(0);
@@ -633,7 +636,7 @@ fn m_pixel(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn m_hline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, w, c] = ints::<4>(vm, args, 1)?;
     let (x, y, w) = (coord(x), coord(y), coord(w));
-    draw(vm, args[0], &mut |g, b| {
+    draw(vm, arg(args, 0), &mut |g, b| {
         g.fill_rect(b, x, y, w, 1, c as u32)
     })
 }
@@ -641,7 +644,7 @@ fn m_hline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn m_vline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y, h, c] = ints::<4>(vm, args, 1)?;
     let (x, y, h) = (coord(x), coord(y), coord(h));
-    draw(vm, args[0], &mut |g, b| {
+    draw(vm, arg(args, 0), &mut |g, b| {
         g.fill_rect(b, x, y, 1, h, c as u32)
     })
 }
@@ -654,7 +657,7 @@ fn m_rect(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         None => false,
     };
     let c = c as u32;
-    draw(vm, args[0], &mut |g, b| {
+    draw(vm, arg(args, 0), &mut |g, b| {
         if fill {
             g.fill_rect(b, x, y, w, h, c);
         } else {
@@ -674,7 +677,9 @@ fn coord(v: i64) -> i64 {
 fn m_line(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x1, y1, x2, y2, c] = ints::<5>(vm, args, 1)?;
     let (x1, y1, x2, y2) = (coord(x1), coord(y1), coord(x2), coord(y2));
-    draw(vm, args[0], &mut |g, b| g.line(b, x1, y1, x2, y2, c as u32))
+    draw(vm, arg(args, 0), &mut |g, b| {
+        g.line(b, x1, y1, x2, y2, c as u32)
+    })
 }
 
 fn m_ellipse(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -691,7 +696,7 @@ fn m_ellipse(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // largest frame) so that no call runs for minutes, and negative radii draw as positive.
     let r = |v: i64| v.unsigned_abs().min(1 << 20) as i64;
     let (x, y, xr, yr) = (coord(x), coord(y), r(xr), r(yr));
-    draw(vm, args[0], &mut |g, b| {
+    draw(vm, arg(args, 0), &mut |g, b| {
         g.ellipse(b, (x, y), xr, yr, c as u32, mask)
     })
 }
@@ -734,8 +739,8 @@ fn buffer_ints(vm: &mut Vm, v: Value) -> PyResult<Vec<i64>> {
 
 fn m_poly(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [x, y] = ints::<2>(vm, args, 1)?;
-    let coords = buffer_ints(vm, args[3])?;
-    let c = int(vm, args[4])? as u32;
+    let coords = buffer_ints(vm, arg(args, 3))?;
+    let c = int(vm, arg(args, 4))? as u32;
     let fill = match args.get(5) {
         Some(&f) => vm.is_true(f)?,
         None => false,
@@ -745,7 +750,7 @@ fn m_poly(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         .map(|p| (coord(p[0]), coord(p[1])))
         .collect();
     let (x, y) = (coord(x), coord(y));
-    draw(vm, args[0], &mut |g, b| g.poly(b, x, y, &pts, c, fill))
+    draw(vm, arg(args, 0), &mut |g, b| g.poly(b, x, y, &pts, c, fill))
 }
 
 /// The pixels source of a blit: a FrameBuffer or a (buffer, w, h, format[, stride]) tuple.
@@ -771,7 +776,7 @@ fn source(vm: &mut Vm, v: Value) -> PyResult<(Geom, Vec<u8>)> {
 }
 
 fn m_blit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (sg, mut sbytes) = source(vm, args[1])?;
+    let (sg, mut sbytes) = source(vm, arg(args, 1))?;
     let [x, y] = ints::<2>(vm, args, 2)?;
     let key = match args.get(4) {
         Some(&k) => int(vm, k)?,
@@ -782,7 +787,7 @@ fn m_blit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         _ => None,
     };
     let (x, y) = (coord(x), coord(y));
-    draw(vm, args[0], &mut |g, b| {
+    draw(vm, arg(args, 0), &mut |g, b| {
         if x >= g.w || y >= g.h || -x >= sg.w || -y >= sg.h {
             return;
         }
@@ -810,13 +815,13 @@ fn m_blit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 fn m_scroll(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let [xs, ys] = ints::<2>(vm, args, 1)?;
     let (xs, ys) = (coord(xs), coord(ys));
-    draw(vm, args[0], &mut |g, b| g.scroll(b, xs, ys))
+    draw(vm, arg(args, 0), &mut |g, b| g.scroll(b, xs, ys))
 }
 
 fn m_text(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s: Vec<u8> = match types::str::str_data(vm, args[1]) {
+    let s: Vec<u8> = match types::str::str_data(vm, arg(args, 1)) {
         Some(s) => s.as_bytes().to_vec(),
-        None => return Err(super::builtins::bad_implicit_conversion(vm, args[1])),
+        None => return Err(super::builtins::bad_implicit_conversion(vm, arg(args, 1))),
     };
     let [x, y] = ints::<2>(vm, args, 2)?;
     let c = match args.get(4) {
@@ -824,7 +829,7 @@ fn m_text(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         None => 1,
     };
     let (x, y) = (coord(x), coord(y));
-    draw(vm, args[0], &mut |g, b| g.text(b, &s, x, y, c))
+    draw(vm, arg(args, 0), &mut |g, b| g.text(b, &s, x, y, c))
 }
 
 static FILL: BuiltinFn = BuiltinFn::new(Q::fill, 2, 2, m_fill);

@@ -6,6 +6,7 @@
 //! raises `ValueError`. The round constants below were computed from their definitions
 //! (cube/square roots of primes, `abs(sin(i + 1))`).
 
+use crate::types::arg;
 use core::cell::Cell;
 
 use crate::fixed_dict;
@@ -337,11 +338,11 @@ fn finished(vm: &mut Vm) -> crate::PyErr {
 }
 
 fn m_update(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let h = hash_obj(vm, args[0])?;
+    let h = hash_obj(vm, arg(args, 0))?;
     if h.finished.get() {
         return Err(finished(vm));
     }
-    let data = buffer_arg(vm, args[1])?;
+    let data = buffer_arg(vm, arg(args, 1))?;
     let mut st = h.state.get();
     st.update(&data);
     h.state.set(st);
@@ -358,12 +359,12 @@ fn final_digest(vm: &mut Vm, v: Value) -> PyResult<([u8; 32], usize)> {
 }
 
 fn m_digest(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (d, n) = final_digest(vm, args[0])?;
+    let (d, n) = final_digest(vm, arg(args, 0))?;
     types::bytes::new_bytes(vm, &d[..n])
 }
 
 fn m_hexdigest(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (d, n) = final_digest(vm, args[0])?;
+    let (d, n) = final_digest(vm, arg(args, 0))?;
     let mut s = alloc::string::String::new();
     for b in &d[..n] {
         s.push_str(&alloc::format!("{:02x}", b));

@@ -6,6 +6,7 @@ use crate::fnv;
 use crate::obj::{BinOp, BuiltinFn, Kw};
 use crate::qstr::Q;
 use crate::types;
+use crate::types::arg;
 use crate::types::list::ListObj;
 use crate::value::{Gc, Value};
 use crate::vm::Vm;
@@ -74,20 +75,20 @@ fn sift_up(vm: &mut Vm, l: Gc<ListObj>, mut pos: usize) -> PyResult<()> {
 }
 
 fn heappush(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = heap_list(vm, args[0])?;
-    types::list::list_append(vm, args[0], args[1])?;
+    let l = heap_list(vm, arg(args, 0))?;
+    types::list::list_append(vm, arg(args, 0), arg(args, 1))?;
     let n = l.len();
     sift_down(vm, l, 0, n - 1)?;
     Ok(Value::NONE)
 }
 
 fn heappop(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = heap_list(vm, args[0])?;
+    let l = heap_list(vm, arg(args, 0))?;
     let n = l.len();
     if n == 0 {
         return Err(vm.index_error("empty heap"));
     }
-    let last = vm.call_method(args[0], Q::pop, &[])?;
+    let last = vm.call_method(arg(args, 0), Q::pop, &[])?;
     if l.len() == 0 {
         return Ok(last);
     }
@@ -98,7 +99,7 @@ fn heappop(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn heapify(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = heap_list(vm, args[0])?;
+    let l = heap_list(vm, arg(args, 0))?;
     let n = l.len();
     for i in (0..n / 2).rev() {
         sift_up(vm, l, i)?;

@@ -5,6 +5,7 @@
 //! Contract for others: `new_file(vm, fd, binary)`, `write_to(vm, file, text)` (print's path to
 //! any file-like object), `read_line(vm, fd)`.
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
@@ -430,7 +431,7 @@ pub fn write_to(vm: &mut Vm, file: Value, text: &str) -> PyResult<()> {
 // ---- file methods ----
 
 fn file_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let f = args[0];
+    let f = arg(args, 0);
     let fd = open_fd(vm, f)?;
     let n = match args.get(1) {
         Some(&v) if !v.is_none() => {
@@ -452,7 +453,7 @@ fn file_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let f = args[0];
+    let f = arg(args, 0);
     let fd = open_fd(vm, f)?;
     let limit = match args.get(1) {
         Some(&v) if !v.is_none() => {
@@ -470,7 +471,7 @@ fn file_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_readlines(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let f = args[0];
+    let f = arg(args, 0);
     let fd = open_fd(vm, f)?;
     let list = types::list::new_list(vm, &[])?;
     loop {
@@ -486,9 +487,9 @@ fn file_readlines(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 /// `write(buf)`, `write(buf, max_len)`, `write(buf, off, max_len)` (MicroPython's stream write).
 fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let f = args[0];
+    let f = arg(args, 0);
     let fd = open_fd(vm, f)?;
-    let v = args[1];
+    let v = arg(args, 1);
     let data: Vec<u8> = if let Some(s) = types::str::str_data(vm, v) {
         if is_binary(f) {
             return Err(vm.type_error("object with buffer protocol required"));
@@ -501,8 +502,8 @@ fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         }
     };
     let (off, max) = match args.len() {
-        3 => (0, arg_int(vm, args[2])?),
-        4 => (arg_int(vm, args[2])?, arg_int(vm, args[3])?),
+        3 => (0, arg_int(vm, arg(args, 2))?),
+        4 => (arg_int(vm, arg(args, 2))?, arg_int(vm, arg(args, 3))?),
         _ => (0, isize::MAX),
     };
     let start = usize::try_from(off).unwrap_or(0).min(data.len());
@@ -519,15 +520,15 @@ fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let f = args[0];
+    let f = arg(args, 0);
     let fd = open_fd(vm, f)?;
-    let mut n = vm.len(args[1])?;
+    let mut n = vm.len(arg(args, 1))?;
     if let Some(&l) = args.get(2) {
         let l = arg_int(vm, l)?;
         n = n.min(usize::try_from(l).unwrap_or(0));
     }
     let data = read_bytes(vm, fd, Some(n))?;
-    let copied = crate::obj::with_buffer_write(vm, args[1], |cells| {
+    let copied = crate::obj::with_buffer_write(vm, arg(args, 1), |cells| {
         let k = cells.len().min(data.len());
         for (c, &b) in cells.iter().zip(data.iter()) {
             c.set(b);
@@ -541,8 +542,8 @@ fn file_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fd = open_fd(vm, args[0])?;
-    let off = arg_int(vm, args[1])?;
+    let fd = open_fd(vm, arg(args, 0))?;
+    let off = arg_int(vm, arg(args, 1))?;
     let whence = match args.get(2) {
         Some(&w) => arg_int(vm, w)?,
         None => 0,
@@ -557,7 +558,7 @@ fn file_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_tell(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fd = open_fd(vm, args[0])?;
+    let fd = open_fd(vm, arg(args, 0))?;
     match vm.host.file_seek(fd, 0, 1) {
         Ok(p) => super::builtins::new_int(vm, p as i64),
         Err(e) => Err(vm.os_error(e)),
@@ -565,7 +566,7 @@ fn file_tell(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_flush(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fd = open_fd(vm, args[0])?;
+    let fd = open_fd(vm, arg(args, 0))?;
     if fd > 2 {
         if let Err(e) = vm.host.file_flush(fd) {
             return Err(vm.os_error(e));
@@ -575,7 +576,7 @@ fn file_flush(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let f = args[0];
+    let f = arg(args, 0);
     if let Some(fd) = file_fd(f) {
         if fd > 2 {
             set_fd(f, -1);
@@ -588,17 +589,17 @@ fn file_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn file_fileno(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fd = open_fd(vm, args[0])?;
+    let fd = open_fd(vm, arg(args, 0))?;
     Ok(Value::small_int_unchecked(fd as isize))
 }
 
 fn file_isatty(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fd = open_fd(vm, args[0])?;
+    let fd = open_fd(vm, arg(args, 0))?;
     Ok(Value::from_bool(vm.host.file_isatty(fd)))
 }
 
 fn file_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
+    Ok(arg(args, 0))
 }
 
 fn file_exit(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {

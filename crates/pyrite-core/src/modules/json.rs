@@ -8,6 +8,7 @@
 //! `\uXXXX` escapes (with surrogate pairs) are decoded; any error is
 //! `ValueError("syntax error in JSON")`.
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -138,16 +139,16 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
 fn json_dumps(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     let seps = separators(vm, kw)?;
     let mut out = String::new();
-    dump_value(vm, args[0], &seps, &mut out)?;
+    dump_value(vm, arg(args, 0), &seps, &mut out)?;
     types::str::new_str(vm, &out)
 }
 
 fn json_dump(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     let seps = separators(vm, kw)?;
     let mut out = String::new();
-    dump_value(vm, args[0], &seps, &mut out)?;
+    dump_value(vm, arg(args, 0), &seps, &mut out)?;
     let s = types::str::new_str(vm, &out)?;
-    vm.call_method(args[1], Q::write, &[s])?;
+    vm.call_method(arg(args, 1), Q::write, &[s])?;
     Ok(Value::NONE)
 }
 
@@ -362,7 +363,7 @@ pub fn parse_json(vm: &mut Vm, text: &[u8]) -> PyResult<Value> {
 }
 
 fn json_loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let v = args[0];
+    let v = arg(args, 0);
     let text = if let Some(s) = types::str::str_data(vm, v) {
         s.as_str().as_bytes().to_vec()
     } else {
@@ -375,11 +376,11 @@ fn json_loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn json_load(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    if vm.load_attr_maybe(args[0], Q::read)?.is_none() {
+    if vm.load_attr_maybe(arg(args, 0), Q::read)?.is_none() {
         // A stream with only `readinto` (e.g. an io.IOBase subclass): read it byte by byte,
         // as MicroPython's stream reader does.
         let mut all = alloc::vec::Vec::new();
-        while let Some(b) = super::streamcall::read(vm, args[0], 1)? {
+        while let Some(b) = super::streamcall::read(vm, arg(args, 0), 1)? {
             if b.is_empty() {
                 break;
             }
@@ -388,7 +389,7 @@ fn json_load(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         let data = crate::types::bytes::new_bytes(vm, &all)?;
         return json_loads(vm, &[data], kw);
     }
-    let data = vm.call_method(args[0], Q::read, &[])?;
+    let data = vm.call_method(arg(args, 0), Q::read, &[])?;
     json_loads(vm, &[data], kw)
 }
 

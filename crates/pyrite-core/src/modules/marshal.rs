@@ -12,6 +12,7 @@
 //! `loads` returns a code object; run it with `exec(code, globals)` or make a function with
 //! `type(lambda: 0)(code, globals)`.
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -112,7 +113,7 @@ fn to_raw(c: Gc<CodeObj>, depth: u32) -> Option<RawCode> {
 }
 
 fn dumps(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(code) = code_of(args[0]) else {
+    let Some(code) = code_of(arg(args, 0)) else {
         return Err(unmarshallable(vm));
     };
     let ctx = code.ctx;
@@ -143,7 +144,7 @@ fn dumps(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(data) = with_buffer_read(vm, args[0], |b| b.to_vec())? else {
+    let Some(data) = with_buffer_read(vm, arg(args, 0), |b| b.to_vec())? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     let m = match pyrite_compiler::read_mpy(&data) {

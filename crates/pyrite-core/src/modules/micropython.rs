@@ -6,6 +6,7 @@
 //! `micropython.schedule` (call it where MicroPython handles pending callbacks: between
 //! bytecodes now and then, and after running a program); `has_scheduled(vm)`.
 
+use crate::types::arg;
 use alloc::string::String;
 use core::fmt::Write;
 
@@ -26,7 +27,7 @@ use super::BuiltinModuleDef;
 pub const SCHEDULE_DEPTH: usize = 8;
 
 fn mp_const(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
+    Ok(arg(args, 0))
 }
 static CONST: BuiltinFn = BuiltinFn::new(Q::r#const, 1, 1, mp_const);
 
@@ -135,7 +136,7 @@ fn mp_heap_locked(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
 static HEAP_LOCKED: BuiltinFn = BuiltinFn::new(Q::heap_locked, 0, 0, mp_heap_locked);
 
 fn mp_kbd_intr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let c = arg_int(vm, args[0])?;
+    let c = arg_int(vm, arg(args, 0))?;
     let c = c.clamp(-1, 255) as i32;
     vm.sys.interrupt_char = c;
     vm.host.set_interrupt_char(c);
@@ -145,7 +146,7 @@ pub static KBD_INTR: BuiltinFn = BuiltinFn::new(Q::kbd_intr, 1, 1, mp_kbd_intr);
 
 fn mp_alloc_emergency_exception_buf(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     // Exceptions raised without memory use the preallocated MemoryError; nothing to do.
-    arg_int(vm, args[0])?;
+    arg_int(vm, arg(args, 0))?;
     Ok(Value::NONE)
 }
 static ALLOC_EMERGENCY_EXCEPTION_BUF: BuiltinFn = BuiltinFn::new(
@@ -164,8 +165,8 @@ fn mp_schedule(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     if n >= 2 * SCHEDULE_DEPTH {
         return Err(vm.runtime_error("schedule queue full"));
     }
-    types::list::list_append(vm, q, args[0])?;
-    types::list::list_append(vm, q, args[1])?;
+    types::list::list_append(vm, q, arg(args, 0))?;
+    types::list::list_append(vm, q, arg(args, 1))?;
     // Make the interpreter's next interrupt poll run the queue.
     vm.interp.poll_counter |= 0xff;
     Ok(Value::NONE)

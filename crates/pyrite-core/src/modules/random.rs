@@ -6,6 +6,7 @@
 //! `seed(None)` seeds from the host clock. The state lives in the module (one per
 //! interpreter); the module starts seeded from the clock.
 
+use crate::types::arg;
 use core::cell::Cell;
 
 use crate::fixed_dict;
@@ -128,7 +129,7 @@ fn seed(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn getrandbits(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let n = arg_int(vm, args[0])?;
+    let n = arg_int(vm, arg(args, 0))?;
     if n < 0 {
         return Err(vm.value_error("negative number of bits"));
     }
@@ -170,7 +171,7 @@ fn pick(vm: &mut Vm, start: i64, stop: i64, step: i64) -> PyResult<Value> {
 }
 
 fn randrange(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let a = types::int::value_to_i64(vm, args[0])?;
+    let a = types::int::value_to_i64(vm, arg(args, 0))?;
     match (args.get(1), args.get(2)) {
         (None, _) => pick(vm, 0, a, 1),
         (Some(&b), None) => {
@@ -186,8 +187,8 @@ fn randrange(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn randint(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let a = types::int::value_to_i64(vm, args[0])?;
-    let b = types::int::value_to_i64(vm, args[1])?;
+    let a = types::int::value_to_i64(vm, arg(args, 0))?;
+    let b = types::int::value_to_i64(vm, arg(args, 1))?;
     if b < a {
         return Err(vm.value_error("empty range for randint()"));
     }
@@ -198,14 +199,14 @@ fn randint(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn choice(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let n = vm.len(args[0])?;
+    let n = vm.len(arg(args, 0))?;
     if n == 0 {
         return Err(vm.index_error("can't choose from an empty sequence"));
     }
     let r = rng(vm)?;
     let i = r.below(n as u64);
     let idx = types::int::int_from_u64(vm, i)?;
-    vm.subscr(args[0], idx)
+    vm.subscr(arg(args, 0), idx)
 }
 
 fn random_fn(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -215,8 +216,8 @@ fn random_fn(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn uniform(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let a = types::float::value_to_f64(vm, args[0])?;
-    let b = types::float::value_to_f64(vm, args[1])?;
+    let a = types::float::value_to_f64(vm, arg(args, 0))?;
+    let b = types::float::value_to_f64(vm, arg(args, 1))?;
     let r = rng(vm)?;
     let f = a + (b - a) * r.float();
     types::float::new_float(vm, f)

@@ -17,6 +17,7 @@
 //! (compilation is linear and cheap; nothing outside the GC heap has to be kept alive).
 //! A match object keeps the subject and a tuple of byte offsets (-1 for unset).
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -740,8 +741,8 @@ fn new_text(vm: &mut Vm, is_str: bool, b: &[u8]) -> PyResult<Value> {
 }
 
 fn exec_helper(vm: &mut Vm, args: &[Value], anchored: bool) -> PyResult<Value> {
-    let (prog, compiled) = prog_of(vm, args[0])?;
-    let subject = args[1];
+    let (prog, compiled) = prog_of(vm, arg(args, 0))?;
+    let subject = arg(args, 1);
     let (s, _) = text_of(vm, subject)?;
     let len = s.len() as isize;
     let mut start = 0isize;
@@ -769,8 +770,8 @@ fn re_search(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn re_split(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (prog, _) = prog_of(vm, args[0])?;
-    let (s, is_str) = text_of(vm, args[1])?;
+    let (prog, _) = prog_of(vm, arg(args, 0))?;
+    let (s, is_str) = text_of(vm, arg(args, 1))?;
     let mut maxsplit = match args.get(2) {
         Some(&m) => arg_int(vm, m)?,
         None => 0,
@@ -802,9 +803,9 @@ fn re_split(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn re_sub(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (prog, _) = prog_of(vm, args[0])?;
-    let repl = args[1];
-    let subject = args[2];
+    let (prog, _) = prog_of(vm, arg(args, 0))?;
+    let repl = arg(args, 1);
+    let subject = arg(args, 2);
     let mut count = match args.get(3) {
         Some(&c) => arg_int(vm, c)?,
         None => 0,
@@ -897,7 +898,7 @@ fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) ->
 }
 
 fn re_compile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let prog = compile_value(vm, args[0])?;
+    let prog = compile_value(vm, arg(args, 0))?;
     let fl = match args.get(1) {
         Some(&f) => arg_int(vm, f)?,
         None => 0,
@@ -909,7 +910,7 @@ fn re_compile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(vm
         .alloc_obj(RegexObj {
             hdr: ObjHeader::new(&REGEX_TYPE),
-            pattern: args[0],
+            pattern: arg(args, 0),
         })?
         .value())
 }
@@ -943,7 +944,7 @@ fn group_value(vm: &mut Vm, m: Gc<MatchObj>, n: usize, caps: &[isize]) -> PyResu
 }
 
 fn m_group(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let m = match_obj(vm, args[0])?;
+    let m = match_obj(vm, arg(args, 0))?;
     if args.len() > 2 {
         // CPython's group(a, b, ...) -> tuple (an extension over MicroPython).
         let out = types::list::new_list(vm, &[])?;
@@ -963,7 +964,7 @@ fn m_group(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_groups(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let m = match_obj(vm, args[0])?;
+    let m = match_obj(vm, arg(args, 0))?;
     let (_, caps) = group_index(vm, m, Value::small_int_unchecked(0))?;
     let n = caps.len() / 2;
     let out = types::list::new_list(vm, &[])?;
@@ -979,7 +980,7 @@ fn m_groups(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn span_of(vm: &mut Vm, args: &[Value]) -> PyResult<(isize, isize)> {
-    let m = match_obj(vm, args[0])?;
+    let m = match_obj(vm, arg(args, 0))?;
     let idx = args
         .get(1)
         .copied()

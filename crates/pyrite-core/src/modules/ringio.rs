@@ -9,6 +9,7 @@
 //! MicroPython's native stream protocol does, so `select.poll` and asyncio streams can wait
 //! on a RingIO.
 
+use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
@@ -50,7 +51,7 @@ fn ringio_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResul
     if args.len() != 1 || !kw.is_empty() {
         return Err(vm.type_error("function takes 1 positional arguments"));
     }
-    let a = args[0];
+    let a = arg(args, 0);
     let len = with_buffer_write(vm, a, |c| c.len())?;
     let (store, size) = match len {
         Some(n) => (a, n),
@@ -129,32 +130,32 @@ fn limit(vm: &mut Vm, v: Option<&Value>) -> PyResult<usize> {
 }
 
 fn m_any(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let r = this(vm, args[0])?;
+    let r = this(vm, arg(args, 0))?;
     Ok(Value::small_int_unchecked(r.avail() as isize))
 }
 
 fn m_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let r = this(vm, args[0])?;
+    let r = this(vm, arg(args, 0))?;
     let n = limit(vm, args.get(1))?;
     let data = take(vm, r, n, false)?;
     types::bytes::new_bytes(vm, &data)
 }
 
 fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let r = this(vm, args[0])?;
+    let r = this(vm, arg(args, 0))?;
     let n = limit(vm, args.get(1))?;
     let data = take(vm, r, n, true)?;
     types::bytes::new_bytes(vm, &data)
 }
 
 fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let r = this(vm, args[0])?;
-    let Some(cap) = with_buffer_write(vm, args[1], |c| c.len())? else {
+    let r = this(vm, arg(args, 0))?;
+    let Some(cap) = with_buffer_write(vm, arg(args, 1), |c| c.len())? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     let n = limit(vm, args.get(2))?.min(cap);
     let data = take(vm, r, n, false)?;
-    with_buffer_write(vm, args[1], |c| {
+    with_buffer_write(vm, arg(args, 1), |c| {
         for (cell, &b) in c.iter().zip(data.iter()) {
             cell.set(b);
         }
@@ -163,8 +164,8 @@ fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let r = this(vm, args[0])?;
-    let Some(mut data) = with_buffer_read(vm, args[1], |b| b.to_vec())? else {
+    let r = this(vm, arg(args, 0))?;
+    let Some(mut data) = with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     // write(buf, max_len) / write(buf, off, len), as MicroPython's stream write.
@@ -197,13 +198,13 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    this(vm, args[0])?;
+    this(vm, arg(args, 0))?;
     Ok(Value::NONE)
 }
 
 fn m_ioctl(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let r = this(vm, args[0])?;
-    let req = arg_int(vm, args[1])?;
+    let r = this(vm, arg(args, 0))?;
+    let req = arg_int(vm, arg(args, 1))?;
     let arg = match args.get(2) {
         Some(&a) => arg_int(vm, a)?,
         None => 0,

@@ -13,6 +13,7 @@
 //! (and `readinto`...) and are then usable wherever a stream is (`print(file=...)`,
 //! `json.dump`).
 
+use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
@@ -287,7 +288,7 @@ fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
 }
 
 fn m_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, text) = open_stream(vm, args[0])?;
+    let (s, text) = open_stream(vm, arg(args, 0))?;
     let n = size_arg(vm, args.get(1))?;
     let pos = s.pos.get();
     let len = s.len.get();
@@ -323,14 +324,14 @@ fn read_line(s: &StringIOObj, limit: Option<usize>, text: bool) -> Vec<u8> {
 }
 
 fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, text) = open_stream(vm, args[0])?;
+    let (s, text) = open_stream(vm, arg(args, 0))?;
     let n = size_arg(vm, args.get(1))?;
     let line = read_line(&s, n, text);
     result(vm, &line, text)
 }
 
 fn m_readlines(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, text) = open_stream(vm, args[0])?;
+    let (s, text) = open_stream(vm, arg(args, 0))?;
     let list = types::list::new_list(vm, &[])?;
     loop {
         let line = read_line(&s, None, text);
@@ -353,8 +354,8 @@ fn stringio_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
 }
 
 fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, _) = open_stream(vm, args[0])?;
-    let buf = args[1];
+    let (s, _) = open_stream(vm, arg(args, 0))?;
+    let buf = arg(args, 1);
     let room = match with_buffer_write(vm, buf, |c| c.len())? {
         Some(n) => n,
         None => return Err(vm.type_error("object with buffer protocol required")),
@@ -376,8 +377,8 @@ fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, _) = open_stream(vm, args[0])?;
-    let Some(mut data) = with_buffer_read(vm, args[1], |b| b.to_vec())? else {
+    let (s, _) = open_stream(vm, arg(args, 0))?;
+    let Some(mut data) = with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     // MicroPython's extended forms: write(buf, len) and write(buf, off, len).
@@ -393,7 +394,7 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
     stream_write(vm, s, &data)?;
     // A text stream reports characters written.
-    let count = if stream_obj(args[0]).is_some_and(|x| x.1) {
+    let count = if stream_obj(arg(args, 0)).is_some_and(|x| x.1) {
         types::str::char_count(&data)
     } else {
         data.len()
@@ -402,8 +403,8 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, _) = open_stream(vm, args[0])?;
-    let off = types::int::value_to_i64(vm, args[1])?;
+    let (s, _) = open_stream(vm, arg(args, 0))?;
+    let off = types::int::value_to_i64(vm, arg(args, 1))?;
     let whence = match args.get(2) {
         Some(&w) => arg_int(vm, w)?,
         None => 0,
@@ -428,17 +429,17 @@ fn m_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_tell(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, _) = open_stream(vm, args[0])?;
+    let (s, _) = open_stream(vm, arg(args, 0))?;
     types::int::int_from_u64(vm, s.pos.get() as u64)
 }
 
 fn m_flush(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    open_stream(vm, args[0])?;
+    open_stream(vm, arg(args, 0))?;
     Ok(Value::NONE)
 }
 
 fn m_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    if let Some((s, _)) = stream_obj(args[0]) {
+    if let Some((s, _)) = stream_obj(arg(args, 0)) {
         if !s.closed.get() {
             s.closed.set(true);
             let old = s.data.get();
@@ -452,13 +453,13 @@ fn m_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_getvalue(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (s, text) = open_stream(vm, args[0])?;
+    let (s, text) = open_stream(vm, arg(args, 0))?;
     let data = s.slice(0, s.len.get());
     result(vm, &data, text)
 }
 
 fn m_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
+    Ok(arg(args, 0))
 }
 
 fn m_exit(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {

@@ -10,6 +10,7 @@
 //! `pack` accepts fewer values than the format holds (the rest stay zero) and ignores extra
 //! ones. Errors are ValueError ("bad typecode", "buffer too small"), as in MicroPython.
 
+use crate::types::arg;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -306,13 +307,13 @@ fn struct_init(_vm: &mut Vm, _m: Value) -> PyResult<()> {
 }
 
 fn struct_calcsize(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fmt = format_arg(vm, args[0])?;
+    let fmt = format_arg(vm, arg(args, 0))?;
     let f = parse_format(vm, &fmt)?;
     types::int::int_from_u64(vm, f.size as u64)
 }
 
 fn struct_pack(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fmt = format_arg(vm, args[0])?;
+    let fmt = format_arg(vm, arg(args, 0))?;
     let f = parse_format(vm, &fmt)?;
     binary::check_alloc(vm, f.size)?;
     let mut out = vec![0u8; f.size];
@@ -343,11 +344,11 @@ fn buffer_len(vm: &mut Vm, v: Value) -> PyResult<usize> {
 }
 
 fn struct_pack_into(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fmt = format_arg(vm, args[0])?;
+    let fmt = format_arg(vm, arg(args, 0))?;
     let f = parse_format(vm, &fmt)?;
-    let buf = args[1];
+    let buf = arg(args, 1);
     let len = buffer_len(vm, buf)?;
-    let off = buffer_offset(vm, args[2], len)?;
+    let off = buffer_offset(vm, arg(args, 2), len)?;
     if off.checked_add(f.size).is_none_or(|e| e > len) {
         return Err(too_small(vm));
     }
@@ -372,7 +373,7 @@ fn struct_pack_into(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn struct_unpack_from(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let fmt = format_arg(vm, args[0])?;
+    let fmt = format_arg(vm, arg(args, 0))?;
     let f = parse_format(vm, &fmt)?;
     let buf = match args.get(1).copied().or_else(|| kw_get(kw, Q::buffer)) {
         Some(b) => b,

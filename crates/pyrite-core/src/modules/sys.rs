@@ -5,6 +5,7 @@
 //! Contract for ports: `set_argv(vm, &[&str])`, `set_path(vm, &[&str])`,
 //! `set_executable(vm, path)`, `run_atexit(vm)`, `exit_code(vm, exc)` (SystemExit -> status).
 
+use crate::types::arg;
 use alloc::string::String;
 
 use crate::fixed_dict;
@@ -156,7 +157,7 @@ fn sys_print_exception(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> 
         }
     }
     let mut out = String::new();
-    exc::print_exception(vm, args[0], &mut out)?;
+    exc::print_exception(vm, arg(args, 0), &mut out)?;
     match args.get(1) {
         Some(&f) if !f.is_none() => io::write_to(vm, f, &out)?,
         _ => vm.write_stdout(&out),
@@ -177,17 +178,17 @@ static EXC_INFO: BuiltinFn = BuiltinFn::new(Q::exc_info, 0, 0, sys_exc_info);
 
 fn sys_atexit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let old = vm.sys.exitfunc;
-    vm.sys.exitfunc = args[0];
+    vm.sys.exitfunc = arg(args, 0);
     Ok(if old.is_null() { Value::NONE } else { old })
 }
 static ATEXIT: BuiltinFn = BuiltinFn::new(Q::atexit, 1, 1, sys_atexit);
 
 fn sys_intern(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     let _ = parse_kw(vm, kw, &[], &mut []);
-    if types::str::str_data(vm, args[0]).is_none() {
+    if types::str::str_data(vm, arg(args, 0)).is_none() {
         return Err(vm.type_error("can't intern non-str"));
     }
-    let q = super::builtins::arg_qstr(vm, args[0])?;
+    let q = super::builtins::arg_qstr(vm, arg(args, 0))?;
     Ok(Value::qstr(q))
 }
 static INTERN: BuiltinFn = BuiltinFn::new(Q::intern, 1, 1, sys_intern);

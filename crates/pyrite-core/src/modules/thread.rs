@@ -3,6 +3,7 @@
 //! happens between bytecodes, so threads never run at the same time and cannot corrupt the
 //! heap.
 
+use crate::types::arg;
 use core::cell::Cell;
 
 use crate::fixed_dict;
@@ -88,7 +89,7 @@ fn lock_obj(vm: &mut Vm, v: Value) -> PyResult<crate::value::Gc<LockObj>> {
 /// acquire(waitflag=1, timeout=-1): True once taken; False if not waiting or on timeout.
 fn lock_acquire(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     let direct = sched::called_directly(vm);
-    let l = lock_obj(vm, args[0])?;
+    let l = lock_obj(vm, arg(args, 0))?;
     let mut opts = [Value::NULL; 3];
     parse_kw(vm, kw, &[Q::waitflag, Q::timeout, Q::blocking], &mut opts)?;
     let waitv = args
@@ -121,23 +122,23 @@ fn lock_acquire(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
             let us = (timeout * 1e6).min(u64::MAX as f64 / 2.0) as u64;
             vm.host.ticks_us().saturating_add(us)
         };
-        return sched::block(vm, Wait::Lock(args[0], deadline), direct);
+        return sched::block(vm, Wait::Lock(arg(args, 0), deadline), direct);
     }
-    Ok(Value::from_bool(lock_try_take(args[0])))
+    Ok(Value::from_bool(lock_try_take(arg(args, 0))))
 }
 
 fn lock_enter(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let direct = sched::called_directly(vm);
-    let l = lock_obj(vm, args[0])?;
+    let l = lock_obj(vm, arg(args, 0))?;
     if l.locked.get() {
-        return sched::block(vm, Wait::Lock(args[0], u64::MAX), direct);
+        return sched::block(vm, Wait::Lock(arg(args, 0), u64::MAX), direct);
     }
     l.locked.set(true);
     Ok(Value::TRUE)
 }
 
 fn lock_release(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = lock_obj(vm, args[0])?;
+    let l = lock_obj(vm, arg(args, 0))?;
     if !l.locked.get() {
         return Err(vm.new_exception_args(TypeRef::of_static(&exc::RUNTIME_ERROR), &[]));
     }
@@ -150,7 +151,7 @@ fn lock_exit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn lock_locked(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = lock_obj(vm, args[0])?;
+    let l = lock_obj(vm, arg(args, 0))?;
     Ok(Value::from_bool(l.locked.get()))
 }
 
@@ -170,8 +171,8 @@ fn allocate_lock(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn start_new_thread(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let fun = args[0];
-    let pos = args[1];
+    let fun = arg(args, 0);
+    let pos = arg(args, 1);
     let items: alloc::vec::Vec<Value> = if let Some(t) = types::tuple::tuple_items(pos) {
         t.items().to_vec()
     } else if let Some(l) = types::list::list_obj(pos) {

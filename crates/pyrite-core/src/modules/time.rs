@@ -6,6 +6,7 @@ use crate::fixed_dict;
 use crate::fnv;
 use crate::obj::{BuiltinFn, Kw};
 use crate::qstr::Q;
+use crate::types::arg;
 use crate::types::{float, int, tuple};
 use crate::value::{Value, SMALL_INT_MAX};
 use crate::vm::Vm;
@@ -36,8 +37,8 @@ fn ticks_arg(vm: &mut Vm, v: Value) -> PyResult<i64> {
 }
 
 fn time_ticks_diff(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
-    let end = ticks_arg(vm, a[0])? as u64;
-    let start = ticks_arg(vm, a[1])? as u64;
+    let end = ticks_arg(vm, arg(a, 0))? as u64;
+    let start = ticks_arg(vm, arg(a, 1))? as u64;
     let half = PERIOD / 2;
     let d = (end.wrapping_sub(start).wrapping_add(half) & (PERIOD - 1)) as i64 - half as i64;
     Ok(Value::small_int_unchecked(d as isize))
@@ -45,8 +46,8 @@ fn time_ticks_diff(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
 static TICKS_DIFF: BuiltinFn = BuiltinFn::new(Q::ticks_diff, 2, 2, time_ticks_diff);
 
 fn time_ticks_add(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
-    let t = ticks_arg(vm, a[0])?;
-    let delta = ticks_arg(vm, a[1])?;
+    let t = ticks_arg(vm, arg(a, 0))?;
+    let delta = ticks_arg(vm, arg(a, 1))?;
     let half = (PERIOD / 2) as i64;
     if delta <= -half || delta >= half {
         return Err(vm.overflow_error("ticks interval overflow"));
@@ -63,7 +64,7 @@ fn sleep_us(vm: &mut Vm, us: u64, direct: bool) -> PyResult<Value> {
 
 fn time_sleep(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
     let direct = crate::interp::thread::called_directly(vm);
-    let s = float::value_to_f64(vm, a[0])?;
+    let s = float::value_to_f64(vm, arg(a, 0))?;
     if s.is_nan() || s < 0.0 {
         return Err(vm.value_error("sleep length must be non-negative"));
     }
@@ -73,14 +74,14 @@ static SLEEP: BuiltinFn = BuiltinFn::new(Q::sleep, 1, 1, time_sleep);
 
 fn time_sleep_ms(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
     let direct = crate::interp::thread::called_directly(vm);
-    let ms = ticks_arg(vm, a[0])?;
+    let ms = ticks_arg(vm, arg(a, 0))?;
     sleep_us(vm, (ms.max(0) as u64).saturating_mul(1000), direct)
 }
 static SLEEP_MS: BuiltinFn = BuiltinFn::new(Q::sleep_ms, 1, 1, time_sleep_ms);
 
 fn time_sleep_us(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
     let direct = crate::interp::thread::called_directly(vm);
-    let us = ticks_arg(vm, a[0])?;
+    let us = ticks_arg(vm, arg(a, 0))?;
     sleep_us(vm, us.max(0) as u64, direct)
 }
 static SLEEP_US: BuiltinFn = BuiltinFn::new(Q::sleep_us, 1, 1, time_sleep_us);
@@ -189,7 +190,7 @@ fn vm_is_unix(vm: &Vm) -> bool {
 }
 
 fn time_mktime(vm: &mut Vm, a: &[Value], _k: Kw) -> PyResult<Value> {
-    let t = a[0];
+    let t = arg(a, 0);
     let n = vm.len(t).unwrap_or(0);
     if n != 8 && n != 9 {
         return Err(vm.type_error("mktime needs a tuple of length 8 or 9"));

@@ -26,6 +26,7 @@
 //! buffer protocol) but is its own type (`isinstance(x, bytearray)` is False); its memory is
 //! checked at each access. Arrays of UINT8 fields are returned this way, as in MicroPython.
 
+use crate::types::arg;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -366,12 +367,12 @@ fn struct_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResul
     if args.len() > 3 {
         return Err(vm.type_error("function expected at most 3 arguments"));
     }
-    let addr = addr_arg(vm, args[0])?;
+    let addr = addr_arg(vm, arg(args, 0))?;
     let layout = match args.get(2) {
         Some(&l) => binary::int_low_bits(vm, l)? as u8,
         None => LAYOUT_NATIVE,
     };
-    new_struct(vm, addr, args[1], layout)
+    new_struct(vm, addr, arg(args, 1), layout)
 }
 
 fn this(v: Value) -> Option<Gc<StructObj>> {
@@ -787,7 +788,7 @@ pub fn read_cstr(vm: &mut Vm, addr: usize) -> Option<Vec<u8>> {
 // Module functions
 
 fn uct_sizeof(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let obj = args[0];
+    let obj = arg(args, 0);
     let layout_arg = match args.get(1) {
         Some(&l) => Some(binary::int_low_bits(vm, l)? as u8),
         None => None,
@@ -808,7 +809,7 @@ fn uct_sizeof(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn uct_addressof(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let obj = args[0];
+    let obj = arg(args, 0);
     let addr = if let Some(s) = this(obj) {
         s.addr
     } else if let Some(r) = raw(obj) {
@@ -834,15 +835,15 @@ fn size_arg(vm: &mut Vm, v: Value) -> PyResult<usize> {
 }
 
 fn uct_bytes_at(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let addr = addr_arg(vm, args[0])?;
-    let n = size_arg(vm, args[1])?;
+    let addr = addr_arg(vm, arg(args, 0))?;
+    let n = size_arg(vm, arg(args, 1))?;
     let b = read_mem(vm, addr, n)?;
     types::bytes::new_bytes(vm, &b)
 }
 
 fn uct_bytearray_at(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let addr = addr_arg(vm, args[0])?;
-    let n = size_arg(vm, args[1])?;
+    let addr = addr_arg(vm, arg(args, 0))?;
+    let n = size_arg(vm, arg(args, 1))?;
     new_raw(vm, addr, n)
 }
 

@@ -13,6 +13,7 @@
 //! writes in blocking mode (`setblocking(True)`, then `setblocking(False)`) when the stream
 //! has `setblocking`.
 
+use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
@@ -94,7 +95,7 @@ fn ws_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], _kw: Kw) -> PyResult<V
     };
     let o = vm.alloc_obj(WebsocketObj {
         hdr: ObjHeader::new(&WEBSOCKET_TYPE),
-        sock: Cell::new(args[0]),
+        sock: Cell::new(arg(args, 0)),
         state: Cell::new(State::Header),
         head: Cell::new([0; 8]),
         have: Cell::new(0),
@@ -106,7 +107,7 @@ fn ws_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], _kw: Kw) -> PyResult<V
         last_flags: Cell::new(0),
         opts: Cell::new(OP_TEXT),
         is_client: Cell::new(is_client),
-        rng: Cell::new(0x9e37_79b9 ^ (args[0].word() as u32)),
+        rng: Cell::new(0x9e37_79b9 ^ (arg(args, 0).word() as u32)),
     })?;
     Ok(o.value())
 }
@@ -295,22 +296,22 @@ fn bytes_or_none(vm: &mut Vm, r: Option<Vec<u8>>) -> PyResult<Value> {
 }
 
 fn m_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = ws(vm, args[0])?;
+    let w = ws(vm, arg(args, 0))?;
     let n = size_arg(vm, args.get(1))?;
     let r = w.read_n(vm, n)?;
     bytes_or_none(vm, r)
 }
 
 fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = ws(vm, args[0])?;
-    let Some(room) = with_buffer_write(vm, args[1], |c| c.len())? else {
+    let w = ws(vm, arg(args, 0))?;
+    let Some(room) = with_buffer_write(vm, arg(args, 1), |c| c.len())? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     let n = size_arg(vm, args.get(2))?.unwrap_or(room).min(room);
     let Some(data) = w.read_n(vm, Some(n))? else {
         return Ok(Value::NONE);
     };
-    with_buffer_write(vm, args[1], |c| {
+    with_buffer_write(vm, arg(args, 1), |c| {
         for (cell, &b) in c.iter().zip(data.iter()) {
             cell.set(b);
         }
@@ -319,7 +320,7 @@ fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = ws(vm, args[0])?;
+    let w = ws(vm, arg(args, 0))?;
     let limit = size_arg(vm, args.get(1))?;
     let mut out = Vec::new();
     while limit.is_none_or(|l| out.len() < l) {
@@ -339,10 +340,10 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = ws(vm, args[0])?;
-    let data = match with_buffer_read(vm, args[1], |b| b.to_vec())? {
+    let w = ws(vm, arg(args, 0))?;
+    let data = match with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? {
         Some(b) => b,
-        None => match types::str::str_data(vm, args[1]) {
+        None => match types::str::str_data(vm, arg(args, 1)) {
             Some(s) => s.as_bytes().to_vec(),
             None => return Err(vm.type_error("object with buffer protocol required")),
         },
@@ -383,8 +384,8 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_ioctl(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = ws(vm, args[0])?;
-    let req = arg_int(vm, args[1])?;
+    let w = ws(vm, arg(args, 0))?;
+    let req = arg_int(vm, arg(args, 1))?;
     let arg = match args.get(2) {
         Some(&a) if types::int::is_int(a) => arg_int(vm, a)?,
         _ => 0,
@@ -411,7 +412,7 @@ fn m_ioctl(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let w = ws(vm, args[0])?;
+    let w = ws(vm, arg(args, 0))?;
     vm.call_method(w.sock.get(), Q::close, &[])?;
     Ok(Value::NONE)
 }

@@ -501,7 +501,7 @@ pub fn complete(vm: &mut Vm, head: &str) -> Vec<String> {
         .into_iter()
         .filter(|n| n.starts_with(prefix) && !(prefix.is_empty() && n.starts_with('_')))
         .collect();
-    out.sort();
+    pyrite_compiler::sort::sort(&mut out);
     out.dedup();
     if out.is_empty() && start == 0 && !prefix.is_empty() && "import ".starts_with(word) {
         out.push(String::from("import "));

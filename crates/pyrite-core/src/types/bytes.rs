@@ -7,6 +7,7 @@
 //! the buffer protocol (bytearray also writable). The text methods (find, split, strip...) are
 //! str.rs's, shared by all three types.
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -280,8 +281,8 @@ fn byte_value(vm: &mut Vm, x: Value) -> PyResult<u8> {
 }
 
 fn bytes_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {
-    if args.len() == 1 && kw.is_empty() && bytes_obj(args[0]).is_some() {
-        return Ok(args[0]);
+    if args.len() == 1 && kw.is_empty() && bytes_obj(arg(args, 0)).is_some() {
+        return Ok(arg(args, 0));
     }
     let v = construct_data(vm, args, kw, false)?;
     new_bytes(vm, &v)
@@ -677,8 +678,8 @@ text_methods!(
 );
 
 fn m_decode(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let Some(d) = bytes_like(vm, args[0])? else {
-        return Err(s::bad_implicit(vm, args[0], Kind::Bytes));
+    let Some(d) = bytes_like(vm, arg(args, 0))? else {
+        return Err(s::bad_implicit(vm, arg(args, 0), Kind::Bytes));
     };
     let mut enc = args.get(1).copied().unwrap_or(Value::NULL);
     let mut errors = args.get(2).copied().unwrap_or(Value::NULL);
@@ -696,8 +697,8 @@ fn m_decode(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 
 /// `hex([sep])` for any bytes-like self (bytes, bytearray, memoryview).
 pub(crate) fn m_hex(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(d) = bytes_like(vm, args[0])? else {
-        return Err(s::bad_implicit(vm, args[0], Kind::Bytes));
+    let Some(d) = bytes_like(vm, arg(args, 0))? else {
+        return Err(s::bad_implicit(vm, arg(args, 0), Kind::Bytes));
     };
     let sep = match args.get(1) {
         Some(&sv) => match s::str_data(vm, sv) {
@@ -762,25 +763,25 @@ fn m_fromhex_bytearray(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> 
 }
 
 fn m_append(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(ba) = bytearray_obj(args[0]) else {
+    let Some(ba) = bytearray_obj(arg(args, 0)) else {
         return Err(vm.type_error("expected a bytearray"));
     };
-    let b = byte_value(vm, args[1])?;
+    let b = byte_value(vm, arg(args, 1))?;
     ba_extend_bytes(vm, ba, &[b])?;
     Ok(Value::NONE)
 }
 
 fn m_extend(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(ba) = bytearray_obj(args[0]) else {
+    let Some(ba) = bytearray_obj(arg(args, 0)) else {
         return Err(vm.type_error("expected a bytearray"));
     };
-    let data: Vec<u8> = match bytes_like(vm, args[1])? {
+    let data: Vec<u8> = match bytes_like(vm, arg(args, 1))? {
         Some(d) => d.bytes().to_vec(),
         None => {
-            if s::is_str(args[1]) {
+            if s::is_str(arg(args, 1)) {
                 return Err(vm.type_error("expected an iterable of ints, not str"));
             }
-            let it = vm.get_iter(args[1])?;
+            let it = vm.get_iter(arg(args, 1))?;
             let mut out = Vec::new();
             while let Some(x) = vm.iter_next(it)? {
                 out.push(byte_value(vm, x)?);

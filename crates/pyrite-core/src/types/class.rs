@@ -21,7 +21,7 @@
 //! `BaseException` have the exception layout ([`ExcObj`], with its `dict`), so every raised
 //! object is an `ExcObj`; their native part is the object itself.
 //!
-//! **For owners of builtin types**: methods of a native type receive, as `args[0]`, either an
+//! **For owners of builtin types**: methods of a native type receive, as `arg(args, 0)`, either an
 //! object of that type or (when called explicitly as `list.append(my_list_subclass_obj, x)`) an
 //! instance of a user subclass. Use [`native_self`]`(v, &LIST_TYPE)` to get the native object in
 //! both cases (None: wrong type). Bound methods found through an instance (`obj.append`) are
@@ -36,6 +36,7 @@
 //! [`load_method`] returns `(function, self)` without allocating; `load_attr` allocates a bound
 //! method object only when one is needed.
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
@@ -229,19 +230,19 @@ static OBJECT_HASH: BuiltinFn = BuiltinFn::new(Q::__hash__, 1, 1, object_hash);
 
 /// `object.__repr__(x)`: the default `<T object at ...>` form.
 fn object_repr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let v = args[0];
+    let v = arg(args, 0);
     let s = format!("<{} object at {:x}>", vm.type_name(v), v.word());
     crate::types::str::new_str(vm, &s)
 }
 
 /// `object.__str__(x)`: `repr(x)`.
 fn object_str(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = vm.repr_string(args[0])?;
+    let s = vm.repr_string(arg(args, 0))?;
     crate::types::str::new_str(vm, &s)
 }
 
 fn object_eq(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(if args[0] == args[1] {
+    Ok(if arg(args, 0) == arg(args, 1) {
         Value::TRUE
     } else {
         Value::NOT_IMPLEMENTED
@@ -249,7 +250,7 @@ fn object_eq(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn object_ne(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(if args[0] == args[1] {
+    Ok(if arg(args, 0) == arg(args, 1) {
         Value::FALSE
     } else {
         Value::NOT_IMPLEMENTED
@@ -257,7 +258,7 @@ fn object_ne(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn object_hash(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(identity_hash(args[0]))
+    Ok(identity_hash(arg(args, 0)))
 }
 
 static OBJECT_INIT: BuiltinFn = BuiltinFn::new_kw(Q::__init__, 1, VAR_ARGS, object_init);
@@ -305,7 +306,7 @@ fn object_new(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn object_setattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (obj, name, v) = (args[0], args[1], args[2]);
+    let (obj, name, v) = (arg(args, 0), arg(args, 1), arg(args, 2));
     let Some(q) = attr_name(vm, name) else {
         return Err(vm.type_error("attribute name must be a str"));
     };
@@ -320,7 +321,7 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn object_delattr(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (obj, name) = (args[0], args[1]);
+    let (obj, name) = (arg(args, 0), arg(args, 1));
     let Some(q) = attr_name(vm, name) else {
         return Err(vm.type_error("attribute name must be a str"));
     };
@@ -429,15 +430,15 @@ fn bad_classinfo(vm: &mut Vm) -> PyErr {
 }
 
 fn builtin_isinstance(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let t = args[0].type_of();
-    subclass_of_info(vm, t, args[1]).map(Value::from_bool)
+    let t = arg(args, 0).type_of();
+    subclass_of_info(vm, t, arg(args, 1)).map(Value::from_bool)
 }
 
 fn builtin_issubclass(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(t) = TypeRef::from_value(args[0]) else {
+    let Some(t) = TypeRef::from_value(arg(args, 0)) else {
         return Err(vm.type_error("issubclass() arg 1 must be a class"));
     };
-    subclass_of_info(vm, t, args[1]).map(Value::from_bool)
+    subclass_of_info(vm, t, arg(args, 1)).map(Value::from_bool)
 }
 
 /// `isinstance` for the builtins module.
@@ -768,7 +769,7 @@ pub fn init_native_part(vm: &mut Vm, obj: Value, args: &[Value], kw: Kw) -> PyRe
 }
 
 fn native_base_init(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    init_native_part(vm, args[0], &args[1..], kw)?;
+    init_native_part(vm, arg(args, 0), &args[1..], kw)?;
     Ok(Value::NONE)
 }
 
@@ -1051,8 +1052,8 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     if args.len() < 2 {
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
-    let fun = args[0];
-    let name = args[1];
+    let fun = arg(args, 0);
+    let name = arg(args, 1);
     let bases = &args[2..];
     let mut meta = Value::NULL;
     let mut extra_kw = false;
@@ -1722,7 +1723,7 @@ pub fn make_bound(vm: &mut Vm, m: Value, s: Value) -> PyResult<Value> {
 // generic attribute access
 
 fn next_fn(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    match vm.iter_next(args[0])? {
+    match vm.iter_next(arg(args, 0))? {
         Some(v) => Ok(v),
         None => Err(vm.stop_iteration(Value::NONE)),
     }

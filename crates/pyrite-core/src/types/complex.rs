@@ -2,6 +2,7 @@
 //! `complex_op(vm, op, ar, ai, br, bi)` (also used by int/float for mixed operands),
 //! `parse_complex(vm, text)`.
 
+use super::arg;
 use alloc::string::String;
 
 use crate::obj::{flags, AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
@@ -383,7 +384,7 @@ fn complex_attr(
 }
 
 fn complex_conjugate(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    match complex_value(args[0]).or_else(|| complex_value(int::number_part(args[0]))) {
+    match complex_value(arg(args, 0)).or_else(|| complex_value(int::number_part(arg(args, 0)))) {
         Some((re, im)) => new_complex(vm, re, -im),
         None => Err(vm.type_error("expected complex")),
     }

@@ -9,6 +9,7 @@
 //! unbound, a classmethod binds the class; a property's getter/setter/deleter run on instance
 //! attribute access.
 
+use super::arg;
 use alloc::string::String;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type};
@@ -197,11 +198,11 @@ fn property_make_new(vm: &mut Vm, _t: TypeRef, args: &[Value], kw: Kw) -> PyResu
 }
 
 fn property_with(vm: &mut Vm, args: &[Value], which: usize) -> PyResult<Value> {
-    let Some(p) = args[0].downcast::<PropertyObj>() else {
+    let Some(p) = arg(args, 0).downcast::<PropertyObj>() else {
         return Err(vm.type_error("expected a property"));
     };
     let mut v = [p.fget, p.fset, p.fdel];
-    v[which] = args[1];
+    v[which] = arg(args, 1);
     new_property(vm, v[0], v[1], v[2])
 }
 

@@ -5,6 +5,7 @@
 //! `DICT_ITER_TYPE`. Iterating a dict whose size changes raises
 //! RuntimeError("dictionary changed size during iteration"), as CPython does.
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
@@ -53,7 +54,7 @@ crate::fixed_dict!(
 
 static DICT_CLEAR: BuiltinFn = BuiltinFn::new(Q::clear, 1, 1, dict_clear_meth);
 static DICT_COPY: BuiltinFn = BuiltinFn::new(Q::copy, 1, 1, dict_copy_meth);
-/// `dict.fromkeys(keys, value=None)`, a classmethod (`args[0]` is the class).
+/// `dict.fromkeys(keys, value=None)`, a classmethod (`arg(args, 0)` is the class).
 static DICT_FROMKEYS_CM: crate::types::descr::ClassMethodObj =
     crate::types::descr::ClassMethodObj::fixed(&DICT_FROMKEYS);
 pub static DICT_FROMKEYS: BuiltinFn = BuiltinFn::new(Q::fromkeys, 2, 3, dict_fromkeys_meth);
@@ -333,19 +334,19 @@ fn dict_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyResult<
 // ---- methods ----
 
 fn dict_clear_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     d.map.clear(vm)?;
     Ok(Value::NONE)
 }
 
 fn dict_copy_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     Ok(dict_copy(vm, d)?.value())
 }
 
 fn dict_fromkeys_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let cls = args[0];
-    let keys = args[1];
+    let cls = arg(args, 0);
+    let keys = arg(args, 1);
     let value = args.get(2).copied().unwrap_or(Value::NONE);
     let d = if let Some(t) = TypeRef::from_value(cls) {
         if t.is(&DICT_TYPE) {
@@ -379,25 +380,25 @@ fn dict_fromkeys_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn dict_get_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     Ok(d.map
-        .get(vm, args[1])?
+        .get(vm, arg(args, 1))?
         .unwrap_or(args.get(2).copied().unwrap_or(Value::NONE)))
 }
 
 fn dict_pop_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
-    match d.map.remove(vm, args[1])? {
+    let d = this(vm, arg(args, 0))?;
+    match d.map.remove(vm, arg(args, 1))? {
         Some(v) => Ok(v),
         None => match args.get(2) {
             Some(&dflt) => Ok(dflt),
-            None => Err(vm.key_error(args[1])),
+            None => Err(vm.key_error(arg(args, 1))),
         },
     }
 }
 
 fn dict_popitem_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     match d.map.pop_last(vm)? {
         Some((k, v)) => new_tuple(vm, &[k, v]),
         None => {
@@ -408,13 +409,13 @@ fn dict_popitem_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn dict_setdefault_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     let dflt = args.get(2).copied().unwrap_or(Value::NONE);
-    d.map.set_default(vm, args[1], dflt)
+    d.map.set_default(vm, arg(args, 1), dflt)
 }
 
 fn dict_update_meth(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let d = this(vm, args[0])?;
+    let d = this(vm, arg(args, 0))?;
     if let Some(&src) = args.get(1) {
         dict_update_from(vm, d, src)?;
     }
@@ -423,18 +424,18 @@ fn dict_update_meth(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 }
 
 fn dict_getitem_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    this(vm, args[0])?;
-    dict_subscr(vm, args[0], args[1], Value::SENTINEL)
+    this(vm, arg(args, 0))?;
+    dict_subscr(vm, arg(args, 0), arg(args, 1), Value::SENTINEL)
 }
 
 fn dict_setitem_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    this(vm, args[0])?;
-    dict_subscr(vm, args[0], args[1], args[2])
+    this(vm, arg(args, 0))?;
+    dict_subscr(vm, arg(args, 0), arg(args, 1), arg(args, 2))
 }
 
 fn dict_delitem_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    this(vm, args[0])?;
-    dict_subscr(vm, args[0], args[1], Value::NULL)
+    this(vm, arg(args, 0))?;
+    dict_subscr(vm, arg(args, 0), arg(args, 1), Value::NULL)
 }
 
 // ---- iteration ----
@@ -578,13 +579,13 @@ fn new_view(vm: &mut Vm, v: Value, kind: ViewKind) -> PyResult<Value> {
 }
 
 fn dict_keys_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    new_view(vm, args[0], ViewKind::Keys)
+    new_view(vm, arg(args, 0), ViewKind::Keys)
 }
 fn dict_values_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    new_view(vm, args[0], ViewKind::Values)
+    new_view(vm, arg(args, 0), ViewKind::Values)
 }
 fn dict_items_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    new_view(vm, args[0], ViewKind::Items)
+    new_view(vm, arg(args, 0), ViewKind::Items)
 }
 
 fn view_parts(v: Value) -> Option<(Gc<DictObj>, ViewKind)> {

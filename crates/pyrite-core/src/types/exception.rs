@@ -13,6 +13,7 @@
 //! [`exception_value`] (StopIteration's value). [`BUILTIN_EXCEPTIONS`] lists the classes the
 //! builtins module exposes.
 
+use super::arg;
 use alloc::string::String;
 use core::cell::Cell;
 use core::fmt::Write;
@@ -264,7 +265,7 @@ pub fn exception_args(vm: &mut Vm, v: Value) -> PyResult<Value> {
     Ok(a)
 }
 
-/// `args[0]` or None: StopIteration's `value`, OSError's `errno`.
+/// `arg(args, 0)` or None: StopIteration's `value`, OSError's `errno`.
 pub fn exception_value(v: Value) -> Value {
     let Some(e) = v.downcast_layout::<ExcObj>() else {
         return Value::NONE;
@@ -328,7 +329,7 @@ fn exc_make_new(vm: &mut Vm, ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Va
 
 /// `BaseException.__init__(self, *args)`: sets args.
 fn exc_init(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let selfv = args[0];
+    let selfv = arg(args, 0);
     if let Some(e) = selfv.downcast_layout::<ExcObj>() {
         let t = new_tuple(vm, &args[1..])?;
         e.args.set(t);
@@ -434,7 +435,7 @@ pub fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> Py
     vm.print_to(args, PrintKind::Repr, out)
 }
 
-/// The `attr` slot of exception classes: `args`, `value` and `errno` (aliases of args[0], as in
+/// The `attr` slot of exception classes: `args`, `value` and `errno` (aliases of arg(args, 0), as in
 /// MicroPython), `strerror` (OSError), `code` (SystemExit); `exc.__traceback__ = None` clears
 /// the traceback.
 pub fn exc_attr(vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResult<Option<Value>> {

@@ -14,6 +14,7 @@
 //! small int, otherwise to a fold of its limbs (`hash_mag`); an integral float hashes as the
 //! equal integer.
 
+use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -638,14 +639,14 @@ fn int_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<V
         }
     }
     let base = if args.len() == 2 {
-        Some(args[1])
+        Some(arg(args, 1))
     } else {
         base_kw
     };
     if args.is_empty() {
         return Ok(Value::small_int_unchecked(0));
     }
-    let x = args[0];
+    let x = arg(args, 0);
     if let Some(b) = base {
         let b = value_to_i64(vm, b)?;
         if b != 0 && !(2..=36).contains(&b) {
@@ -829,8 +830,12 @@ pub fn int_binary_op(vm: &mut Vm, op: BinOp, l: Value, r: Value) -> PyResult<Val
         core::mem::swap(&mut l, &mut r);
     }
     let Some(la) = IntArg::of(l) else {
-        // Reflected op with a float/complex now on the left.
-        return vm.binary_op(op, l, r);
+        // Reflected op with a float/complex now on the left: only its own slot can answer
+        // (going back through `vm.binary_op` would retry this reflected op forever).
+        return match l.type_of().binary_op {
+            Some(f) => f(vm, op, l, r),
+            None => Ok(Value::NULL),
+        };
     };
     if let Some(ra) = IntArg::of(r) {
         if let (Some(a), Some(b)) = (la.small_val, ra.small_val) {
@@ -1161,7 +1166,7 @@ pub fn int_pow3(vm: &mut Vm, base: Value, exp: Value, modulus: Value) -> PyResul
 // Methods
 
 fn int_to_bytes(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let selfv = args[0];
+    let selfv = arg(args, 0);
     let length = match args.get(1).copied().or_else(|| kw_get(kw, Q::length)) {
         Some(v) => value_to_index(vm, v)?,
         None => 1,

@@ -5,6 +5,7 @@
 //! `ENUMERATE_TYPE`, `ZIP_TYPE`, `MAP_TYPE`, `FILTER_TYPE`, `REVERSED_TYPE`, `SEQ_ITER_TYPE`,
 //! `builtin_min(vm, args, kw)`, `builtin_max(vm, args, kw)` (and `MIN_FN`, `MAX_FN`).
 
+use super::arg;
 use alloc::format;
 use core::cell::Cell;
 
@@ -277,7 +278,7 @@ fn map_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<V
     Ok(vm
         .alloc_obj(MapObj {
             hdr: ObjHeader::new(&MAP_TYPE),
-            func: args[0],
+            func: arg(args, 0),
             iters,
         })?
         .value())
@@ -334,11 +335,11 @@ fn filter_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResul
         );
         return Err(vm.type_error(&m));
     }
-    let it = vm.get_iter(args[1])?;
+    let it = vm.get_iter(arg(args, 1))?;
     Ok(vm
         .alloc_obj(FilterObj {
             hdr: ObjHeader::new(&FILTER_TYPE),
-            func: args[0],
+            func: arg(args, 0),
             iter: it,
         })?
         .value())
@@ -397,7 +398,7 @@ fn reversed_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyRes
         );
         return Err(vm.type_error(&m));
     }
-    let seq = args[0];
+    let seq = arg(args, 0);
     if let Some(r) = crate::types::range::range_reversed(vm, seq)? {
         return Ok(r);
     }
@@ -486,7 +487,7 @@ fn min_max(vm: &mut Vm, args: &[Value], kw: Kw, op: BinOp) -> PyResult<Value> {
     match args.len() {
         0 => return Err(vm.type_error("function missing 1 required positional arguments")),
         1 => {
-            let it = vm.get_iter(args[0])?;
+            let it = vm.get_iter(arg(args, 0))?;
             while let Some(v) = vm.iter_next(it)? {
                 consider(vm, v)?;
             }

@@ -9,6 +9,7 @@
 //! Robustness: every access re-reads `len` and the item array and bounds-checks, because any
 //! call into Python (`__eq__`, `__lt__`, a sort key) may mutate the list.
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
@@ -682,13 +683,13 @@ fn list_iternext(_vm: &mut Vm, it: Value) -> PyResult<Value> {
 // ---- methods ----
 
 fn list_append_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
-    push(vm, l, args[1])?;
+    let l = this(vm, arg(args, 0))?;
+    push(vm, l, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn list_clear_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     if l.len() == 0 && l.items.get().capacity() <= MIN_ALLOC {
         // Nothing to do (and, during a sort, not a modification).
         return Ok(Value::NONE);
@@ -701,7 +702,7 @@ fn list_clear_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn list_copy_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     let out = new_list_with_capacity(vm, l.len())?;
     for i in 0..l.len() {
         if let Some(v) = l.get(i) {
@@ -712,11 +713,11 @@ fn list_copy_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn list_count_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     let mut n = 0isize;
     let mut i = 0;
     while let Some(v) = l.get(i) {
-        if vm.eq(v, args[1])? {
+        if vm.eq(v, arg(args, 1))? {
             n += 1;
         }
         i += 1;
@@ -725,8 +726,8 @@ fn list_count_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn list_extend_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    this(vm, args[0])?;
-    list_extend(vm, args[0], args[1])?;
+    this(vm, arg(args, 0))?;
+    list_extend(vm, arg(args, 0), arg(args, 1))?;
     Ok(Value::NONE)
 }
 
@@ -748,7 +749,7 @@ pub fn seq_index_of(
     let mut i = start;
     while i < stop {
         let Some(v) = get(i) else { break };
-        if vm.eq(v, args[1])? {
+        if vm.eq(v, arg(args, 1))? {
             return Ok(Value::small_int_unchecked(i as isize));
         }
         i += 1;
@@ -757,13 +758,13 @@ pub fn seq_index_of(
 }
 
 fn list_index_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     seq_index_of(vm, args, l.len(), |i| l.get(i))
 }
 
 fn list_insert_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
-    let i = slice::int_value(vm, args[1])?;
+    let l = this(vm, arg(args, 0))?;
+    let i = slice::int_value(vm, arg(args, 1))?;
     push(vm, l, Value::NONE)?;
     let n = l.len();
     let old_n = (n - 1) as isize;
@@ -778,12 +779,12 @@ fn list_insert_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         a.set(j, a.get(j - 1).unwrap_or(Value::NULL));
         j -= 1;
     }
-    a.set(idx, args[2]);
+    a.set(idx, arg(args, 2));
     Ok(Value::NONE)
 }
 
 fn list_pop_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     if l.len() == 0 {
         return Err(vm.index_error("pop from empty list"));
     }
@@ -804,10 +805,10 @@ fn list_pop_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn list_remove_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     let mut i = 0;
     while let Some(v) = l.get(i) {
-        if vm.eq(v, args[1])? {
+        if vm.eq(v, arg(args, 1))? {
             if i < l.len() {
                 list_pop_at(l, i);
             }
@@ -819,7 +820,7 @@ fn list_remove_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn list_reverse_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     let n = l.len();
     let a = l.items.get();
     for i in 0..n / 2 {
@@ -832,7 +833,7 @@ fn list_reverse_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn list_sort_meth(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
+    let l = this(vm, arg(args, 0))?;
     let mut key = Value::NONE;
     let mut reverse = false;
     for p in kw.chunks_exact(2) {
@@ -1011,7 +1012,7 @@ pub fn builtin_sorted(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         );
         return Err(vm.type_error(&m));
     }
-    let l = list_from_iter(vm, args[0])?;
+    let l = list_from_iter(vm, arg(args, 0))?;
     let mut key = Value::NONE;
     let mut reverse = false;
     if let Some(k) = kw_get(kw, Q::key) {

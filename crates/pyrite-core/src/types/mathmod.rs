@@ -6,6 +6,7 @@
 //! the functions) and `math_init(vm, module)` / `cmath_init(vm, module)`, which store the float
 //! constants (e, pi, tau, inf, nan) into the module's (heap copy of the) globals.
 
+use super::arg;
 use alloc::vec::Vec;
 
 use crate::fnv;
@@ -48,12 +49,13 @@ fn m2(vm: &mut Vm, x: Value, y: Value, f: fn(f64, f64) -> f64) -> PyResult<Value
 
 macro_rules! math1 {
     ($name:ident, $q:expr, $f:expr) => {
-        static $name: BuiltinFn = BuiltinFn::new($q, 1, 1, |vm, a, _| m1(vm, a[0], $f));
+        static $name: BuiltinFn = BuiltinFn::new($q, 1, 1, |vm, a, _| m1(vm, arg(a, 0), $f));
     };
 }
 macro_rules! math2 {
     ($name:ident, $q:expr, $f:expr) => {
-        static $name: BuiltinFn = BuiltinFn::new($q, 2, 2, |vm, a, _| m2(vm, a[0], a[1], $f));
+        static $name: BuiltinFn =
+            BuiltinFn::new($q, 2, 2, |vm, a, _| m2(vm, arg(a, 0), arg(a, 1), $f));
     };
 }
 
@@ -121,11 +123,15 @@ fn to_int_op(vm: &mut Vm, x: Value, f: fn(f64) -> f64) -> PyResult<Value> {
     int::int_from_f64(vm, f(v))
 }
 
-static CEIL: BuiltinFn = BuiltinFn::new(Q::ceil, 1, 1, |vm, a, _| to_int_op(vm, a[0], libm::ceil));
-static FLOOR: BuiltinFn =
-    BuiltinFn::new(Q::floor, 1, 1, |vm, a, _| to_int_op(vm, a[0], libm::floor));
-static TRUNC: BuiltinFn =
-    BuiltinFn::new(Q::trunc, 1, 1, |vm, a, _| to_int_op(vm, a[0], libm::trunc));
+static CEIL: BuiltinFn = BuiltinFn::new(Q::ceil, 1, 1, |vm, a, _| {
+    to_int_op(vm, arg(a, 0), libm::ceil)
+});
+static FLOOR: BuiltinFn = BuiltinFn::new(Q::floor, 1, 1, |vm, a, _| {
+    to_int_op(vm, arg(a, 0), libm::floor)
+});
+static TRUNC: BuiltinFn = BuiltinFn::new(Q::trunc, 1, 1, |vm, a, _| {
+    to_int_op(vm, arg(a, 0), libm::trunc)
+});
 
 fn pred(vm: &mut Vm, x: Value, f: fn(f64) -> bool) -> PyResult<Value> {
     if int::is_int(x) {
@@ -134,27 +140,30 @@ fn pred(vm: &mut Vm, x: Value, f: fn(f64) -> bool) -> PyResult<Value> {
     let v = value_to_f64(vm, x)?;
     Ok(Value::from_bool(f(v)))
 }
-static ISFINITE: BuiltinFn =
-    BuiltinFn::new(Q::isfinite, 1, 1, |vm, a, _| pred(vm, a[0], f64::is_finite));
-static ISINF: BuiltinFn =
-    BuiltinFn::new(Q::isinf, 1, 1, |vm, a, _| pred(vm, a[0], f64::is_infinite));
-static ISNAN: BuiltinFn = BuiltinFn::new(Q::isnan, 1, 1, |vm, a, _| pred(vm, a[0], f64::is_nan));
+static ISFINITE: BuiltinFn = BuiltinFn::new(Q::isfinite, 1, 1, |vm, a, _| {
+    pred(vm, arg(a, 0), f64::is_finite)
+});
+static ISINF: BuiltinFn = BuiltinFn::new(Q::isinf, 1, 1, |vm, a, _| {
+    pred(vm, arg(a, 0), f64::is_infinite)
+});
+static ISNAN: BuiltinFn =
+    BuiltinFn::new(Q::isnan, 1, 1, |vm, a, _| pred(vm, arg(a, 0), f64::is_nan));
 
 static LDEXP: BuiltinFn = BuiltinFn::new(Q::ldexp, 2, 2, math_ldexp);
 fn math_ldexp(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
-    let x = value_to_f64(vm, a[0])?;
-    let e = int::value_to_i64(vm, a[1])?;
+    let x = value_to_f64(vm, arg(a, 0))?;
+    let e = int::value_to_i64(vm, arg(a, 1))?;
     let e = e.clamp(-100_000, 100_000) as i32;
     new_float(vm, libm::ldexp(x, e))
 }
 
 static LOG: BuiltinFn = BuiltinFn::new(Q::log, 1, 2, math_log);
 fn math_log(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = log_of(vm, a[0])?;
+    let l = log_of(vm, arg(a, 0))?;
     if a.len() == 1 {
         return new_float(vm, l);
     }
-    let b = log_of(vm, a[1])?;
+    let b = log_of(vm, arg(a, 1))?;
     if b == 0.0 {
         return Err(vm.zero_division("divide by zero"));
     }
@@ -187,7 +196,7 @@ fn log_of(vm: &mut Vm, x: Value) -> PyResult<f64> {
 
 static FREXP: BuiltinFn = BuiltinFn::new(Q::frexp, 1, 1, math_frexp);
 fn math_frexp(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
-    let x = value_to_f64(vm, a[0])?;
+    let x = value_to_f64(vm, arg(a, 0))?;
     let (m, e) = if x.is_finite() {
         libm::frexp(x)
     } else {
@@ -199,7 +208,7 @@ fn math_frexp(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
 
 static MODF: BuiltinFn = BuiltinFn::new(Q::modf, 1, 1, math_modf);
 fn math_modf(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
-    let x = value_to_f64(vm, a[0])?;
+    let x = value_to_f64(vm, arg(a, 0))?;
     let (frac, ip) = if x.is_infinite() {
         (libm::copysign(0.0, x), x)
     } else {
@@ -213,8 +222,8 @@ fn math_modf(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
 
 static ISCLOSE: BuiltinFn = BuiltinFn::new_kw(Q::isclose, 2, 2, math_isclose);
 fn math_isclose(vm: &mut Vm, a: &[Value], kw: Kw) -> PyResult<Value> {
-    let x = value_to_f64(vm, a[0])?;
-    let y = value_to_f64(vm, a[1])?;
+    let x = value_to_f64(vm, arg(a, 0))?;
+    let y = value_to_f64(vm, arg(a, 1))?;
     let rel = match kw_get(kw, Q::rel_tol) {
         Some(v) => value_to_f64(vm, v)?,
         None => 1e-9,
@@ -240,7 +249,7 @@ fn math_isclose(vm: &mut Vm, a: &[Value], kw: Kw) -> PyResult<Value> {
 
 static FACTORIAL: BuiltinFn = BuiltinFn::new(Q::factorial, 1, 1, math_factorial);
 fn math_factorial(vm: &mut Vm, a: &[Value], _kw: Kw) -> PyResult<Value> {
-    let n = int::value_to_i64(vm, a[0])?;
+    let n = int::value_to_i64(vm, arg(a, 0))?;
     if n < 0 {
         return Err(vm.value_error("negative factorial"));
     }
@@ -376,26 +385,26 @@ fn c_sin(re: f64, im: f64) -> (f64, f64) {
     )
 }
 
-static C_EXP: BuiltinFn = BuiltinFn::new(Q::exp, 1, 1, |vm, a, _| c1(vm, a[0], c_exp));
-static C_LOG: BuiltinFn = BuiltinFn::new(Q::log, 1, 1, |vm, a, _| c1(vm, a[0], c_log));
-static C_LOG10: BuiltinFn = BuiltinFn::new(Q::log10, 1, 1, |vm, a, _| c1(vm, a[0], c_log10));
-static C_SQRT: BuiltinFn = BuiltinFn::new(Q::sqrt, 1, 1, |vm, a, _| c1(vm, a[0], c_sqrt));
-static C_COS: BuiltinFn = BuiltinFn::new(Q::cos, 1, 1, |vm, a, _| c1(vm, a[0], c_cos));
-static C_SIN: BuiltinFn = BuiltinFn::new(Q::sin, 1, 1, |vm, a, _| c1(vm, a[0], c_sin));
+static C_EXP: BuiltinFn = BuiltinFn::new(Q::exp, 1, 1, |vm, a, _| c1(vm, arg(a, 0), c_exp));
+static C_LOG: BuiltinFn = BuiltinFn::new(Q::log, 1, 1, |vm, a, _| c1(vm, arg(a, 0), c_log));
+static C_LOG10: BuiltinFn = BuiltinFn::new(Q::log10, 1, 1, |vm, a, _| c1(vm, arg(a, 0), c_log10));
+static C_SQRT: BuiltinFn = BuiltinFn::new(Q::sqrt, 1, 1, |vm, a, _| c1(vm, arg(a, 0), c_sqrt));
+static C_COS: BuiltinFn = BuiltinFn::new(Q::cos, 1, 1, |vm, a, _| c1(vm, arg(a, 0), c_cos));
+static C_SIN: BuiltinFn = BuiltinFn::new(Q::sin, 1, 1, |vm, a, _| c1(vm, arg(a, 0), c_sin));
 
 static C_PHASE: BuiltinFn = BuiltinFn::new(Q::phase, 1, 1, |vm, a, _| {
-    let (re, im) = to_c(vm, a[0])?;
+    let (re, im) = to_c(vm, arg(a, 0))?;
     new_float(vm, libm::atan2(im, re))
 });
 static C_POLAR: BuiltinFn = BuiltinFn::new(Q::polar, 1, 1, |vm, a, _| {
-    let (re, im) = to_c(vm, a[0])?;
+    let (re, im) = to_c(vm, arg(a, 0))?;
     let r = new_float(vm, libm::hypot(re, im))?;
     let p = new_float(vm, libm::atan2(im, re))?;
     new_tuple(vm, &[r, p])
 });
 static C_RECT: BuiltinFn = BuiltinFn::new(Q::rect, 2, 2, |vm, a, _| {
-    let r = value_to_f64(vm, a[0])?;
-    let p = value_to_f64(vm, a[1])?;
+    let r = value_to_f64(vm, arg(a, 0))?;
+    let p = value_to_f64(vm, arg(a, 1))?;
     new_complex(vm, r * libm::cos(p), r * libm::sin(p))
 });
 

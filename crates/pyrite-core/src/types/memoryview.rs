@@ -8,6 +8,7 @@
 //! freed memory. As in MicroPython: only step-1 slices, `itemsize`, `hex()`, and writes when
 //! the underlying object is writable.
 
+use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
@@ -101,7 +102,7 @@ fn mv_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Va
     if args.len() != 1 || !kw.is_empty() {
         return Err(vm.type_error("function takes 1 positional arguments"));
     }
-    new_memoryview(vm, args[0])
+    new_memoryview(vm, arg(args, 0))
 }
 
 fn mv(vm: &mut Vm, v: Value) -> PyResult<Gc<MemoryviewObj>> {

@@ -22,3 +22,17 @@ pub mod str;
 pub mod strfmt;
 pub mod template;
 pub mod tuple;
+
+use crate::value::Value;
+
+/// Positional argument `i` of a native function whose caller has already checked the count
+/// (`BuiltinFn`'s min/max, or an explicit `len()` test): `args[i]` without a bounds-check panic
+/// (a panic site costs a `Location` record and a call in every function that indexes; there
+/// are hundreds). Past the end, which a checked call never reaches, it gives None.
+#[inline(always)]
+pub fn arg(args: &[Value], i: usize) -> Value {
+    match args.get(i) {
+        Some(v) => *v,
+        None => Value::NONE,
+    }
+}

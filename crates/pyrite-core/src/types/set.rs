@@ -4,6 +4,7 @@
 //! `new_set(vm, items)`, `new_frozenset(vm, items)`, `set_add(vm, set, v)`,
 //! `set_from_iter(vm, iterable)`, `SET_ITER_TYPE`.
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
@@ -451,31 +452,31 @@ fn set_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Val
 // ---- methods ----
 
 fn set_add_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
-    s.map.set_default(vm, args[1], Value::NULL)?;
+    let s = this_mut(vm, arg(args, 0))?;
+    s.map.set_default(vm, arg(args, 1), Value::NULL)?;
     Ok(Value::NONE)
 }
 
 fn set_clear_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
+    let s = this_mut(vm, arg(args, 0))?;
     s.map.clear(vm)?;
     Ok(Value::NONE)
 }
 
 fn set_copy_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
+    let s = this(vm, arg(args, 0))?;
     let ty = result_type(s);
     Ok(copy_of(vm, s, ty)?.value())
 }
 
 fn set_discard_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
-    s.map.remove(vm, args[1])?;
+    let s = this_mut(vm, arg(args, 0))?;
+    s.map.remove(vm, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn set_difference_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
+    let s = this(vm, arg(args, 0))?;
     let ty = result_type(s);
     let out = copy_of(vm, s, ty)?;
     for &o in &args[1..] {
@@ -485,7 +486,7 @@ fn set_difference_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> 
 }
 
 fn set_difference_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
+    let s = this_mut(vm, arg(args, 0))?;
     for &o in &args[1..] {
         difference_into(vm, s, o)?;
     }
@@ -493,7 +494,7 @@ fn set_difference_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<
 }
 
 fn set_intersection_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
+    let s = this(vm, arg(args, 0))?;
     let ty = result_type(s);
     let mut cur = copy_of(vm, s, ty)?;
     for &o in &args[1..] {
@@ -503,7 +504,7 @@ fn set_intersection_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value
 }
 
 fn set_intersection_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
+    let s = this_mut(vm, arg(args, 0))?;
     for &o in &args[1..] {
         let r = intersect(vm, s, o, &SET_TYPE)?;
         s.map.clear(vm)?;
@@ -513,8 +514,8 @@ fn set_intersection_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResul
 }
 
 fn set_isdisjoint_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let it = vm.get_iter(args[1])?;
+    let s = this(vm, arg(args, 0))?;
+    let it = vm.get_iter(arg(args, 1))?;
     while let Some(v) = vm.iter_next(it)? {
         if s.map.contains(vm, v)? {
             return Ok(Value::FALSE);
@@ -524,19 +525,19 @@ fn set_isdisjoint_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> 
 }
 
 fn set_issubset_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let o = as_set(vm, args[1])?;
+    let s = this(vm, arg(args, 0))?;
+    let o = as_set(vm, arg(args, 1))?;
     Ok(Value::from_bool(subset(vm, s, o)?))
 }
 
 fn set_issuperset_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let o = as_set(vm, args[1])?;
+    let s = this(vm, arg(args, 0))?;
+    let o = as_set(vm, arg(args, 1))?;
     Ok(Value::from_bool(subset(vm, o, s)?))
 }
 
 fn set_pop_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
+    let s = this_mut(vm, arg(args, 0))?;
     match s.map.pop_first(vm)? {
         Some((k, _)) => Ok(k),
         None => {
@@ -547,29 +548,29 @@ fn set_pop_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn set_remove_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
-    match s.map.remove(vm, args[1])? {
+    let s = this_mut(vm, arg(args, 0))?;
+    match s.map.remove(vm, arg(args, 1))? {
         Some(_) => Ok(Value::NONE),
-        None => Err(vm.key_error(args[1])),
+        None => Err(vm.key_error(arg(args, 1))),
     }
 }
 
 fn set_symdiff_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
+    let s = this(vm, arg(args, 0))?;
     let ty = result_type(s);
     let out = copy_of(vm, s, ty)?;
-    symdiff_into(vm, out, args[1])?;
+    symdiff_into(vm, out, arg(args, 1))?;
     Ok(out.value())
 }
 
 fn set_symdiff_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
-    symdiff_into(vm, s, args[1])?;
+    let s = this_mut(vm, arg(args, 0))?;
+    symdiff_into(vm, s, arg(args, 1))?;
     Ok(Value::NONE)
 }
 
 fn set_union_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
+    let s = this(vm, arg(args, 0))?;
     let ty = result_type(s);
     let out = copy_of(vm, s, ty)?;
     for &o in &args[1..] {
@@ -579,7 +580,7 @@ fn set_union_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn set_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this_mut(vm, args[0])?;
+    let s = this_mut(vm, arg(args, 0))?;
     for &o in &args[1..] {
         add_all(vm, s, o)?;
     }
@@ -587,8 +588,8 @@ fn set_update_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn set_contains_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    Ok(Value::from_bool(s.map.contains(vm, args[1])?))
+    let s = this(vm, arg(args, 0))?;
+    Ok(Value::from_bool(s.map.contains(vm, arg(args, 1))?))
 }
 
 // ---- iteration ----

@@ -7,6 +7,7 @@
 //! `int_value(vm, v)` (an int as `isize`, OverflowError if it does not fit) and
 //! `clamp_index(vm, v, len)` (slice-style clamping used by `index(x, start, stop)`).
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 
@@ -122,11 +123,11 @@ fn slice_attr(_vm: &mut Vm, v: Value, name: Qstr, action: AttrAction) -> PyResul
 }
 
 fn slice_indices_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let len = int_value(vm, args[1])?;
+    let len = int_value(vm, arg(args, 1))?;
     if len < 0 {
         return Err(vm.value_error("length should not be negative"));
     }
-    let (a, b, c) = slice_indices(vm, args[0], len as usize)?;
+    let (a, b, c) = slice_indices(vm, arg(args, 0), len as usize)?;
     let t = [
         Value::small_int_unchecked(a),
         Value::small_int_unchecked(b),

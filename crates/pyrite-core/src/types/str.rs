@@ -27,6 +27,7 @@
 //! non-ASCII spaces, format characters, surrogates, private-use and noncharacters (a
 //! table-free approximation of CPython's `isprintable`).
 
+use super::arg;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -1265,7 +1266,7 @@ pub fn builtin_ord(vm: &mut Vm, v: Value) -> PyResult<Value> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Methods (shared by str, bytes and bytearray; `args[0]` is self)
+// Methods (shared by str, bytes and bytearray; `arg(args, 0)` is self)
 
 macro_rules! method {
     ($st:ident, $q:expr, $min:expr, $max:expr, $f:ident) => {
@@ -1337,8 +1338,8 @@ fixed_dict!(pub STR_LOCALS, [
 
 /// Search `sub` in `d[start:end]` (character positions); returns the character index.
 fn search(vm: &mut Vm, args: &[Value], rev: bool) -> PyResult<Option<usize>> {
-    let d = self_data(vm, args[0])?;
-    let needle = needle_data(vm, d.kind, args[1])?;
+    let d = self_data(vm, arg(args, 0))?;
+    let needle = needle_data(vm, d.kind, arg(args, 1))?;
     let Some((s, e)) = range_args(vm, d.chars, args.get(2), args.get(3))? else {
         return Ok(None);
     };
@@ -1380,8 +1381,8 @@ fn m_rindex(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_count(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
-    let needle = needle_data(vm, d.kind, args[1])?;
+    let d = self_data(vm, arg(args, 0))?;
+    let needle = needle_data(vm, d.kind, arg(args, 1))?;
     let Some((s, e)) = range_args(vm, d.chars, args.get(2), args.get(3))? else {
         return Ok(small(0));
     };
@@ -1403,7 +1404,7 @@ fn m_count(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn starts_ends(vm: &mut Vm, args: &[Value], ends: bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let Some((s, e)) = range_args(vm, d.chars, args.get(2), args.get(3))? else {
         return Ok(Value::FALSE);
     };
@@ -1419,7 +1420,7 @@ fn starts_ends(vm: &mut Vm, args: &[Value], ends: bool) -> PyResult<Value> {
             hay.starts_with(p)
         }
     };
-    if let Some(t) = crate::types::tuple::tuple_items(args[1]) {
+    if let Some(t) = crate::types::tuple::tuple_items(arg(args, 1)) {
         for i in 0..t.len() {
             let item = t.items().get(i).copied().unwrap_or(Value::NONE);
             let p = arg_data(vm, d.kind, item)?;
@@ -1429,7 +1430,7 @@ fn starts_ends(vm: &mut Vm, args: &[Value], ends: bool) -> PyResult<Value> {
         }
         return Ok(Value::FALSE);
     }
-    let p = arg_data(vm, d.kind, args[1])?;
+    let p = arg_data(vm, d.kind, arg(args, 1))?;
     Ok(Value::from_bool(test(p.bytes())))
 }
 
@@ -1473,8 +1474,8 @@ pub(crate) fn to_seq(vm: &mut Vm, v: Value) -> PyResult<Value> {
 }
 
 fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
-    let seq = to_seq(vm, args[1])?;
+    let d = self_data(vm, arg(args, 0))?;
+    let seq = to_seq(vm, arg(args, 1))?;
     let n = seq_len(seq);
     // Collect the pieces' data (kept alive by `seq`, which nothing can change while we copy:
     // no Python code runs below).
@@ -1566,7 +1567,7 @@ fn m_rsplit(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 }
 
 fn split_impl(vm: &mut Vm, args: &[Value], kw: Kw, rev: bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let (sepv, max) = split_args(vm, args, kw)?;
     let b = d.bytes();
     let max = if max < 0 { usize::MAX } else { max as usize };
@@ -1704,7 +1705,7 @@ fn pieces_to_list(vm: &mut Vm, d: &SData, pieces: &[(usize, usize)]) -> PyResult
 }
 
 fn m_splitlines(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let mut keep = args.get(1).copied().unwrap_or(Value::FALSE);
     for p in kw.chunks_exact(2) {
         if p[0] == Value::qstr(Q::keepends) {
@@ -1746,7 +1747,7 @@ fn m_splitlines(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 }
 
 fn strip_impl(vm: &mut Vm, args: &[Value], left: bool, right: bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let b = d.bytes();
     let chars_arg = args.get(1).copied().filter(|v| !v.is_none());
     let set: Option<Vec<char>> = match chars_arg {
@@ -1806,7 +1807,7 @@ fn strip_impl(vm: &mut Vm, args: &[Value], left: bool, right: bool) -> PyResult<
         e = e.clamp(s, b.len());
     }
     if s == 0 && e == b.len() && d.kind != Kind::ByteArray {
-        return Ok(args[0]);
+        return Ok(arg(args, 0));
     }
     new_kind(vm, d.kind, b.get(s..e).unwrap_or(&[]))
 }
@@ -1822,9 +1823,9 @@ fn m_rstrip(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_replace(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
-    let old = arg_data(vm, d.kind, args[1])?;
-    let new = arg_data(vm, d.kind, args[2])?;
+    let d = self_data(vm, arg(args, 0))?;
+    let old = arg_data(vm, d.kind, arg(args, 1))?;
+    let new = arg_data(vm, d.kind, arg(args, 2))?;
     let max = match args.get(3) {
         Some(&m) => int_arg(vm, m)?,
         None => -1,
@@ -1867,14 +1868,14 @@ fn m_replace(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         parts.push(b.get(start..).unwrap_or(&[]));
     }
     if count == 0 && d.kind != Kind::ByteArray {
-        return Ok(args[0]);
+        return Ok(arg(args, 0));
     }
     new_from_parts(vm, d.kind, &parts)
 }
 
 fn partition_impl(vm: &mut Vm, args: &[Value], rev: bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
-    let sd = arg_data(vm, d.kind, args[1])?;
+    let d = self_data(vm, arg(args, 0))?;
+    let sd = arg_data(vm, d.kind, arg(args, 1))?;
     let sep = sd.bytes();
     if sep.is_empty() {
         return Err(vm.value_error("empty separator"));
@@ -1897,7 +1898,7 @@ fn partition_impl(vm: &mut Vm, args: &[Value], rev: bool) -> PyResult<Value> {
             let whole = if d.kind == Kind::ByteArray {
                 new_kind(vm, d.kind, b)?
             } else {
-                args[0]
+                arg(args, 0)
             };
             let e2 = if d.kind == Kind::ByteArray {
                 new_kind(vm, d.kind, &[])?
@@ -1922,8 +1923,8 @@ fn m_rpartition(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
-    let width = int_arg(vm, args[1])?;
+    let d = self_data(vm, arg(args, 0))?;
+    let width = int_arg(vm, arg(args, 1))?;
     let fill: Vec<u8> = match args.get(2) {
         Some(&f) => {
             let fd = arg_data(vm, d.kind, f)?;
@@ -1938,7 +1939,7 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         if d.kind == Kind::ByteArray {
             return new_kind(vm, d.kind, d.bytes());
         }
-        return Ok(args[0]);
+        return Ok(arg(args, 0));
     }
     let pad = width as usize - d.chars;
     // CPython puts the extra space on the left when the text length is odd.
@@ -1963,7 +1964,7 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn case_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let b = d.bytes();
     if d.ascii() && d.kind == Kind::Str && b.len() > 1 {
         // One allocation: copy and convert in place.
@@ -2005,7 +2006,7 @@ fn m_upper(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn pred_all(vm: &mut Vm, args: &[Value], f: fn(char, Kind) -> bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let b = d.bytes();
     if b.is_empty() {
         return Ok(Value::FALSE);
@@ -2044,7 +2045,7 @@ fn m_isdigit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn cased_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {
-    let d = self_data(vm, args[0])?;
+    let d = self_data(vm, arg(args, 0))?;
     let mut any = false;
     for (_, c, _) in chars_of(d.bytes(), d.kind) {
         let (is_u, is_l) = if d.kind == Kind::Str {
@@ -2070,8 +2071,8 @@ fn m_islower(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn m_encode(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    let Some(d) = str_data(vm, args[0]) else {
-        return Err(bad_implicit(vm, args[0], Kind::Str));
+    let Some(d) = str_data(vm, arg(args, 0)) else {
+        return Err(bad_implicit(vm, arg(args, 0), Kind::Str));
     };
     let mut enc = args.get(1).copied().unwrap_or(Value::NULL);
     let mut errors = args.get(2).copied().unwrap_or(Value::NULL);
@@ -2127,7 +2128,7 @@ fn m_encode(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 }
 
 fn m_format(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    crate::types::strfmt::str_format(vm, args[0], &args[1..], kw)
+    crate::types::strfmt::str_format(vm, arg(args, 0), &args[1..], kw)
 }
 
 #[allow(dead_code)]

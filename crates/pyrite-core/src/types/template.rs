@@ -11,6 +11,7 @@
 //! as tuples; `values` is computed; iterating yields the non-empty strings and the
 //! interpolations in order; `+` joins two templates (merging the touching strings).
 
+use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
@@ -90,12 +91,12 @@ fn new_interpolation(vm: &mut Vm, items: [Value; 4]) -> PyResult<Value> {
 }
 
 fn builtin_template(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let strings = args[0];
+    let strings = arg(args, 0);
     if tuple_items(strings).is_none() {
         return Err(vm.type_error("expected a tuple of strings"));
     }
     let packed = if args.len() == 2 {
-        tuple_items(args[1])
+        tuple_items(arg(args, 1))
     } else {
         None
     };

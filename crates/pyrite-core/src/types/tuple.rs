@@ -1,6 +1,7 @@
 //! `tuple`. Contract: `TUPLE_TYPE`, `TupleObj`, `new_tuple(vm, items)`, `tuple_items(v)`,
 //! `tuple_from_iter(vm, iterable)`, `TUPLE_ITER_TYPE`.
 
+use super::arg;
 use alloc::string::String;
 use core::cell::Cell;
 
@@ -225,13 +226,13 @@ fn tuple_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyResult
 }
 
 fn tuple_count_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(t) = crate::types::class::native_self(args[0], &TUPLE_TYPE).and_then(tuple_items)
+    let Some(t) = crate::types::class::native_self(arg(args, 0), &TUPLE_TYPE).and_then(tuple_items)
     else {
         return Err(vm.type_error("expected a tuple"));
     };
     let mut n = 0isize;
     for &v in t.items() {
-        if vm.eq(v, args[1])? {
+        if vm.eq(v, arg(args, 1))? {
             n += 1;
         }
     }
@@ -239,7 +240,7 @@ fn tuple_count_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn tuple_index_meth(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(t) = crate::types::class::native_self(args[0], &TUPLE_TYPE).and_then(tuple_items)
+    let Some(t) = crate::types::class::native_self(arg(args, 0), &TUPLE_TYPE).and_then(tuple_items)
     else {
         return Err(vm.type_error("expected a tuple"));
     };

@@ -26,7 +26,10 @@ use pyrite_core::value::{ObjHeader, TypeRef, Value};
 use pyrite_core::{fixed_dict, fnv, Gc, PyErr, PyResult, Qstr, Vm, Q};
 use pyrite_hal::net::{TlsConfig, EAGAIN, POLLOUT};
 
-use super::{with_net, MP_STREAM_CLOSE, MP_STREAM_GET_FILENO, MP_STREAM_POLL};
+use super::{
+    with_net, MP_STREAM_CLOSE, MP_STREAM_GET_FILENO, MP_STREAM_POLL, STREAM_ENTER, STREAM_EXIT,
+    STREAM_READ, STREAM_READINTO, STREAM_READLINE, STREAM_RECV, STREAM_WRITE,
+};
 
 const EIO: i32 = 5;
 const ENOTCONN: i32 = 107;
@@ -433,19 +436,15 @@ fn do_handshake(vm: &mut Vm, s: &SslSocketObj) -> PyResult<bool> {
     }
 }
 
-/// Read up to `n` plaintext bytes: Some(data) (empty at end of stream), None if it would block.
-fn read_some(vm: &mut Vm, s: &SslSocketObj, n: usize) -> PyResult<Option<Vec<u8>>> {
+/// Read plaintext into `buf`: Some(n) (0 at end of stream), None if the stream would block.
+pub(super) fn read_into(vm: &mut Vm, s: &SslSocketObj, buf: &mut [u8]) -> PyResult<Option<usize>> {
     if !do_handshake(vm, s)? {
         return Ok(None);
     }
     let t = sess(vm, s)?;
-    let mut buf = vec![0u8; n.min(1 << 20)];
     loop {
-        match with_net(vm, |net| net.tls_read(t, &mut buf))? {
-            Ok(k) => {
-                buf.truncate(k);
-                return Ok(Some(buf));
-            }
+        match with_net(vm, |net| net.tls_read(t, buf))? {
+            Ok(k) => return Ok(Some(k.min(buf.len()))),
             Err(EAGAIN) => {}
             Err(e) => return Err(tls_err(vm, t, e)),
         }
@@ -454,149 +453,62 @@ fn read_some(vm: &mut Vm, s: &SslSocketObj, n: usize) -> PyResult<Option<Vec<u8>
         }
         match fill_in(vm, s)? {
             None => return Ok(None),
-            Some(false) => return Ok(Some(Vec::new())),
+            Some(false) => return Ok(Some(0)),
             Some(true) => {}
         }
     }
 }
 
-fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
-    match v {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            Ok(if n < 0 { None } else { Some(n as usize) })
-        }
-        _ => Ok(None),
+/// Write all of `data` as far as the stream takes it: the count, None if the handshake could
+/// not finish without blocking.
+pub(super) fn write_all(vm: &mut Vm, s: &SslSocketObj, data: &[u8]) -> PyResult<Option<usize>> {
+    if !do_handshake(vm, s)? {
+        return Ok(None);
     }
-}
-
-fn ssl_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    match size_arg(vm, args.get(1))? {
-        Some(n) => match read_some(vm, &s, n)? {
-            Some(d) => types::bytes::new_bytes(vm, &d),
-            None => Ok(Value::NONE),
-        },
-        None => {
-            let mut out = Vec::new();
-            loop {
-                match read_some(vm, &s, 4096)? {
-                    Some(d) if d.is_empty() => break,
-                    Some(d) => out.extend_from_slice(&d),
-                    None if out.is_empty() => return Ok(Value::NONE),
-                    None => break,
-                }
-            }
-            types::bytes::new_bytes(vm, &out)
-        }
-    }
-}
-
-fn ssl_recv(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let n = arg_int(vm, args[1])?.max(0) as usize;
-    match read_some(vm, &s, n)? {
-        Some(d) => types::bytes::new_bytes(vm, &d),
-        None => Err(vm.os_error(EAGAIN)),
-    }
-}
-
-fn ssl_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let cap = vm.len(args[1])?;
-    let n = match size_arg(vm, args.get(2))? {
-        Some(n) => n.min(cap),
-        None => cap,
-    };
-    let Some(d) = read_some(vm, &s, n)? else {
-        return Ok(Value::NONE);
-    };
-    let k = pyrite_core::obj::with_buffer_write(vm, args[1], |cells| {
-        for (c, &b) in cells.iter().zip(d.iter()) {
-            c.set(b);
-        }
-        cells.len().min(d.len())
-    })?;
-    match k {
-        Some(k) => Ok(Value::small_int_unchecked(k as isize)),
-        None => Err(vm.type_error("object with buffer protocol required")),
-    }
-}
-
-fn ssl_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let limit = size_arg(vm, args.get(1))?;
-    let mut out = Vec::new();
-    loop {
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
-        }
-        match read_some(vm, &s, 1)? {
-            Some(d) if d.is_empty() => break,
-            Some(d) => {
-                out.extend_from_slice(&d);
-                if d.last() == Some(&b'\n') {
-                    break;
-                }
-            }
-            None if out.is_empty() => return Ok(Value::NONE),
-            None => break,
-        }
-    }
-    types::bytes::new_bytes(vm, &out)
-}
-
-fn ssl_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = this(vm, args[0])?;
-    let data = if let Some(t) = types::str::str_data(vm, args[1]) {
-        t.as_str().as_bytes().to_vec()
-    } else {
-        match buffer_bytes(vm, args[1])? {
-            Some(b) => b,
-            None => return Err(vm.type_error("object with buffer protocol required")),
-        }
-    };
-    if !do_handshake(vm, &s)? {
-        return Ok(Value::NONE);
-    }
-    let t = sess(vm, &s)?;
+    let t = sess(vm, s)?;
     let mut done = 0;
     while done < data.len() {
         let rest = &data[done..];
         match with_net(vm, |n| n.tls_write(t, rest))? {
             Ok(0) => {
-                if !flush_out(vm, &s)? {
+                if !flush_out(vm, s)? {
                     break;
                 }
             }
             Ok(k) => done += k,
             Err(e) => return Err(tls_err(vm, t, e)),
         }
-        flush_out(vm, &s)?;
+        flush_out(vm, s)?;
     }
-    flush_out(vm, &s)?;
-    Ok(Value::small_int(done as isize).unwrap_or(Value::NONE))
+    flush_out(vm, s)?;
+    Ok(Some(done))
 }
 
 fn ssl_close(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = this(vm, args[0])?;
+    close(vm, &s)?;
+    Ok(Value::NONE)
+}
+
+/// Close the session (sending close_notify as far as it goes) and the underlying stream.
+pub(super) fn close(vm: &mut Vm, s: &SslSocketObj) -> PyResult<()> {
     let t = s.sess.get();
     if t < 0 {
-        return Ok(Value::NONE);
+        return Ok(());
     }
     let _ = with_net(vm, |n| {
         n.tls_close(t);
         Ok::<_, i32>(())
     });
     // Best effort: the close_notify alert, then the underlying stream.
-    let _ = flush_out(vm, &s);
+    let _ = flush_out(vm, s);
     s.sess.set(-1);
     let _ = with_net(vm, |n| {
         n.tls_free(t);
         Ok::<_, i32>(())
     });
     vm.call_method(s.sock.get(), Q::close, &[])?;
-    Ok(Value::NONE)
+    Ok(())
 }
 
 fn ssl_setblocking(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -655,44 +567,29 @@ fn ssl_ioctl(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
 }
 
-fn ssl_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
-}
-
-fn ssl_exit(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    ssl_close(vm, &args[..1], &[])
-}
-
-static SSL_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, ssl_read);
-static SSL_RECV: BuiltinFn = BuiltinFn::new(Q::recv, 2, 2, ssl_recv);
-static SSL_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, ssl_readinto);
-static SSL_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, ssl_readline);
-static SSL_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 2, ssl_write);
 static SSL_CLOSE: BuiltinFn = BuiltinFn::new(Q::close, 1, 1, ssl_close);
 static SSL_SETBLOCKING: BuiltinFn = BuiltinFn::new(Q::setblocking, 2, 2, ssl_setblocking);
 static SSL_SETTIMEOUT: BuiltinFn = BuiltinFn::new(Q::settimeout, 2, 2, ssl_settimeout);
 static SSL_DO_HANDSHAKE: BuiltinFn = BuiltinFn::new(Q::do_handshake, 1, 1, ssl_do_handshake);
 static SSL_IOCTL: BuiltinFn = BuiltinFn::new(Q::ioctl, 2, 3, ssl_ioctl);
-static SSL_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, ssl_enter);
-static SSL_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, ssl_exit);
 
 fixed_dict!(
     SSL_LOCALS,
     [
-        (Q::read, fnv!(SSL_READ)),
-        (Q::recv, fnv!(SSL_RECV)),
-        (Q::readinto, fnv!(SSL_READINTO)),
-        (Q::readline, fnv!(SSL_READLINE)),
-        (Q::write, fnv!(SSL_WRITE)),
-        (Q::send, fnv!(SSL_WRITE)),
-        (Q::sendall, fnv!(SSL_WRITE)),
+        (Q::read, fnv!(STREAM_READ)),
+        (Q::recv, fnv!(STREAM_RECV)),
+        (Q::readinto, fnv!(STREAM_READINTO)),
+        (Q::readline, fnv!(STREAM_READLINE)),
+        (Q::write, fnv!(STREAM_WRITE)),
+        (Q::send, fnv!(STREAM_WRITE)),
+        (Q::sendall, fnv!(STREAM_WRITE)),
         (Q::close, fnv!(SSL_CLOSE)),
         (Q::setblocking, fnv!(SSL_SETBLOCKING)),
         (Q::settimeout, fnv!(SSL_SETTIMEOUT)),
         (Q::do_handshake, fnv!(SSL_DO_HANDSHAKE)),
         (Q::ioctl, fnv!(SSL_IOCTL)),
-        (Q::__enter__, fnv!(SSL_ENTER)),
-        (Q::__exit__, fnv!(SSL_EXIT)),
+        (Q::__enter__, fnv!(STREAM_ENTER)),
+        (Q::__exit__, fnv!(STREAM_EXIT)),
     ]
 );
 

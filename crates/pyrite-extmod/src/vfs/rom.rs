@@ -22,11 +22,11 @@ use pyrite_core::modules::builtins::{arg_int, arg_string};
 use pyrite_core::obj::{
     flags, with_buffer_read, AttrAction, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type,
 };
-use pyrite_core::types::{bytes, int, list, str as pystr, tuple};
+use pyrite_core::types::{bytes, list, str as pystr};
 use pyrite_core::value::{ObjHeader, TypeRef};
 use pyrite_core::{PyResult, Qstr, Value, Vm, Q};
 
-use super::{path_string, EINVAL, ENODEV, ENOENT, EPERM, EROFS};
+use super::{path_string, ListEnt, EINVAL, ENODEV, ENOENT, EPERM, EROFS};
 
 const EIO: i32 = 5;
 const EISDIR: i32 = 21;
@@ -159,8 +159,8 @@ fn search(img: &[u8], start: usize, end: usize, path: &[u8]) -> Found {
     }
 }
 
-/// The entries of a directory's records: (name, type, size).
-fn list_dir(img: &[u8], base: usize, mut p: usize, top: usize) -> Vec<(Vec<u8>, isize, usize)> {
+/// The entries of a directory's records.
+fn list_dir(img: &[u8], base: usize, mut p: usize, top: usize) -> Vec<ListEnt> {
     let mut out = Vec::new();
     while p < top {
         let (kind, next) = record(img, &mut p, top);
@@ -175,14 +175,20 @@ fn list_dir(img: &[u8], base: usize, mut p: usize, top: usize) -> Vec<(Vec<u8>, 
                     break;
                 };
                 let name = img[p..ne].to_vec();
-                if kind == KIND_DIRECTORY {
-                    out.push((name, IFDIR, next - ne));
+                let (kind, size) = if kind == KIND_DIRECTORY {
+                    (IFDIR, next - ne)
                 } else {
                     match file_data(img, base, ne, next) {
-                        Some((_, size)) => out.push((name, IFREG, size)),
+                        Some((_, size)) => (IFREG, size),
                         None => break,
                     }
-                }
+                };
+                out.push(ListEnt {
+                    name,
+                    kind: kind as u32,
+                    ino: 0,
+                    size: Some(size as u64),
+                });
                 p = next;
             }
             _ => p = next,
@@ -298,7 +304,7 @@ fn rom_getcwd(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn rom_ilistdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = this(vm, args[0])?;
-    let is_str = pystr::is_str(args[1]);
+    let as_bytes = !pystr::is_str(args[1]);
     let p = path_string(vm, args[1])?;
     let Found::Dir(a, b) = find(vm, s, &p)? else {
         return Err(vm.os_error(ENOENT));
@@ -310,26 +316,7 @@ fn rom_ilistdir(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         }
         list_dir(img, base, a, b)
     })?;
-    let out = list::new_list(vm, &[])?;
-    for (name, kind, size) in entries {
-        let n = if is_str {
-            pystr::new_str(vm, &String::from_utf8_lossy(&name))?
-        } else {
-            bytes::new_bytes(vm, &name)?
-        };
-        let size = int::int_from_u64(vm, size as u64)?;
-        let t = tuple::new_tuple(
-            vm,
-            &[
-                n,
-                Value::small_int_unchecked(kind),
-                Value::small_int_unchecked(0),
-                size,
-            ],
-        )?;
-        list::list_append(vm, out, t)?;
-    }
-    vm.get_iter(out)
+    super::ilistdir_result(vm, entries, as_bytes)
 }
 
 fn rom_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
@@ -340,19 +327,19 @@ fn rom_stat(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         Found::Dir(a, b) => (IFDIR, b - a),
         Found::File(_, size) => (IFREG, size),
     };
-    let mut items = [Value::small_int_unchecked(0); 10];
-    items[0] = Value::small_int_unchecked(mode);
-    items[6] = int::int_from_u64(vm, size as u64)?;
-    tuple::new_tuple(vm, &items)
+    let mut items = [0; 10];
+    items[0] = mode as i128;
+    items[6] = size as i128;
+    super::int_tuple(vm, &items)
 }
 
 fn rom_statvfs(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s = this(vm, args[0])?;
-    let mut items = [Value::small_int_unchecked(0); 10];
-    items[0] = Value::small_int_unchecked(1);
-    items[2] = int::int_from_u64(vm, (s.end.get() - s.start.get()) as u64)?;
-    items[9] = Value::small_int_unchecked(32767);
-    tuple::new_tuple(vm, &items)
+    let mut items = [0; 10];
+    items[0] = 1;
+    items[2] = s.end.get().saturating_sub(s.start.get()) as i128;
+    items[9] = 32767;
+    super::int_tuple(vm, &items)
 }
 
 fn rom_open(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
