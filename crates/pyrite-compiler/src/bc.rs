@@ -15,6 +15,10 @@
 //!
 //! Stack effects are noted as `( before -- after )`, top of stack on the right.
 
+use crate::text::push_byte;
+use crate::text::push_bytes;
+use crate::text::push_char;
+use crate::text::push_str;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -488,7 +492,7 @@ pub fn encode_uint(out: &mut Vec<u8>, v: u64) {
         buf[p] = 0x80 | (n & 0x7f) as u8;
         n >>= 7;
     }
-    out.extend_from_slice(&buf[p..]);
+    push_bytes(out, &buf[p..]);
 }
 
 /// Number of bytes `encode_uint(v)` produces.
@@ -524,7 +528,7 @@ pub fn encode_sint(out: &mut Vec<u8>, v: i64) {
     }
     let last = buf.len() - 1;
     for (i, b) in buf.iter().enumerate().take(buf.len()).skip(p) {
-        out.push(if i == last { *b } else { *b | 0x80 });
+        push_byte(out, if i == last { *b } else { *b | 0x80 });
     }
 }
 
@@ -549,7 +553,7 @@ pub fn encode_prelude_sig(
     e >>= 1;
     a >>= 2;
     while (s | e | f | a | k | d) != 0 {
-        out.push(0x80 | z);
+        push_byte(out, 0x80 | z);
         z = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1))
             as u8;
         s >>= 2;
@@ -559,7 +563,7 @@ pub fn encode_prelude_sig(
         k >>= 1;
         d >>= 1;
     }
-    out.push(z);
+    push_byte(out, z);
 }
 
 /// Append the prelude size (n_info, n_cell).
@@ -573,7 +577,7 @@ pub fn encode_prelude_size(out: &mut Vec<u8>, n_info: usize, n_cell: usize) {
         if (c | i) != 0 {
             z |= 0x80;
         }
-        out.push(z);
+        push_byte(out, z);
         if (c | i) == 0 {
             break;
         }
@@ -587,12 +591,12 @@ pub fn encode_line_info(out: &mut Vec<u8>, mut bytes: usize, mut lines: usize) {
         if lines <= 6 || bytes > 0xf {
             b = bytes.min(0x1f);
             l = if b < bytes { 0 } else { lines.min(3) };
-            out.push((b | (l << 5)) as u8);
+            push_byte(out, (b | (l << 5)) as u8);
         } else {
             b = bytes.min(0xf);
             l = lines.min(0x7ff);
-            out.push((0x80 | b | ((l >> 4) & 0x70)) as u8);
-            out.push((l & 0xff) as u8);
+            push_byte(out, (0x80 | b | ((l >> 4) & 0x70)) as u8);
+            push_byte(out, (l & 0xff) as u8);
         }
         bytes -= b;
         lines -= l;
@@ -1016,7 +1020,7 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
             let _ = write!(out, "{:?}", s);
         }
         Const::Bytes(b) => {
-            out.push_str("b\"");
+            push_str(out, "b\"");
             for &x in b {
                 if (0x20..0x7f).contains(&x) && x != b'"' && x != b'\\' {
                     out.push(x as char);
@@ -1024,29 +1028,29 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
                     let _ = write!(out, "\\x{:02x}", x);
                 }
             }
-            out.push('"');
+            push_char(out, '"');
         }
-        Const::Int(s) | Const::Float(s) => out.push_str(s),
+        Const::Int(s) | Const::Float(s) => push_str(out, s),
         Const::Complex(s) => {
-            out.push_str(s);
-            out.push('j');
+            push_str(out, s);
+            push_char(out, 'j');
         }
-        Const::Ellipsis => out.push_str("Ellipsis"),
-        Const::None => out.push_str("None"),
-        Const::True => out.push_str("True"),
-        Const::False => out.push_str("False"),
+        Const::Ellipsis => push_str(out, "Ellipsis"),
+        Const::None => push_str(out, "None"),
+        Const::True => push_str(out, "True"),
+        Const::False => push_str(out, "False"),
         Const::Tuple(items) => {
-            out.push('(');
+            push_char(out, '(');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    push_str(out, ", ");
                 }
                 fmt_const(it, out);
             }
             if items.len() == 1 {
-                out.push(',');
+                push_char(out, ',');
             }
-            out.push(')');
+            push_char(out, ')');
         }
     }
 }
@@ -1086,7 +1090,7 @@ pub fn disassemble_insn(
             binary::NAMES[(o - 0xd7) as usize]
         );
     } else {
-        s.push_str(name);
+        push_str(&mut s, name);
         match info(o).map(|i| i.operand).unwrap_or(Operand::None) {
             Operand::None => {}
             Operand::Qstr => {
@@ -1099,10 +1103,10 @@ pub fn disassemble_insn(
                 let _ = write!(s, " {}", insn.arg);
             }
             Operand::Obj => {
-                s.push(' ');
+                push_char(&mut s, ' ');
                 match usize::try_from(insn.arg).ok().and_then(|i| consts.get(i)) {
                     Some(c) => fmt_const(c, &mut s),
-                    None => s.push('?'),
+                    None => push_char(&mut s, '?'),
                 }
             }
             Operand::SJump | Operand::UJump => {
@@ -1189,7 +1193,7 @@ pub fn disassemble(m: &crate::raw::CompiledModule) -> String {
         let mut s = String::new();
         for (i, c) in m.consts.iter().enumerate() {
             if i > 0 {
-                s.push_str(", ");
+                push_str(&mut s, ", ");
             }
             fmt_const(c, &mut s);
         }
@@ -1244,7 +1248,7 @@ mod tests {
         let mut b = Vec::new();
         encode_prelude_sig(&mut b, 20, 3, 0x0b, 5, 2, 1);
         encode_prelude_size(&mut b, 9, 1);
-        b.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        push_bytes(&mut b, &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         let p = decode_prelude(&b).unwrap();
         assert_eq!((p.n_state, p.n_exc_stack, p.scope_flags), (20, 3, 0x0b));
         assert_eq!((p.n_pos_args, p.n_kwonly_args, p.n_def_pos_args), (5, 2, 1));
@@ -1260,7 +1264,7 @@ mod tests {
         encode_prelude_sig(&mut b, 1, 0, 0, 0, 0, 0);
         encode_prelude_size(&mut b, 1 + li.len(), 0);
         b.push(0);
-        b.extend_from_slice(&li);
+        push_bytes(&mut b, &li);
         b.push(op::RETURN_VALUE);
         let p = decode_prelude(&b).unwrap();
         assert_eq!(source_line(&b, &p, 0), 1);

@@ -1,6 +1,8 @@
 //! A small arbitrary-precision integer for compile-time constant folding (Python semantics:
 //! floor division, two's-complement bitwise operators). Not tuned for speed: constants are small.
 
+use crate::text::push_char;
+use crate::text::push_str;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -382,13 +384,13 @@ impl Big {
         }
         let mut s = String::new();
         if self.neg {
-            s.push('-');
+            push_char(&mut s, '-');
         }
         for (i, c) in chunks.iter().rev().enumerate() {
             if i == 0 {
-                s.push_str(&alloc::format!("{}", c));
+                push_str(&mut s, &alloc::format!("{}", c));
             } else {
-                s.push_str(&alloc::format!("{:09}", c));
+                push_str(&mut s, &alloc::format!("{:09}", c));
             }
         }
         s

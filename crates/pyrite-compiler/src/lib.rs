@@ -45,6 +45,7 @@ pub mod raw;
 pub mod repl;
 pub mod showbc;
 pub mod sort;
+pub mod text;
 
 pub use compile::{compile, compile_with_limit};
 pub use mpy::{read_mpy, write_mpy, MpyError};

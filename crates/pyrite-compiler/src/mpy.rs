@@ -6,6 +6,9 @@
 //! outer raw code, recursively: `len << 3 | has_children << 2 | kind`, the bytecode, and if it
 //! has children their count and the children.
 
+use crate::text::push_byte;
+use crate::text::push_bytes;
+use crate::text::push_char;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -74,49 +77,52 @@ fn complex_text(imag: &str) -> String {
     // MicroPython writes complex constants as their repr: "2j", "1.5j"
     let v: f64 = imag.parse().unwrap_or(0.0);
     let mut s = float_repr(v, false);
-    s.push('j');
+    push_char(&mut s, 'j');
     s
 }
 
 fn write_obj(out: &mut Vec<u8>, c: &Const) {
     match c {
         Const::Str(s) => {
-            out.push(OBJ_STR);
+            push_byte(out, OBJ_STR);
             put_uint(out, s.len());
-            out.extend_from_slice(s.as_bytes());
-            out.push(0);
+            push_bytes(out, s.as_bytes());
+            push_byte(out, 0);
         }
         Const::Bytes(b) => {
-            out.push(OBJ_BYTES);
+            push_byte(out, OBJ_BYTES);
             put_uint(out, b.len());
-            out.extend_from_slice(b);
-            out.push(0);
+            push_bytes(out, b);
+            push_byte(out, 0);
         }
-        Const::None => out.push(OBJ_NONE),
-        Const::False => out.push(OBJ_FALSE),
-        Const::True => out.push(OBJ_TRUE),
-        Const::Ellipsis => out.push(OBJ_ELLIPSIS),
+        Const::None => push_byte(out, OBJ_NONE),
+        Const::False => push_byte(out, OBJ_FALSE),
+        Const::True => push_byte(out, OBJ_TRUE),
+        Const::Ellipsis => push_byte(out, OBJ_ELLIPSIS),
         Const::Tuple(items) => {
-            out.push(OBJ_TUPLE);
+            push_byte(out, OBJ_TUPLE);
             put_uint(out, items.len());
             for it in items {
                 write_obj(out, it);
             }
         }
         Const::Int(s) | Const::Float(s) => {
-            out.push(if matches!(c, Const::Int(_)) {
-                OBJ_INT
-            } else {
-                OBJ_FLOAT
-            });
+            push_byte(
+                out,
+                if matches!(c, Const::Int(_)) {
+                    OBJ_INT
+                } else {
+                    OBJ_FLOAT
+                },
+            );
             put_uint(out, s.len());
-            out.extend_from_slice(s.as_bytes());
+            push_bytes(out, s.as_bytes());
         }
         Const::Complex(s) => {
             let t = complex_text(s);
-            out.push(OBJ_COMPLEX);
+            push_byte(out, OBJ_COMPLEX);
             put_uint(out, t.len());
-            out.extend_from_slice(t.as_bytes());
+            push_bytes(out, t.as_bytes());
         }
     }
 }
@@ -126,7 +132,7 @@ fn write_raw(out: &mut Vec<u8>, rc: &RawCode) {
         out,
         (rc.bytecode.len() << 3) | ((!rc.children.is_empty() as usize) << 2),
     );
-    out.extend_from_slice(&rc.bytecode);
+    push_bytes(out, &rc.bytecode);
     if !rc.children.is_empty() {
         put_uint(out, rc.children.len());
         for c in &rc.children {

@@ -1,6 +1,8 @@
 //! Compile-time constant objects: number literal parsing, constant folding with Python
 //! semantics, and float text as MicroPython's `repr` writes it into .mpy files.
 
+use crate::text::push_char;
+use crate::text::push_str;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -404,10 +406,10 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
     let ax = if neg { -x } else { x };
     let mut out = String::new();
     if neg {
-        out.push('-');
+        push_char(&mut out, '-');
     }
     if ax == 0.0 {
-        out.push_str(if always_decimal { "0.0" } else { "0" });
+        push_str(&mut out, if always_decimal { "0.0" } else { "0" });
         return out;
     }
     // 16 significant digits if they round-trip, else 17: this matches MicroPython's repr far
@@ -428,9 +430,9 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
     }
     if (-4..16).contains(&exp) {
         if exp < 0 {
-            out.push_str("0.");
+            push_str(&mut out, "0.");
             for _ in 0..(-exp - 1) {
-                out.push('0');
+                push_char(&mut out, '0');
             }
             for &d in &digits {
                 out.push(d as char);
@@ -441,29 +443,29 @@ pub fn float_repr(x: f64, always_decimal: bool) -> String {
                 out.push(*digits.get(i).unwrap_or(&b'0') as char);
             }
             if digits.len() > int_len {
-                out.push('.');
+                push_char(&mut out, '.');
                 for &d in &digits[int_len..] {
                     out.push(d as char);
                 }
             } else if always_decimal {
-                out.push_str(".0");
+                push_str(&mut out, ".0");
             }
         }
     } else {
         out.push(digits[0] as char);
         if digits.len() > 1 {
-            out.push('.');
+            push_char(&mut out, '.');
             for &d in &digits[1..] {
                 out.push(d as char);
             }
         }
-        out.push('e');
+        push_char(&mut out, 'e');
         out.push(if exp < 0 { '-' } else { '+' });
         let ae = exp.unsigned_abs();
         if ae < 10 {
-            out.push('0');
+            push_char(&mut out, '0');
         }
-        out.push_str(&format!("{}", ae));
+        push_str(&mut out, &format!("{}", ae));
     }
     out
 }

@@ -3,6 +3,7 @@
 //! `math.*` constants), `micropython.const()` declarations, removal of lonely constant
 //! statements (doc strings), and its choice of which string literals become qstrs.
 
+use crate::text::push_bytes;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -100,7 +101,7 @@ impl Interner {
             return q;
         }
         let q = self.ends.len() as Sym;
-        self.data.extend_from_slice(s);
+        push_bytes(&mut self.data, s);
         self.ends.push(self.data.len() as u32);
         self.table[slot] = q + 1;
         q

@@ -9,6 +9,8 @@
 
 use crate::bc::{self, op, Operand};
 use crate::raw::{CompiledModule, Const, RawCode};
+use crate::text::push_char;
+use crate::text::push_str;
 use alloc::string::String;
 use core::fmt::Write;
 
@@ -32,60 +34,60 @@ fn const_repr(c: &Const, out: &mut String) {
             out.push(q);
             for ch in s.chars() {
                 match ch {
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
+                    '\\' => push_str(out, "\\\\"),
+                    '\n' => push_str(out, "\\n"),
+                    '\r' => push_str(out, "\\r"),
+                    '\t' => push_str(out, "\\t"),
                     c if c == q => {
-                        out.push('\\');
-                        out.push(c);
+                        push_char(out, '\\');
+                        push_char(out, c);
                     }
                     c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                         let _ = write!(out, "\\x{:02x}", c as u32);
                     }
-                    c => out.push(c),
+                    c => push_char(out, c),
                 }
             }
             out.push(q);
         }
         Const::Bytes(b) => {
-            out.push_str("b'");
+            push_str(out, "b'");
             for &x in b {
                 match x {
-                    b'\\' => out.push_str("\\\\"),
-                    b'\'' => out.push_str("\\'"),
-                    b'\n' => out.push_str("\\n"),
-                    b'\r' => out.push_str("\\r"),
-                    b'\t' => out.push_str("\\t"),
+                    b'\\' => push_str(out, "\\\\"),
+                    b'\'' => push_str(out, "\\'"),
+                    b'\n' => push_str(out, "\\n"),
+                    b'\r' => push_str(out, "\\r"),
+                    b'\t' => push_str(out, "\\t"),
                     0x20..=0x7e => out.push(x as char),
                     _ => {
                         let _ = write!(out, "\\x{:02x}", x);
                     }
                 }
             }
-            out.push('\'');
+            push_char(out, '\'');
         }
-        Const::Int(s) | Const::Float(s) => out.push_str(s),
+        Const::Int(s) | Const::Float(s) => push_str(out, s),
         Const::Complex(s) => {
-            out.push_str(s);
-            out.push('j');
+            push_str(out, s);
+            push_char(out, 'j');
         }
-        Const::Ellipsis => out.push_str("Ellipsis"),
-        Const::None => out.push_str("None"),
-        Const::True => out.push_str("True"),
-        Const::False => out.push_str("False"),
+        Const::Ellipsis => push_str(out, "Ellipsis"),
+        Const::None => push_str(out, "None"),
+        Const::True => push_str(out, "True"),
+        Const::False => push_str(out, "False"),
         Const::Tuple(items) => {
-            out.push('(');
+            push_char(out, '(');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    push_str(out, ", ");
                 }
                 const_repr(it, out);
             }
             if items.len() == 1 {
-                out.push(',');
+                push_char(out, ',');
             }
-            out.push(')');
+            push_char(out, ')');
         }
     }
 }
@@ -155,7 +157,7 @@ fn insn_text(m: &CompiledModule, code: &[u8], pc: usize) -> (String, usize) {
             let _ = write!(s, "LOAD_CONST_OBJ 0x{:x}=", fake_addr(1, i));
             match m.consts.get(i) {
                 Some(c) => const_repr(c, &mut s),
-                None => s.push('?'),
+                None => push_char(&mut s, '?'),
             }
         }
         op::MAKE_FUNCTION | op::MAKE_FUNCTION_DEFARGS => {
@@ -170,7 +172,7 @@ fn insn_text(m: &CompiledModule, code: &[u8], pc: usize) -> (String, usize) {
             let _ = write!(s, "UNWIND_JUMP {} {}", target(), insn.extra);
         }
         _ => {
-            s.push_str(name);
+            push_str(&mut s, name);
             match bc::info(o).map(|i| i.operand).unwrap_or(Operand::None) {
                 Operand::None => {}
                 Operand::Qstr => {
@@ -214,16 +216,16 @@ fn dump_one(m: &CompiledModule, rc: &RawCode, index: usize, out: &mut String) {
     );
     for (i, b) in bcode.iter().enumerate() {
         if i > 0 && i % 16 == 0 {
-            out.push('\n');
+            push_char(out, '\n');
         }
         let _ = write!(out, " {:02x}", b);
     }
-    out.push('\n');
-    out.push_str("arg names:");
+    push_char(out, '\n');
+    push_str(out, "arg names:");
     for q in bc::arg_name_qstrs(bcode, &p) {
         let _ = write!(out, " {}", qstr(m, q as i64));
     }
-    out.push('\n');
+    push_char(out, '\n');
     let _ = writeln!(out, "(N_STATE {})", p.n_state);
     let _ = writeln!(out, "(N_EXC_STACK {})", p.n_exc_stack);
     for c in bcode.get(p.cells_offset..p.code_offset).unwrap_or(&[]) {

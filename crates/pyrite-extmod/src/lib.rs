@@ -27,6 +27,41 @@ pub mod vfs_fat;
 pub mod vfs_file;
 pub mod vfs_lfs;
 
+/// Append `n` in base `radix` (2 to 16, lower-case digits): the few numbers this crate puts
+/// in text, without `core::fmt`.
+pub(crate) fn push_num(out: &mut alloc::string::String, n: u64, radix: u64) {
+    let mut digits = [0u8; 64];
+    let (mut n, mut k) = (n, digits.len());
+    loop {
+        k -= 1;
+        digits[k] = b"0123456789abcdef"[(n % radix) as usize & 15];
+        n /= radix;
+        if n == 0 || k == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        out.push(d as char);
+    }
+}
+
+/// Append `n` in decimal.
+pub(crate) fn push_dec(out: &mut alloc::string::String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_num(out, n.unsigned_abs(), 10);
+}
+
+/// `<{name} 0x{address}>`, the way objects print by default.
+pub(crate) fn push_obj_repr(out: &mut alloc::string::String, name: &str, v: pyrite_core::Value) {
+    out.push('<');
+    out.push_str(name);
+    out.push_str(" 0x");
+    push_num(out, v.word() as u64, 16);
+    out.push('>');
+}
+
 /// What extmod keeps in the Vm's extension slot.
 pub struct ExtState {
     pub platform: Box<dyn Platform>,

@@ -11,7 +11,6 @@
 //! `SystemExit`; a REPL that sees the flag after SystemExit restarts the interpreter instead of
 //! exiting (what a board does).
 
-use alloc::format;
 use alloc::string::String;
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -71,7 +70,9 @@ static MEM32: MemObj = MemObj {
 
 fn mem_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let w = v.downcast::<MemObj>().map(|m| m.width).unwrap_or(1);
-    out.push_str(&format!("<{}-bit memory>", w as u32 * 8));
+    out.push('<');
+    crate::push_dec(out, w as i64 * 8);
+    out.push_str("-bit memory>");
     Ok(())
 }
 
@@ -120,7 +121,9 @@ fn mem_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyResult<V
         _ => return Err(vm.value_error("address out of range")),
     };
     if !addr.is_multiple_of(width as u64) {
-        let m = format!("memory address not aligned to {} bytes", width);
+        let mut m = String::from("memory address not aligned to ");
+        crate::push_dec(&mut m, width as i64);
+        m.push_str(" bytes");
         return Err(vm.value_error(&m));
     }
     if value == Value::SENTINEL {

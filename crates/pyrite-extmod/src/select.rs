@@ -106,19 +106,36 @@ fn check_pollable(vm: &mut Vm, obj: Value) -> PyResult<()> {
     Ok(())
 }
 
-fn poll_register(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let l = this(vm, args[0])?;
-    let obj = args[1];
-    check_pollable(vm, obj)?;
-    let mask = Value::small_int_unchecked(mask_arg(vm, args.get(2))?);
+/// Register `obj` with `mask`, or if it is registered already give it `mask` (`add`: add
+/// `mask` to its mask).
+fn register(
+    vm: &mut Vm,
+    l: Gc<types::list::ListObj>,
+    obj: Value,
+    mask: isize,
+    add: bool,
+) -> PyResult<()> {
     match find(&l, obj) {
-        Some(i) => l.items.get().set(2 * i + 1, mask),
+        Some(i) => {
+            let items = l.items.get();
+            let old = items.get(2 * i + 1).and_then(|m| m.as_small_int());
+            let m = if add { old.unwrap_or(0) | mask } else { mask };
+            items.set(2 * i + 1, Value::small_int_unchecked(m));
+        }
         None => {
             let lv = l.value();
             types::list::list_append(vm, lv, obj)?;
-            types::list::list_append(vm, lv, mask)?;
+            types::list::list_append(vm, lv, Value::small_int_unchecked(mask))?;
         }
     }
+    Ok(())
+}
+
+fn poll_register(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    let l = this(vm, args[0])?;
+    check_pollable(vm, args[1])?;
+    let mask = mask_arg(vm, args.get(2))?;
+    register(vm, l, args[1], mask, false)?;
     Ok(Value::NONE)
 }
 
@@ -186,7 +203,9 @@ fn classify(vm: &mut Vm, obj: Value) -> PyResult<How> {
     }
     // A Python stream: it may name a descriptor (request 10), else it polls itself.
     let Some((f, selfv)) = method(vm, obj, Q::ioctl)? else {
-        let m = alloc::format!("'{}' object can't be polled", vm.type_name(obj));
+        let mut m = alloc::string::String::from("'");
+        m.push_str(vm.type_name(obj));
+        m.push_str("' object can't be polled");
         return Err(vm.type_error(&m));
     };
     let _ = selfv;
@@ -468,27 +487,7 @@ fn select_inner(vm: &mut Vm, p: Value, args: &[Value], timeout_ms: i64) -> PyRes
     for (set, &bit) in sets.iter().zip(bits.iter()) {
         for &obj in set {
             check_pollable(vm, obj)?;
-            match find(&l, obj) {
-                Some(i) => {
-                    let m = l
-                        .items
-                        .get()
-                        .get(2 * i + 1)
-                        .and_then(|m| m.as_small_int())
-                        .unwrap_or(0);
-                    l.items
-                        .get()
-                        .set(2 * i + 1, Value::small_int_unchecked(m | bit as isize));
-                }
-                None => {
-                    types::list::list_append(vm, l.value(), obj)?;
-                    types::list::list_append(
-                        vm,
-                        l.value(),
-                        Value::small_int_unchecked(bit as isize),
-                    )?;
-                }
-            }
+            register(vm, l, obj, bit as isize, true)?;
         }
     }
     let ready = do_poll(vm, l, timeout_ms, false)?;

@@ -17,7 +17,6 @@
 //!
 //! Contract for others: [`SocketObj`], [`SOCKET_TYPE`], [`socket_handle`].
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -260,8 +259,16 @@ fn io_op_raise(
 // ---- addresses ----
 
 fn fmt_ip(ip: &IpAddr) -> String {
+    let mut out = String::new();
     match ip {
-        IpAddr::V4(b) => format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]),
+        IpAddr::V4(b) => {
+            for (i, &x) in b.iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                crate::push_num(&mut out, x as u64, 10);
+            }
+        }
         IpAddr::V6(b) => {
             let mut g = [0u16; 8];
             for (i, x) in g.iter_mut().enumerate() {
@@ -283,41 +290,45 @@ fn fmt_ip(ip: &IpAddr) -> String {
                     cur_len = 0;
                 }
             }
-            let mut out = String::new();
-            if best_len >= 2 {
-                let head: Vec<String> = g[..best].iter().map(|x| format!("{:x}", x)).collect();
-                let tail: Vec<String> = g[best + best_len..]
-                    .iter()
-                    .map(|x| format!("{:x}", x))
-                    .collect();
-                out.push_str(&head.join(":"));
-                out.push_str("::");
-                out.push_str(&tail.join(":"));
-            } else {
-                let all: Vec<String> = g.iter().map(|x| format!("{:x}", x)).collect();
-                out.push_str(&all.join(":"));
+            let mut i = 0;
+            while i < 8 {
+                if best_len >= 2 && i == best {
+                    out.push_str("::");
+                    i += best_len;
+                    continue;
+                }
+                if !out.is_empty() && !out.ends_with(':') {
+                    out.push(':');
+                }
+                crate::push_num(&mut out, g[i] as u64, 16);
+                i += 1;
             }
-            out
         }
     }
+    out
+}
+
+/// The value of 1 to `max` digits in base `radix` (no sign), if that is all `s` holds.
+fn parse_digits(s: &str, radix: u32, max: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max {
+        return None;
+    }
+    let mut v = 0u32;
+    for c in s.chars() {
+        v = v * radix + c.to_digit(radix)?;
+    }
+    Some(v)
 }
 
 fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
     let mut n = 0;
     for part in s.split('.') {
-        if n >= 4 || part.is_empty() || part.len() > 3 || !part.bytes().all(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        out[n] = part.parse::<u8>().ok()?;
+        let v = parse_digits(part, 10, 3)?;
+        *out.get_mut(n)? = u8::try_from(v).ok()?;
         n += 1;
     }
-    if n == 4 {
-        Some(out)
-    } else {
-        None
-    }
+    (n == 4).then_some(out)
 }
 
 fn parse_ipv6(s: &str) -> Option<[u8; 16]> {
@@ -325,35 +336,31 @@ fn parse_ipv6(s: &str) -> Option<[u8; 16]> {
         Some(i) => (&s[..i], Some(&s[i + 2..])),
         None => (s, None),
     };
-    fn groups(p: &str) -> Option<Vec<u16>> {
+    /// The groups of `p` into `out`: how many (None if malformed or too many).
+    fn groups(p: &str, out: &mut [u16]) -> Option<usize> {
         if p.is_empty() {
-            return Some(Vec::new());
+            return Some(0);
         }
-        let mut v = Vec::new();
+        let mut n = 0;
         for g in p.split(':') {
-            if g.is_empty() || g.len() > 4 {
-                return None;
-            }
-            v.push(u16::from_str_radix(g, 16).ok()?);
+            *out.get_mut(n)? = parse_digits(g, 16, 4)? as u16;
+            n += 1;
         }
-        Some(v)
+        Some(n)
     }
-    let h = groups(head)?;
-    let g: Vec<u16> = match tail {
+    let mut g = [0u16; 8];
+    let h = groups(head, &mut g)?;
+    match tail {
         Some(t) => {
-            let t = groups(t)?;
-            if h.len() + t.len() > 7 {
+            let mut tg = [0u16; 8];
+            let k = groups(t, &mut tg)?;
+            if h + k > 7 {
                 return None;
             }
-            let mut g = h;
-            g.resize(8 - t.len(), 0);
-            g.extend(t);
-            g
+            g[8 - k..].copy_from_slice(&tg[..k]);
         }
-        None => h,
-    };
-    if g.len() != 8 {
-        return None;
+        None if h != 8 => return None,
+        None => {}
     }
     let mut out = [0u8; 16];
     for (i, x) in g.iter().enumerate() {
@@ -416,7 +423,9 @@ fn resolve_host(vm: &mut Vm, host: &str, port: u16, family: i32) -> PyResult<Soc
 
 #[cold]
 fn addrinfo_error(vm: &mut Vm, code: i32) -> PyErr {
-    let msg = format!("[addrinfo error {}]", code);
+    let mut msg = String::from("[addrinfo error ");
+    crate::push_dec(&mut msg, code as i64);
+    msg.push(']');
     vm.new_exception(&types::exception::OS_ERROR, &msg)
 }
 
@@ -505,7 +514,9 @@ fn new_socket(vm: &mut Vm, fd: i32, family: i32, kind: i32, proto: i32) -> PyRes
 
 fn socket_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let fd = socket_handle(v).unwrap_or(-1);
-    out.push_str(&format!("<_socket {}>", fd));
+    out.push_str("<_socket ");
+    crate::push_dec(out, fd as i64);
+    out.push('>');
     Ok(())
 }
 
@@ -922,18 +933,23 @@ fn socket_makefile(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     Ok(args[0])
 }
 
-fn socket_getsockname(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+/// The socket's own (`peer` false) or its peer's address.
+fn sock_address(vm: &mut Vm, args: &[Value], peer: bool) -> PyResult<Value> {
     let s = sock(vm, args[0])?;
     let fd = open_fd(vm, &s)?;
-    let a = net_do(vm, |n| n.getsockname(fd))?;
+    let a = net_do(vm, |n| match peer {
+        true => n.getpeername(fd),
+        false => n.getsockname(fd),
+    })?;
     addr_to_value(vm, &a)
 }
 
+fn socket_getsockname(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    sock_address(vm, args, false)
+}
+
 fn socket_getpeername(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let s = sock(vm, args[0])?;
-    let fd = open_fd(vm, &s)?;
-    let a = net_do(vm, |n| n.getpeername(fd))?;
-    addr_to_value(vm, &a)
+    sock_address(vm, args, true)
 }
 
 fn socket_shutdown(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

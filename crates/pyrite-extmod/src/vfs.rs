@@ -122,11 +122,9 @@ fn path_bytes(vm: &mut Vm, v: Value) -> PyResult<(Vec<u8>, bool)> {
     if let Some(b) = bytes::bytes_obj(v) {
         return Ok((b.items().to_vec(), true));
     }
-    let m = alloc::format!(
-        "can't convert '{}' object to str implicitly",
-        vm.type_name(v)
-    );
-    Err(vm.type_error(&m))
+    Err(pyrite_core::modules::builtins::bad_implicit_conversion(
+        vm, v,
+    ))
 }
 
 /// A path as text (bytes must be UTF-8).

@@ -356,7 +356,7 @@ pub const fn blkfs_type(
 
 fn blkfs_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let name = vm.type_name(v);
-    out.push_str(&alloc::format!("<{} 0x{:x}>", name, v.word()));
+    crate::push_obj_repr(out, name, v);
     Ok(())
 }
 

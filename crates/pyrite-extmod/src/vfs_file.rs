@@ -93,9 +93,14 @@ pub enum FileSt {
     None,
     Fat(FileState),
     Lfs(crate::lfs::FileHandle),
+    /// A VfsRom file: `len` bytes at `off` in the image of the filesystem object.
+    Rom {
+        off: usize,
+        len: usize,
+    },
 }
 
-/// A file opened on a VfsFat or VfsLfs.
+/// A file opened on a VfsFat, VfsLfs or VfsRom.
 #[repr(C)]
 pub struct VfsFileObj {
     pub hdr: ObjHeader,
@@ -120,11 +125,18 @@ pyrite_core::py_object!(VfsFileObj, FILEIO_TYPE);
 pub struct TextFileObj(pub VfsFileObj);
 pyrite_core::py_object!(TextFileObj, TEXTIO_TYPE);
 
-/// A handle on either kind of file object.
+/// A VfsRom file, text or binary (same fields as [`VfsFileObj`]; its type is
+/// [`ROM_FILE_TYPE`](crate::vfs::rom::ROM_FILE_TYPE), which adds the buffer protocol).
+#[repr(C)]
+pub struct RomFileObj(pub VfsFileObj);
+pyrite_core::py_object!(RomFileObj, crate::vfs::rom::ROM_FILE_TYPE);
+
+/// A handle on any kind of file object.
 #[derive(Clone, Copy)]
 pub enum FileRef {
     Bin(Gc<VfsFileObj>),
     Text(Gc<TextFileObj>),
+    Rom(Gc<RomFileObj>),
 }
 
 impl core::ops::Deref for FileRef {
@@ -133,6 +145,7 @@ impl core::ops::Deref for FileRef {
         match self {
             FileRef::Bin(g) => g,
             FileRef::Text(g) => &g.0,
+            FileRef::Rom(g) => &g.0,
         }
     }
 }
@@ -155,27 +168,56 @@ pub static TEXTIO_TYPE: Type = Type {
 .with_flags(flags::EQ_IS_IDENTITY | flags::ITER_IS_SELF)
 .with_locals(&FILE_LOCALS);
 
-fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
+pub(crate) fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let name = vm.type_name(v);
-    // MicroPython prints LittleFS files without an address.
-    match file_obj(v).map(|f| f.st.get()) {
-        Some(FileSt::Lfs(_)) => out.push_str(&alloc::format!("<io.{}>", name)),
-        _ => out.push_str(&alloc::format!("<io.{} 0x{:x}>", name, v.word())),
+    // MicroPython prints LittleFS and ROM files without an address.
+    match file_obj(v) {
+        Some(f) if matches!(f, FileRef::Rom(_)) => {
+            let name = if f.mode.get().binary {
+                "FileIO"
+            } else {
+                "TextIOWrapper"
+            };
+            out.push_str("<io.");
+            out.push_str(name);
+            out.push('>');
+        }
+        Some(f) if matches!(f.st.get(), FileSt::Lfs(_)) => {
+            out.push_str("<io.");
+            out.push_str(name);
+            out.push('>');
+        }
+        _ => {
+            let mut n = String::from("io.");
+            n.push_str(name);
+            crate::push_obj_repr(out, &n, v);
+        }
     }
     Ok(())
 }
 
-/// The file object behind `v` (either type).
+/// The file object behind `v` (any type).
 pub fn file_obj(v: Value) -> Option<FileRef> {
     if let Some(b) = v.downcast::<VfsFileObj>() {
         return Some(FileRef::Bin(b));
+    }
+    if let Some(r) = v.downcast::<RomFileObj>() {
+        return Some(FileRef::Rom(r));
     }
     v.downcast::<TextFileObj>().map(FileRef::Text)
 }
 
 /// A new (not yet usable) file object on filesystem `fs`.
 pub fn new_file(vm: &mut Vm, fs: Value, mode: Mode) -> PyResult<Value> {
-    let ty: &'static Type = if mode.binary {
+    make_file(vm, fs, mode, FileSt::None)
+}
+
+/// A new file object on filesystem `fs` in state `st`.
+pub(crate) fn make_file(vm: &mut Vm, fs: Value, mode: Mode, st: FileSt) -> PyResult<Value> {
+    let rom = matches!(st, FileSt::Rom { .. });
+    let ty: &'static Type = if rom {
+        &crate::vfs::rom::ROM_FILE_TYPE
+    } else if mode.binary {
         &FILEIO_TYPE
     } else {
         &TEXTIO_TYPE
@@ -186,20 +228,23 @@ pub fn new_file(vm: &mut Vm, fs: Value, mode: Mode) -> PyResult<Value> {
         mode: Cell::new(mode),
         closed: Cell::new(false),
         pos: Cell::new(0),
-        st: Cell::new(FileSt::None),
+        st: Cell::new(st),
         path: Cell::new(Value::NONE),
         cache: Cell::new(Value::NONE),
     };
-    if mode.binary {
-        Ok(vm.alloc_obj(fields)?.value())
+    Ok(if rom {
+        vm.alloc_obj(RomFileObj(fields))?.value()
+    } else if mode.binary {
+        vm.alloc_obj(fields)?.value()
     } else {
-        Ok(vm.alloc_obj(TextFileObj(fields))?.value())
-    }
+        vm.alloc_obj(TextFileObj(fields))?.value()
+    })
 }
 
 pub(crate) fn open_file(vm: &mut Vm, v: Value) -> PyResult<FileRef> {
     match file_obj(v) {
         Some(f) if !f.closed.get() => Ok(f),
+        Some(FileRef::Rom(_)) => Err(vm.value_error("I/O operation on closed file")),
         Some(_) => Err(vm.os_error(EINVAL)),
         None => Err(vm.type_error("file object required")),
     }
@@ -210,6 +255,7 @@ fn backend_read(vm: &mut Vm, f: FileRef, pos: u64, buf: &mut [u8]) -> PyResult<u
     match f.st.get() {
         FileSt::Fat(_) => crate::vfs_fat::file_io(vm, f, pos, IoBuf::Read(buf)),
         FileSt::Lfs(_) => crate::vfs_lfs::file_read(vm, f, pos, buf),
+        FileSt::Rom { off, len } => crate::vfs::rom::read_at(vm, f.fs.get(), off, len, pos, buf),
         FileSt::None => Err(vm.os_error(EBADF)),
     }
 }
@@ -218,7 +264,7 @@ fn backend_write(vm: &mut Vm, f: FileRef, pos: u64, data: &[u8]) -> PyResult<usi
     match f.st.get() {
         FileSt::Fat(_) => crate::vfs_fat::file_io(vm, f, pos, IoBuf::Write(data)),
         FileSt::Lfs(_) => crate::vfs_lfs::file_write(vm, f, pos, data),
-        FileSt::None => Err(vm.os_error(EBADF)),
+        FileSt::Rom { .. } | FileSt::None => Err(vm.os_error(EBADF)),
     }
 }
 
@@ -232,6 +278,7 @@ fn backend_size(vm: &mut Vm, f: FileRef) -> PyResult<u64> {
     match f.st.get() {
         FileSt::Fat(st) => Ok(st.size as u64),
         FileSt::Lfs(_) => crate::vfs_lfs::file_size(vm, f),
+        FileSt::Rom { len, .. } => Ok(len as u64),
         FileSt::None => Err(vm.os_error(EBADF)),
     }
 }
@@ -460,7 +507,7 @@ fn f_readlines(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     r.map(|_| list)
 }
 
-fn file_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
+pub(crate) fn file_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
     let f = open_file(vm, v)?;
     let line = read_line(vm, f, None)?;
     if line.is_empty() {
@@ -470,6 +517,9 @@ fn file_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
 }
 
 fn f_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
+    if let Some(FileRef::Rom(_)) = file_obj(args[0]) {
+        return Err(vm.os_error(EROFS));
+    }
     let f = open_file(vm, args[0])?;
     if !f.mode.get().write {
         return Err(vm.os_error(EBADF));
@@ -504,9 +554,14 @@ fn f_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         2 => backend_size(vm, f)? as i64,
         _ => return Err(vm.os_error(EINVAL)),
     };
-    let new = base.saturating_add(off);
+    let mut new = base.saturating_add(off);
     let max: i64 = match f.st.get() {
         FileSt::Lfs(_) => 0x7fff_ffff,
+        FileSt::Rom { len, .. } => {
+            // ROM files seek no further than their end.
+            new = new.min(len as i64);
+            i64::MAX
+        }
         _ => u32::MAX as i64,
     };
     if new < 0 || new > max {
@@ -559,7 +614,7 @@ static F_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, f_enter);
 static F_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, f_exit);
 
 fixed_dict!(
-    FILE_LOCALS,
+    pub(crate) FILE_LOCALS,
     [
         (Q::read, fnv!(F_READ)),
         (Q::readinto, fnv!(F_READINTO)),

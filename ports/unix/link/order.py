@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes link/hot-functions.txt, the order in which the linker lays out `pyrite`'s functions.
+"""Writes link/hot.ld, the order in which the linker lays out `pyrite`'s hot functions.
 
 A host process pays resident memory for every 64 KiB window of code it touches (the kernel
 maps the pages around each fault). Left to itself the linker scatters the code that start-up
@@ -7,16 +7,23 @@ and a typical program run over almost every window of the text, so `pyrite -c pa
 nearly all of its code resident. Placing the functions that run first and most often next to
 each other keeps the touched windows few.
 
-usage: python3 ports/unix/link/order.py target/release/pyrite > ports/unix/link/hot-functions.txt
+usage: python3 ports/unix/link/order.py target/release/pyrite > ports/unix/link/hot.ld
 
 The binary must be a release build with symbols (not stripped). Functions are found by running
-it under valgrind's cachegrind: first everything `pyrite -c pass` runs (start-up), then
+it under valgrind's cachegrind: first everything `pyrite -c pass` runs (start-up) and then a
+small everyday program (SMALL below), then
 everything the programs in benches/progs run, busiest first, then everything our test programs
-(tests/<area>/*.py) run, those used by the most programs first. Symbol names carry crate hashes
-that stay the same from build to build of one release configuration; names that no longer
-exist are ignored by the linker, and new functions go after the listed ones, so the list only
-needs regenerating when it has drifted far (compare `/usr/bin/time -f %M pyrite -c pass`).
+(tests/<area>/*.py) run, those used by the most programs first.
+
+The output is a GNU ld/lld script (added to the default one by build.rs) that gathers these
+functions' sections, in that order, into an output section `.text.hot` placed before `.text`.
+Functions are named by their symbol without its hash (`..17h<hash>E` of the legacy mangling,
+`.<n>` suffixes LTO adds), as a section-name pattern, because hashes change whenever a crate's
+code changes: the list stays valid across edits. Functions that no longer exist match nothing;
+new ones land in `.text` after the hot ones. Regenerate when the list has drifted far (compare
+`/usr/bin/time -f %M pyrite -c pass` with and without PYRITE_NO_ORDER=1).
 """
+import re
 import os
 import subprocess
 import sys
@@ -24,6 +31,32 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+
+
+# A small everyday program: what most runs do besides start-up.
+SMALL = """
+import sys, time
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+    def __repr__(self):
+        return "Point(%d, %d)" % (self.x, self.y)
+def total(items):
+    n = 0
+    for i in items:
+        n += i
+    return n
+d = {"a": 1, "b": [1, 2, 3]}
+d["c"] = total(range(10))
+s = "-".join(str(k) + "=" + str(v) for k, v in sorted(d.items()))
+try:
+    int("x")
+except ValueError as e:
+    msg = str(e)
+time.sleep(0.001)
+print(Point(1, 2), s, msg, len(sys.argv), 1.5 * 2, f"{d['c']:>4}")
+"""
 
 
 def text_symbols(binary):
@@ -71,6 +104,7 @@ def main():
                 order.append(name)
 
     take(profile([binary, "-c", "pass"]))
+    take(profile([binary, "-c", SMALL]))
     progs = os.path.join(ROOT, "benches", "progs")
     harness = os.path.join(ROOT, "benches", "harness.py")
     total = {}
@@ -94,7 +128,21 @@ def main():
                 for name in counts:
                     users[name] = users.get(name, 0) + 1
     take(users)
-    sys.stdout.write("".join(name + "\n" for name in order))
+    patterns = []
+    done = set()
+    for name in order:
+        name = re.sub(r"\.\d+$", "", name)
+        m = re.match(r"^(_ZN.*17h)[0-9a-f]{16}E$", name)
+        pat = (m.group(1) if m else name) + "*"
+        if pat not in done:
+            done.add(pat)
+            patterns.append(pat)
+    out = ["/* Made by link/order.py: the functions start-up and typical programs run, first and",
+           "   together (see there). Cold functions (LLVM's .text.unlikely.*) are included. */",
+           "SECTIONS", "{", "  .text.hot : {"]
+    out += ["    *(.text.%s .text.unlikely.%s)" % (p, p) for p in patterns]
+    out += ["  }", "}", "INSERT BEFORE .text;", ""]
+    sys.stdout.write("\n".join(out))
 
 
 if __name__ == "__main__":

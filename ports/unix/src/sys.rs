@@ -155,6 +155,55 @@ pub fn init() {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
         libc::mallopt(libc::M_ARENA_MAX, 1);
     }
+    crash_report_stack();
+    let fatal = on_fatal_signal as extern "C" fn(c_int);
+    for sig in [libc::SIGSEGV, libc::SIGBUS] {
+        // SAFETY: sigaction is plain data; all-zero is a valid value (empty mask, no flags).
+        let mut sa: libc::sigaction = unsafe { core::mem::zeroed() };
+        sa.sa_sigaction = fatal as usize;
+        // Run on the alternate stack (an overflowed stack has no room) and once only: the
+        // handler is reset to the default action before it runs.
+        sa.sa_flags = libc::SA_ONSTACK | libc::SA_RESETHAND;
+        // SAFETY: installs a handler that only calls async-signal-safe functions.
+        unsafe { libc::sigaction(sig, &sa, core::ptr::null_mut()) };
+    }
+}
+
+/// Give the calling thread an alternate signal stack, so a fatal-signal report can run even
+/// when the thread's own stack is exhausted. Called for the main thread and every spawned one.
+fn crash_report_stack() {
+    const SIZE: usize = 64 * 1024;
+    // SAFETY: malloc of a constant size; the block is never freed, since the thread may take a
+    // signal at any point of its life.
+    let sp = unsafe { libc::malloc(SIZE) };
+    if sp.is_null() {
+        return;
+    }
+    let st = libc::stack_t {
+        ss_sp: sp,
+        ss_flags: 0,
+        ss_size: SIZE,
+    };
+    // SAFETY: `st` describes the live, unused block just allocated.
+    unsafe { libc::sigaltstack(&st, core::ptr::null_mut()) };
+}
+
+/// SIGSEGV/SIGBUS: Python code cannot cause these short of a bug in pyrite (deep native
+/// recursion exhausting the stack being the likely one), so say so before the default action
+/// ends the process (SA_RESETHAND restored it).
+extern "C" fn on_fatal_signal(sig: c_int) {
+    let msg: &[u8] = if sig == libc::SIGBUS {
+        b"pyrite: fatal: bus error (SIGBUS)\n"
+    } else {
+        b"pyrite: fatal: stack overflow or invalid memory access (SIGSEGV)\n"
+    };
+    // SAFETY: write(2) and raise(3) are async-signal-safe; `msg` is a static byte string. The
+    // raised signal (default action now) is delivered when the handler returns, so a SIGSEGV
+    // sent with kill(1) ends the process too.
+    unsafe {
+        libc::write(2, msg.as_ptr() as *const c_void, msg.len());
+        libc::raise(sig);
+    }
 }
 
 /// The C `main`'s arguments as strings (invalid UTF-8 replaced).
@@ -672,6 +721,7 @@ pub struct Thread(libc::pthread_t);
 extern "C" fn thread_start(arg: *mut c_void) -> *mut c_void {
     // SAFETY: `arg` is the Box<ThreadMain> leaked by `spawn` for this thread alone.
     let f = unsafe { Box::from_raw(arg as *mut ThreadMain) };
+    crash_report_stack();
     let code = f();
     code as isize as *mut c_void
 }

@@ -195,6 +195,45 @@ fn map_get_rehint(vm: &mut Vm, map: &crate::map::Map, q: Qstr, h: usize) -> Opti
     Some(map.slot(s).1)
 }
 
+/// Flag in a LOAD_GLOBAL hint: the slot is in the builtins dict (the name was not global).
+const HINT_BUILTIN: u32 = 1 << 31;
+
+/// LOAD_GLOBAL: `q` from the globals dict, else from builtins, trying the remembered slot.
+#[inline(always)]
+fn load_global_hinted(vm: &mut Vm, globals: Value, q: Qstr, h: usize) -> Option<Value> {
+    let hint = vm.interp.hints[h & (HINTS - 1)];
+    let g = globals.downcast::<DictObj>();
+    if hint & HINT_BUILTIN == 0 {
+        if let Some(d) = g {
+            if let Some(v) = d.map.get_at_hint(hint as usize, q) {
+                return Some(v);
+            }
+        }
+    }
+    load_global_slow(vm, g, q, h)
+}
+
+#[inline(never)]
+fn load_global_slow(vm: &mut Vm, g: Option<Gc<DictObj>>, q: Qstr, h: usize) -> Option<Value> {
+    let h = h & (HINTS - 1);
+    if let Some(d) = g {
+        if let Some(s) = d.map.find_qstr_slot(vm, q) {
+            vm.interp.hints[h] = s as u32;
+            return Some(d.map.slot(s).1);
+        }
+    }
+    let b = vm.interp.builtins.downcast::<DictObj>()?;
+    let hint = vm.interp.hints[h];
+    if hint & HINT_BUILTIN != 0 {
+        if let Some(v) = b.map.get_at_hint((hint & !HINT_BUILTIN) as usize, q) {
+            return Some(v);
+        }
+    }
+    let s = b.map.find_qstr_slot(vm, q)?;
+    vm.interp.hints[h] = s as u32 | HINT_BUILTIN;
+    Some(b.map.slot(s).1)
+}
+
 /// `d[q] = v` for STORE_NAME/STORE_GLOBAL, trying the slot remembered in hint `h` first.
 #[inline(always)]
 fn dict_set_hinted(vm: &mut Vm, d: Value, q: Qstr, v: Value, h: usize) -> PyResult<()> {
@@ -943,17 +982,9 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                     }
                     op::LOAD_GLOBAL => {
                         let q = qst!();
-                        let h = hint_ix(bytes, op_pc);
-                        let first = match globals.downcast::<DictObj>() {
-                            Some(d) => map_get_hinted(vm, &d.map, q, h),
-                            None => None,
-                        };
-                        let v = match first {
+                        let v = match load_global_hinted(vm, globals, q, hint_ix(bytes, op_pc)) {
                             Some(v) => v,
-                            None => match load_builtin(vm, q) {
-                                Some(v) => v,
-                                None => break 'inner vm.name_error(q),
-                            },
+                            None => break 'inner vm.name_error(q),
                         };
                         push!(v);
                     }
@@ -1334,6 +1365,42 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                         let step = if n == 3 { pop!() } else { Value::NONE };
                         let stop = pop!();
                         let start = top!();
+                        // A list sliced by the subscript right after: the slice is only read
+                        // (list_subscr copies its bounds out), so it can live here instead of
+                        // in the heap.
+                        let next = bytes.get(pc).copied();
+                        if matches!(next, Some(op::LOAD_SUBSCR) | Some(op::STORE_SUBSCR))
+                            && sp >= base + if next == Some(op::LOAD_SUBSCR) { 2 } else { 3 }
+                            && rd!(sp - 2).type_of().is(&crate::types::list::LIST_TYPE)
+                        {
+                            let so = crate::types::slice::SliceObj {
+                                hdr: crate::value::ObjHeader::new(&crate::types::slice::SLICE_TYPE),
+                                start,
+                                stop,
+                                step,
+                            };
+                            // The value points at `so`, which outlives its only use: the list
+                            // subscript below, which does not keep the index (a list's
+                            // subscript slot reads a slice's bounds and drops it).
+                            let sv = Gc::from_raw(core::ptr::NonNull::from(&so)).value();
+                            let o = rd!(sp - 2);
+                            pc += 1;
+                            if next == Some(op::LOAD_SUBSCR) {
+                                let r = tri!(vm.subscr(o, sv));
+                                sp -= 1;
+                                set_top!(r);
+                            } else {
+                                let v = rd!(sp - 3);
+                                if v.is_null() {
+                                    tri!(vm.delete_subscr(o, sv));
+                                } else {
+                                    tri!(vm.store_subscr(o, sv, v));
+                                }
+                                sp -= 3;
+                            }
+                            core::hint::black_box(&so);
+                            continue 'inner;
+                        }
                         // A slice consumed by the subscript right after it needs no heap in
                         // MicroPython (it lives on the C stack), so it must work while the
                         // heap is locked.
@@ -1666,12 +1733,7 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
                         let o = opc - 0xd7;
                         let r = match super::fast::small_binop(o, lhs, rhs) {
                             Some(r) => r,
-                            None => {
-                                let Some(bop) = BinOp::from_u8(o) else {
-                                    break 'inner bad_bytecode(vm);
-                                };
-                                tri!(vm.binary_op(bop, lhs, rhs))
-                            }
+                            None => tri!(binop_slow(vm, o, lhs, rhs)),
                         };
                         set_top!(r);
                     }
@@ -1773,6 +1835,19 @@ fn run_inner(vm: &mut Vm, inject: Value, hosting: bool) -> PyResult<Exit> {
         // Re-raise in the caller, at its call instruction.
         pending = e;
         continue 'frame;
+    }
+}
+
+/// A binary operation the small-int fast path did not take: floats without the generic
+/// dispatch, everything else through `Vm::binary_op`.
+#[inline(never)]
+fn binop_slow(vm: &mut Vm, o: u8, lhs: Value, rhs: Value) -> PyResult<Value> {
+    if let Some(r) = super::fast::float_binop(vm, o, lhs, rhs) {
+        return r;
+    }
+    match BinOp::from_u8(o) {
+        Some(bop) => vm.binary_op(bop, lhs, rhs),
+        None => Err(bad_bytecode(vm)),
     }
 }
 

@@ -70,6 +70,46 @@ pub(crate) fn small_binop(o: u8, lhs: Value, rhs: Value) -> Option<Value> {
     Value::small_int(r)
 }
 
+/// A float operand for [`float_binop`]: a float, or a small int that converts to f64 exactly.
+#[inline(always)]
+fn num_f64(v: Value) -> Option<f64> {
+    match v.as_small_int() {
+        Some(i) if i.unsigned_abs() <= 1 << 53 => Some(i as f64),
+        Some(_) => None,
+        None => crate::types::float::float_value(v),
+    }
+}
+
+/// `lhs op rhs` for float arithmetic and comparisons with float or small-int operands (what
+/// the float type computes for them, without the generic dispatch). None: take the slow path.
+#[inline(always)]
+pub(crate) fn float_binop(vm: &mut Vm, o: u8, lhs: Value, rhs: Value) -> Option<PyResult<Value>> {
+    // Two ints give an int (or overflow into a big int), except for true division.
+    if lhs.is_small_int()
+        && rhs.is_small_int()
+        && o != b::TRUE_DIVIDE
+        && o != b::INPLACE_TRUE_DIVIDE
+    {
+        return None;
+    }
+    let a = num_f64(lhs)?;
+    let b = num_f64(rhs)?;
+    let r = match o {
+        b::ADD | b::INPLACE_ADD => a + b,
+        b::SUBTRACT | b::INPLACE_SUBTRACT => a - b,
+        b::MULTIPLY | b::INPLACE_MULTIPLY => a * b,
+        b::TRUE_DIVIDE | b::INPLACE_TRUE_DIVIDE if b != 0.0 => a / b,
+        b::LESS => return Some(Ok(Value::from_bool(a < b))),
+        b::MORE => return Some(Ok(Value::from_bool(a > b))),
+        b::LESS_EQUAL => return Some(Ok(Value::from_bool(a <= b))),
+        b::MORE_EQUAL => return Some(Ok(Value::from_bool(a >= b))),
+        b::EQUAL => return Some(Ok(Value::from_bool(a == b))),
+        b::NOT_EQUAL => return Some(Ok(Value::from_bool(a != b))),
+        _ => return None,
+    };
+    Some(crate::types::float::new_float(vm, r))
+}
+
 /// Normalise a small-int index against `len` (None if out of range).
 #[inline(always)]
 fn norm_index(i: isize, len: usize) -> Option<usize> {

@@ -17,6 +17,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -356,22 +358,22 @@ fn array_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     let Some(a) = array_obj(v) else {
         return Ok(());
     };
-    out.push_str("array('");
+    push_str(out, "array('");
     out.push(a.typecode as char);
-    out.push('\'');
+    push_char(out, '\'');
     if a.len.get() > 0 {
-        out.push_str(", [");
+        push_str(out, ", [");
         let mut i = 0;
         while let Some(x) = get_item(vm, a, i)? {
             if i > 0 {
-                out.push_str(", ");
+                push_str(out, ", ");
             }
             vm.print_to(x, PrintKind::Repr, out)?;
             i += 1;
         }
-        out.push(']');
+        push_char(out, ']');
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -7,6 +7,8 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -152,13 +154,16 @@ fn radix_repr(vm: &mut Vm, v: Value, radix: u32, spec: &str) -> PyResult<Value> 
     if let Some(i) = n {
         let mut s = String::new();
         if i < 0 {
-            s.push('-');
+            push_char(&mut s, '-');
         }
-        s.push_str(match radix {
-            2 => "0b",
-            8 => "0o",
-            _ => "0x",
-        });
+        push_str(
+            &mut s,
+            match radix {
+                2 => "0b",
+                8 => "0o",
+                _ => "0x",
+            },
+        );
         let mut mag = i.unsigned_abs();
         let mut digits = [0u8; 128];
         let mut k = digits.len();
@@ -629,7 +634,7 @@ fn builtin_repl_print(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let v = arg(args, 0);
     if !v.is_none() {
         let mut s = vm.repr_string(v)?;
-        s.push('\n');
+        push_char(&mut s, '\n');
         vm.write_stdout(&s);
         if let Some(d) = vm.sys.builtins_dict.downcast::<DictObj>() {
             let underscore = vm.intern("_");
@@ -671,7 +676,7 @@ fn help_modules(vm: &mut Vm) {
         let mut j = i;
         loop {
             let name = names[j];
-            out.push_str(name);
+            push_str(&mut out, name);
             j += rows;
             if j >= names.len() {
                 break;
@@ -681,12 +686,12 @@ fn help_modules(vm: &mut Vm) {
                 gap += WIDTH as isize;
             }
             for _ in 0..gap {
-                out.push(' ');
+                push_char(&mut out, ' ');
             }
         }
-        out.push('\n');
+        push_char(&mut out, '\n');
     }
-    out.push_str("Plus any modules on the filesystem\n");
+    push_str(&mut out, "Plus any modules on the filesystem\n");
     vm.write_stdout(&out);
 }
 
@@ -702,9 +707,9 @@ fn builtin_help(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
     let mut out = String::from("object ");
     vm.print_to(obj, PrintKind::Str, &mut out)?;
-    out.push_str(" is of type ");
-    out.push_str(vm.type_name(obj));
-    out.push('\n');
+    push_str(&mut out, " is of type ");
+    push_str(&mut out, vm.type_name(obj));
+    push_char(&mut out, '\n');
     let dict = if let Some(g) = super::module_globals(obj) {
         g
     } else if let Some(t) = TypeRef::from_value(obj) {
@@ -720,11 +725,11 @@ fn builtin_help(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             if k.is_null() {
                 continue;
             }
-            out.push_str("  ");
+            push_str(&mut out, "  ");
             vm.print_to(k, PrintKind::Str, &mut out)?;
-            out.push_str(" -- ");
+            push_str(&mut out, " -- ");
             vm.print_to(v, PrintKind::Str, &mut out)?;
-            out.push('\n');
+            push_char(&mut out, '\n');
         }
     }
     vm.write_stdout(&out);

@@ -14,6 +14,8 @@
 use crate::types::arg;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -249,7 +251,7 @@ fn deque_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
         return Ok(());
     };
     if !types::list::repr_enter(vm, v) {
-        out.push_str("[...]");
+        push_str(out, "[...]");
         return Ok(());
     }
     let r = types::list::print_seq(
@@ -267,7 +269,10 @@ fn deque_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     );
     types::list::repr_leave(vm, v);
     r?;
-    out.push_str(&alloc::format!(", maxlen={})", d.alloc().saturating_sub(1)));
+    push_str(
+        out,
+        &alloc::format!(", maxlen={})", d.alloc().saturating_sub(1)),
+    );
     Ok(())
 }
 
@@ -415,20 +420,20 @@ fn nt_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<
         return Ok(());
     };
     let ty = v.type_of();
-    out.push_str(vm.qstr_str(ty.name));
-    out.push('(');
+    push_str(out, vm.qstr_str(ty.name));
+    push_char(out, '(');
     let fields = nt_fields(vm, ty);
     for (i, &x) in t.items().iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
         if let Some(f) = fields.and_then(|f| f.items().get(i).copied()) {
             vm.print_to(f, PrintKind::Str, out)?;
-            out.push('=');
+            push_char(out, '=');
         }
         vm.print_to(x, PrintKind::Repr, out)?;
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

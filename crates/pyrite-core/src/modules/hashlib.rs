@@ -8,6 +8,7 @@
 
 use crate::types::arg;
 use core::cell::Cell;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -328,7 +329,7 @@ fn hash_print(
     _k: PrintKind,
     out: &mut alloc::string::String,
 ) -> PyResult<()> {
-    out.push_str(&alloc::format!("<{} object>", vm.type_name(v)));
+    push_str(out, &alloc::format!("<{} object>", vm.type_name(v)));
     Ok(())
 }
 
@@ -367,7 +368,7 @@ fn m_hexdigest(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let (d, n) = final_digest(vm, arg(args, 0))?;
     let mut s = alloc::string::String::new();
     for b in &d[..n] {
-        s.push_str(&alloc::format!("{:02x}", b));
+        push_str(&mut s, &alloc::format!("{:02x}", b));
     }
     types::str::new_str(vm, &s)
 }

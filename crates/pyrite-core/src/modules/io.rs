@@ -9,6 +9,9 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -131,9 +134,9 @@ pub fn new_owned_file(vm: &mut Vm, fd: isize, binary: bool) -> PyResult<Value> {
 
 fn file_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let fd = file_fd(v).unwrap_or(-1);
-    out.push_str("<io.");
-    out.push_str(vm.type_name(v));
-    out.push_str(&alloc::format!(" {}>", fd));
+    push_str(out, "<io.");
+    push_str(out, vm.type_name(v));
+    push_str(out, &alloc::format!(" {}>", fd));
     Ok(())
 }
 
@@ -337,7 +340,7 @@ fn read_bytes(vm: &mut Vm, fd: i32, n: Option<usize>) -> PyResult<Vec<u8>> {
         };
         match vm.host.file_read(fd, &mut buf[..want]) {
             Ok(0) => break,
-            Ok(k) => out.extend_from_slice(&buf[..k.min(want)]),
+            Ok(k) => push_bytes(&mut out, &buf[..k.min(want)]),
             Err(e) => return Err(vm.os_error(e)),
         }
     }
@@ -354,7 +357,7 @@ pub fn read_line(vm: &mut Vm, fd: i32, limit: Option<usize>) -> PyResult<Vec<u8>
         match read_byte(vm, fd)? {
             None => break,
             Some(b) => {
-                out.push(b);
+                push_byte(&mut out, b);
                 if b == b'\n' {
                     break;
                 }
@@ -370,7 +373,7 @@ fn read_chars(vm: &mut Vm, fd: i32, n: usize) -> PyResult<Vec<u8>> {
     let mut chars = 0;
     while chars < n {
         let Some(b) = read_byte(vm, fd)? else { break };
-        out.push(b);
+        push_byte(&mut out, b);
         let extra = match b {
             0xc0..=0xdf => 1,
             0xe0..=0xef => 2,
@@ -379,7 +382,7 @@ fn read_chars(vm: &mut Vm, fd: i32, n: usize) -> PyResult<Vec<u8>> {
         };
         for _ in 0..extra {
             match read_byte(vm, fd)? {
-                Some(c) => out.push(c),
+                Some(c) => push_byte(&mut out, c),
                 None => break,
             }
         }

@@ -11,6 +11,10 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -54,34 +58,34 @@ fn separators(vm: &mut Vm, kw: Kw) -> PyResult<Seps> {
 }
 
 fn escape_into(s: &str, out: &mut String) {
-    out.push('"');
+    push_char(out, '"');
     for c in s.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
+            '"' => push_str(out, "\\\""),
+            '\\' => push_str(out, "\\\\"),
+            '\n' => push_str(out, "\\n"),
+            '\r' => push_str(out, "\\r"),
+            '\t' => push_str(out, "\\t"),
+            '\u{8}' => push_str(out, "\\b"),
+            '\u{c}' => push_str(out, "\\f"),
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&alloc::format!("\\u{:04x}", c as u32));
+                push_str(out, &alloc::format!("\\u{:04x}", c as u32));
             }
-            c => out.push(c),
+            c => push_char(out, c),
         }
     }
-    out.push('"');
+    push_char(out, '"');
 }
 
 /// Append the JSON text of `v` to `out`.
 fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<()> {
     types::list::check_stack(vm)?;
     if v.is_none() {
-        out.push_str("null");
+        push_str(out, "null");
     } else if v == Value::TRUE {
-        out.push_str("true");
+        push_str(out, "true");
     } else if v == Value::FALSE {
-        out.push_str("false");
+        push_str(out, "false");
     } else if types::int::is_int(v) || types::float::float_value(v).is_some() {
         vm.print_to(v, PrintKind::Repr, out)?;
     } else if let Some(s) = types::str::str_data(vm, v) {
@@ -89,12 +93,12 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
     } else if let Some(b) = types::bytes::bytes_obj(v) {
         escape_into(&String::from_utf8_lossy(b.items()), out);
     } else if let Some(d) = types::dict::dict_obj(v) {
-        out.push('{');
+        push_char(out, '{');
         let mut pos = 0;
         let mut first = true;
         while let Some((k, val)) = d.map.next_entry(&mut pos) {
             if !first {
-                out.push_str(&seps.item);
+                push_str(out, &seps.item);
             }
             first = false;
             if let Some(s) = types::str::str_data(vm, k) {
@@ -104,12 +108,12 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
                 dump_value(vm, k, seps, &mut key)?;
                 escape_into(&key, out);
             }
-            out.push_str(&seps.key);
+            push_str(out, &seps.key);
             dump_value(vm, val, seps, out)?;
         }
-        out.push('}');
+        push_char(out, '}');
     } else if types::list::list_obj(v).is_some() || types::tuple::tuple_items(v).is_some() {
-        out.push('[');
+        push_char(out, '[');
         let mut i = 0;
         loop {
             // Re-read each step: the list may change under us.
@@ -120,12 +124,12 @@ fn dump_value(vm: &mut Vm, v: Value, seps: &Seps, out: &mut String) -> PyResult<
             };
             let Some(item) = item else { break };
             if i > 0 {
-                out.push_str(&seps.item);
+                push_str(out, &seps.item);
             }
             dump_value(vm, item, seps, out)?;
             i += 1;
         }
-        out.push(']');
+        push_char(out, ']');
     } else {
         let m = alloc::format!(
             "Object of type {} is not JSON serializable",
@@ -238,9 +242,9 @@ impl Parser<'_> {
                     };
                     let c = char::from_u32(ch).unwrap_or('\u{fffd}');
                     let mut b = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+                    push_bytes(&mut out, c.encode_utf8(&mut b).as_bytes());
                 }
-                c => out.push(c),
+                c => push_byte(&mut out, c),
             }
         }
         match String::from_utf8(out) {
@@ -384,7 +388,7 @@ fn json_load(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
             if b.is_empty() {
                 break;
             }
-            all.extend_from_slice(&b);
+            push_bytes(&mut all, &b);
         }
         let data = crate::types::bytes::new_bytes(vm, &all)?;
         return json_loads(vm, &[data], kw);

@@ -14,6 +14,8 @@
 //!   registry (see modules/mod.rs).
 
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::map::DictObj;
 use crate::obj::{AttrAction, PrintKind, Type};
@@ -128,20 +130,20 @@ pub fn new_module(vm: &mut Vm, name: Qstr) -> PyResult<Value> {
 
 fn module_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let Some(g) = module_globals(v).and_then(|g| g.downcast::<DictObj>()) else {
-        out.push_str("<module>");
+        push_str(out, "<module>");
         return Ok(());
     };
-    out.push_str("<module '");
+    push_str(out, "<module '");
     if let Some(n) = g.map.get_qstr(vm, Q::__name__) {
         vm.print_to(n, PrintKind::Str, out)?;
     }
-    out.push('\'');
+    push_char(out, '\'');
     if let Some(f) = g.map.get_qstr(vm, Q::__file__) {
-        out.push_str(" from '");
+        push_str(out, " from '");
         vm.print_to(f, PrintKind::Str, out)?;
-        out.push('\'');
+        push_char(out, '\'');
     }
-    out.push('>');
+    push_char(out, '>');
     Ok(())
 }
 

@@ -20,6 +20,10 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -386,43 +390,45 @@ impl Prog {
         let mut s = String::new();
         for (k, i) in self.insts.iter().enumerate() {
             let a = addrs.get(k).copied().unwrap_or(0);
-            s.push_str(&alloc::format!("{:2}: ", a));
+            push_str(&mut s, &alloc::format!("{:2}: ", a));
             match i {
                 Inst::Split(..) | Inst::Jmp(_) => {
                     if let Some((name, to, off)) = self.jump_of(k, &addrs) {
-                        s.push_str(&alloc::format!("{} {} ({})\n", name, to, off));
+                        push_str(&mut s, &alloc::format!("{} {} ({})\n", name, to, off));
                     }
                 }
-                Inst::Char(c) => s.push_str(&alloc::format!("char {}\n", *c as char)),
-                Inst::Any => s.push_str("any\n"),
+                Inst::Char(c) => push_str(&mut s, &alloc::format!("char {}\n", *c as char)),
+                Inst::Any => push_str(&mut s, "any\n"),
                 Inst::Class(c, neg) => {
                     let items = self.classes.get(*c).map_or(&[][..], |v| &v[..]);
-                    s.push_str(&alloc::format!(
-                        "class{} {}",
-                        if *neg { "not" } else { "" },
-                        items.len()
-                    ));
+                    push_str(
+                        &mut s,
+                        &alloc::format!("class{} {}", if *neg { "not" } else { "" }, items.len()),
+                    );
                     for it in items {
                         let (lo, hi) = match it {
                             ClassItem::Range(l, h) => (*l, *h),
                             ClassItem::Named(n) => (b':', *n),
                         };
-                        s.push_str(&alloc::format!(" 0x{:02x}-0x{:02x}", lo, hi));
+                        push_str(&mut s, &alloc::format!(" 0x{:02x}-0x{:02x}", lo, hi));
                     }
-                    s.push('\n');
+                    push_char(&mut s, '\n');
                 }
-                Inst::Named(c) => s.push_str(&alloc::format!("namedclass {}\n", *c as char)),
-                Inst::Match => s.push_str("match\n"),
-                Inst::Save(n) => s.push_str(&alloc::format!("save {}\n", n)),
-                Inst::Bol => s.push_str("assert bol\n"),
-                Inst::Eol => s.push_str("assert eol\n"),
+                Inst::Named(c) => push_str(&mut s, &alloc::format!("namedclass {}\n", *c as char)),
+                Inst::Match => push_str(&mut s, "match\n"),
+                Inst::Save(n) => push_str(&mut s, &alloc::format!("save {}\n", n)),
+                Inst::Bol => push_str(&mut s, "assert bol\n"),
+                Inst::Eol => push_str(&mut s, "assert eol\n"),
             }
         }
-        s.push_str(&alloc::format!(
-            "Bytes: {}, insts: {}\n",
-            addrs.last().copied().unwrap_or(0),
-            self.insts.len()
-        ));
+        push_str(
+            &mut s,
+            &alloc::format!(
+                "Bytes: {}, insts: {}\n",
+                addrs.last().copied().unwrap_or(0),
+                self.insts.len()
+            ),
+        );
         s
     }
 }
@@ -638,18 +644,21 @@ crate::py_object!(RegexObj, REGEX_TYPE);
 crate::py_object!(MatchObj, MATCH_TYPE);
 
 fn regex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    out.push_str(&alloc::format!(
-        "<re {:p}>",
-        v.as_obj()
-            .map_or(core::ptr::null(), |o| o.as_ptr() as *const u8)
-    ));
+    push_str(
+        out,
+        &alloc::format!(
+            "<re {:p}>",
+            v.as_obj()
+                .map_or(core::ptr::null(), |o| o.as_ptr() as *const u8)
+        ),
+    );
     Ok(())
 }
 
 fn match_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let m = match_obj(vm, v)?;
     let n = types::tuple::tuple_items(m.caps).map_or(0, |t| t.items().len() / 2);
-    out.push_str(&alloc::format!("<match num={}>", n));
+    push_str(out, &alloc::format!("<match num={}>", n));
     Ok(())
 }
 
@@ -851,7 +860,7 @@ fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) ->
     while i < r.len() {
         let c = r[i];
         if c != b'\\' {
-            out.push(c);
+            push_byte(out, c);
             i += 1;
             continue;
         }
@@ -884,11 +893,11 @@ fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) ->
                 }
                 let (a, b) = (caps[2 * n], caps[2 * n + 1]);
                 if a >= 0 && b >= a {
-                    out.extend_from_slice(s.get(a as usize..b as usize).unwrap_or(&[]));
+                    push_bytes(out, s.get(a as usize..b as usize).unwrap_or(&[]));
                 }
             }
             Some(b'\\') => {
-                out.push(b'\\');
+                push_byte(out, b'\\');
                 i += 1;
             }
             _ => {}
@@ -1093,7 +1102,7 @@ mod tests {
         assert!(compile(b")").is_none());
         assert!(compile(b"[a").is_none());
         let mut big = alloc::vec![b'b'; 63];
-        big.extend_from_slice(b"|a");
+        push_bytes(&mut big, b"|a");
         assert!(compile(&big).is_none());
     }
 }

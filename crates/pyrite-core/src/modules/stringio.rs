@@ -17,6 +17,7 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -238,7 +239,7 @@ fn bytesio_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResu
 fn stringio_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     let text = stream_obj(v).map(|x| x.1).unwrap_or(true);
     let base = if text { "StringIO" } else { "BytesIO" };
-    out.push_str(&alloc::format!("<io.{} 0x{:x}>", base, v.word()));
+    push_str(out, &alloc::format!("<io.{} 0x{:x}>", base, v.word()));
     Ok(())
 }
 

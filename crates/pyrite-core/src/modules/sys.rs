@@ -7,6 +7,8 @@
 
 use crate::types::arg;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -70,17 +72,17 @@ fn attrtuple_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> Py
     let Some(t) = types::tuple::tuple_items(a.items) else {
         return Ok(());
     };
-    out.push('(');
+    push_char(out, '(');
     for (i, &f) in a.fields.iter().enumerate() {
         let Some(&x) = t.items().get(i) else { break };
         if i > 0 {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
-        out.push_str(vm.qstr_str(f));
-        out.push('=');
+        push_str(out, vm.qstr_str(f));
+        push_char(out, '=');
         vm.print_to(x, PrintKind::Repr, out)?;
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

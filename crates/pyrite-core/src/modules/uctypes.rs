@@ -31,6 +31,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -399,7 +401,7 @@ fn struct_print(vm: &mut Vm, v: Value, _kind: PrintKind, out: &mut String) -> Py
         "ERROR"
     };
     let _ = vm;
-    out.push_str(&format!("<struct {} {:x}>", kind, s.addr));
+    push_str(out, &format!("<struct {} {:x}>", kind, s.addr));
     Ok(())
 }
 
@@ -676,9 +678,9 @@ fn raw_print(vm: &mut Vm, v: Value, _kind: PrintKind, out: &mut String) -> PyRes
         return Ok(());
     };
     let b = raw_bytes(vm, r)?;
-    out.push_str("bytearray(");
+    push_str(out, "bytearray(");
     types::bytes::repr_bytes_into(&b, out);
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -16,6 +16,8 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -262,7 +264,7 @@ impl WebsocketObj {
                 None if out.is_empty() => return Ok(None),
                 None => break,
                 Some(b) if b.is_empty() => break,
-                Some(b) => out.extend_from_slice(&b),
+                Some(b) => push_bytes(&mut out, &b),
             }
         }
         Ok(Some(out))
@@ -329,7 +331,7 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             None => break,
             Some(b) if b.is_empty() => break,
             Some(b) => {
-                out.extend_from_slice(&b);
+                push_bytes(&mut out, &b);
                 if b.last() == Some(&b'\n') {
                     break;
                 }
@@ -354,20 +356,20 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
     let client = w.is_client.get();
     let mut frame = Vec::with_capacity(n + 8);
-    frame.push(0x80 | (w.opts.get() & 0x0f));
+    push_byte(&mut frame, 0x80 | (w.opts.get() & 0x0f));
     let mbit = if client { 0x80 } else { 0 };
     if n < 126 {
-        frame.push(mbit | n as u8);
+        push_byte(&mut frame, mbit | n as u8);
     } else {
-        frame.push(mbit | 126);
-        frame.extend_from_slice(&(n as u16).to_be_bytes());
+        push_byte(&mut frame, mbit | 126);
+        push_bytes(&mut frame, &(n as u16).to_be_bytes());
     }
     if client {
         let m = w.next_mask();
-        frame.extend_from_slice(&m);
+        push_bytes(&mut frame, &m);
         frame.extend(data.iter().enumerate().map(|(k, &b)| b ^ m[k & 3]));
     } else {
-        frame.extend_from_slice(&data);
+        push_bytes(&mut frame, &data);
     }
     // As MicroPython, a client writes its frame in blocking mode and leaves the socket
     // non-blocking afterwards (streams without setblocking are written as they are).

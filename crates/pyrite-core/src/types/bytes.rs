@@ -12,6 +12,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Q};
@@ -260,7 +263,7 @@ fn construct_data(vm: &mut Vm, args: &[Value], kw: Kw, is_array: bool) -> PyResu
     let it = vm.get_iter(src)?;
     let mut out = Vec::new();
     while let Some(x) = vm.iter_next(it)? {
-        out.push(byte_value(vm, x)?);
+        push_byte(&mut out, byte_value(vm, x)?);
     }
     Ok(out)
 }
@@ -303,16 +306,16 @@ pub fn repr_bytes_into(b: &[u8], out: &mut String) {
     } else {
         b'\''
     };
-    out.push('b');
+    push_char(out, 'b');
     out.push(q as char);
     for &c in b {
         match c {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
+            b'\\' => push_str(out, "\\\\"),
+            b'\n' => push_str(out, "\\n"),
+            b'\r' => push_str(out, "\\r"),
+            b'\t' => push_str(out, "\\t"),
             c if c == q => {
-                out.push('\\');
+                push_char(out, '\\');
                 out.push(c as char);
             }
             0x20..=0x7e => out.push(c as char),
@@ -329,9 +332,9 @@ fn bytes_print(vm: &mut Vm, v: Value, _kind: PrintKind, out: &mut String) -> PyR
         return Ok(());
     };
     if d.kind == Kind::ByteArray {
-        out.push_str("bytearray(");
+        push_str(out, "bytearray(");
         repr_bytes_into(d.bytes(), out);
-        out.push(')');
+        push_char(out, ')');
     } else {
         repr_bytes_into(d.bytes(), out);
     }
@@ -541,7 +544,7 @@ fn bytearray_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyRe
                 let it = vm.get_iter(value)?;
                 let mut out = Vec::new();
                 while let Some(x) = vm.iter_next(it)? {
-                    out.push(byte_value(vm, x)?);
+                    push_byte(&mut out, byte_value(vm, x)?);
                 }
                 out
             }
@@ -744,7 +747,7 @@ fn fromhex(vm: &mut Vm, args: &[Value]) -> PyResult<Vec<u8>> {
         let hi = hexval(c);
         let lo = b.get(i + 1).and_then(|&c| hexval(c));
         match (hi, lo) {
-            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            (Some(h), Some(l)) => push_byte(&mut out, (h * 16 + l) as u8),
             _ => return Err(vm.value_error("non-hex digit found")),
         }
         i += 2;
@@ -784,7 +787,7 @@ fn m_extend(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             let it = vm.get_iter(arg(args, 1))?;
             let mut out = Vec::new();
             while let Some(x) = vm.iter_next(it)? {
-                out.push(byte_value(vm, x)?);
+                push_byte(&mut out, byte_value(vm, x)?);
             }
             out
         }

@@ -40,6 +40,8 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::map::DictObj;
 use crate::obj::{
@@ -80,9 +82,9 @@ pub fn is_metaclass(_t: TypeRef) -> bool {
 
 fn type_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
     if let Some(t) = TypeRef::from_value(v) {
-        out.push_str("<class '");
-        out.push_str(vm.qstr_str(t.name));
-        out.push_str("'>");
+        push_str(out, "<class '");
+        push_str(out, vm.qstr_str(t.name));
+        push_str(out, "'>");
     }
     Ok(())
 }
@@ -1160,7 +1162,10 @@ fn instance_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> P
             vm.print_to(r, PrintKind::Str, out)
         }
         SpecialFound::Missing => {
-            out.push_str(&format!("<{} object at {:x}>", vm.type_name(v), v.word()));
+            push_str(
+                out,
+                &format!("<{} object at {:x}>", vm.type_name(v), v.word()),
+            );
             Ok(())
         }
     }
@@ -1646,11 +1651,11 @@ fn bound_meth_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> P
     let Some(b) = v.downcast::<BoundMethObj>() else {
         return Ok(());
     };
-    out.push_str(&format!("<bound_method {:x} ", v.word()));
+    push_str(out, &format!("<bound_method {:x} ", v.word()));
     vm.print_to(b.selfv, PrintKind::Repr, out)?;
-    out.push('.');
+    push_char(out, '.');
     vm.print_to(b.meth, PrintKind::Repr, out)?;
-    out.push('>');
+    push_char(out, '>');
     Ok(())
 }
 

@@ -4,6 +4,8 @@
 
 use super::arg;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{Qstr, Q};
@@ -61,9 +63,9 @@ fn push_part(out: &mut String, f: f64) {
     let mut s = String::new();
     numfmt::float_repr(&mut s, f);
     if let Some(t) = s.strip_suffix(".0") {
-        out.push_str(t);
+        push_str(out, t);
     } else {
-        out.push_str(&s);
+        push_str(out, &s);
     }
 }
 
@@ -73,15 +75,15 @@ fn complex_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
     };
     if re == 0.0 && re.is_sign_positive() {
         push_part(out, im);
-        out.push('j');
+        push_char(out, 'j');
     } else {
-        out.push('(');
+        push_char(out, '(');
         push_part(out, re);
         if !(im < 0.0 || (im == 0.0 && im.is_sign_negative())) {
-            out.push('+');
+            push_char(out, '+');
         }
         push_part(out, im);
-        out.push_str("j)");
+        push_str(out, "j)");
     }
     Ok(())
 }

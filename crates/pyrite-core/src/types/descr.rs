@@ -11,6 +11,8 @@
 
 use super::arg;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type};
 use crate::qstr::{Qstr, Q};
@@ -288,10 +290,10 @@ fn super_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     let Some(s) = v.downcast::<SuperObj>() else {
         return Ok(());
     };
-    out.push_str("<super: ");
+    push_str(out, "<super: ");
     vm.print_to(s.ty, PrintKind::Str, out)?;
-    out.push_str(", ");
+    push_str(out, ", ");
     vm.print_to(s.obj, PrintKind::Str, out)?;
-    out.push('>');
+    push_char(out, '>');
     Ok(())
 }

@@ -9,6 +9,8 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::map::{DictObj, Map};
 use crate::obj::{flags, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
@@ -208,7 +210,7 @@ fn dict_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<
 
 fn dict_print(vm: &mut Vm, v: Value, k: PrintKind, out: &mut String) -> PyResult<()> {
     if !crate::types::list::repr_enter(vm, v) {
-        out.push_str("{...}");
+        push_str(out, "{...}");
         return Ok(());
     }
     let r = dict_print_inner(vm, v, k, out);
@@ -224,24 +226,24 @@ fn dict_print_inner(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> P
     let t = v.type_of();
     let named = !t.is(&DICT_TYPE);
     if named {
-        out.push_str(vm.qstr_str(t.name));
-        out.push('(');
+        push_str(out, vm.qstr_str(t.name));
+        push_char(out, '(');
     }
-    out.push('{');
+    push_char(out, '{');
     let mut pos = 0;
     let mut first = true;
     while let Some((k, val)) = d.map.next_entry(&mut pos) {
         if !first {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
         first = false;
         vm.print_to(k, PrintKind::Repr, out)?;
-        out.push_str(": ");
+        push_str(out, ": ");
         vm.print_to(val, PrintKind::Repr, out)?;
     }
-    out.push('}');
+    push_char(out, '}');
     if named {
-        out.push(')');
+        push_char(out, ')');
     }
     Ok(())
 }
@@ -598,31 +600,34 @@ fn view_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
         return Ok(());
     };
     check_stack(vm)?;
-    out.push_str(match kind {
-        ViewKind::Keys => "dict_keys([",
-        ViewKind::Values => "dict_values([",
-        ViewKind::Items => "dict_items([",
-    });
+    push_str(
+        out,
+        match kind {
+            ViewKind::Keys => "dict_keys([",
+            ViewKind::Values => "dict_values([",
+            ViewKind::Items => "dict_items([",
+        },
+    );
     let mut pos = 0;
     let mut first = true;
     while let Some((k, val)) = d.map.next_entry(&mut pos) {
         if !first {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
         first = false;
         match kind {
             ViewKind::Keys => vm.print_to(k, PrintKind::Repr, out)?,
             ViewKind::Values => vm.print_to(val, PrintKind::Repr, out)?,
             ViewKind::Items => {
-                out.push('(');
+                push_char(out, '(');
                 vm.print_to(k, PrintKind::Repr, out)?;
-                out.push_str(", ");
+                push_str(out, ", ");
                 vm.print_to(val, PrintKind::Repr, out)?;
-                out.push(')');
+                push_char(out, ')');
             }
         }
     }
-    out.push_str("])");
+    push_str(out, "])");
     Ok(())
 }
 

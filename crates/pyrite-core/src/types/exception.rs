@@ -17,6 +17,8 @@ use super::arg;
 use alloc::string::String;
 use core::cell::Cell;
 use core::fmt::Write;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BuiltinFn, Kw, PrintKind, Type, VAR_ARGS};
 use crate::qstr::{Qstr, Q};
@@ -412,7 +414,7 @@ pub fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> Py
                 if let Some(name) = errno_name(en) {
                     let _ = write!(out, "[Errno {}] {}", en, name);
                     if n > 1 {
-                        out.push_str(": ");
+                        push_str(out, ": ");
                         let x = t.items()[1];
                         vm.print_to(x, PrintKind::Str, out)?;
                     }
@@ -426,9 +428,9 @@ pub fn exc_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> Py
         }
         return vm.print_to(args, PrintKind::Repr, out);
     }
-    out.push_str(vm.qstr_str(v.type_of().name));
+    push_str(out, vm.qstr_str(v.type_of().name));
     if n == 0 {
-        out.push_str("()");
+        push_str(out, "()");
         return Ok(());
     }
     // MicroPython prints the args tuple as is: `ValueError('x',)`.
@@ -551,11 +553,11 @@ pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()
     if is_exception(exc) {
         let tb = traceback_entries(exc);
         if !tb.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
+            push_str(out, "Traceback (most recent call last):\n");
             for &(f, line, block) in tb.iter().rev() {
                 let _ = write!(out, "  File \"{}\", line {}", vm.qstr_str(f), line);
                 if block == Q::EMPTY {
-                    out.push('\n');
+                    push_char(out, '\n');
                 } else {
                     let _ = writeln!(out, ", in {}", vm.qstr_str(block));
                 }
@@ -572,17 +574,17 @@ pub fn print_exception(vm: &mut Vm, exc: Value, out: &mut String) -> PyResult<()
                 crate::types::class::Slot::Print,
             ) {
                 vm.print_to(exc, PrintKind::Repr, out)?;
-                out.push('\n');
+                push_char(out, '\n');
                 return Ok(());
             }
         }
-        out.push_str(vm.qstr_str(t.name));
-        out.push_str(": ");
+        push_str(out, vm.qstr_str(t.name));
+        push_str(out, ": ");
         exc_print(vm, exc, PrintKind::Str, out)?;
-        out.push('\n');
+        push_char(out, '\n');
         return Ok(());
     }
     vm.print_to(exc, PrintKind::Repr, out)?;
-    out.push('\n');
+    push_char(out, '\n');
     Ok(())
 }

@@ -18,6 +18,8 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, kw_get, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::Q;
@@ -456,18 +458,18 @@ fn parse_error(vm: &mut Vm, base: u32, rest: &[u8]) -> crate::PyErr {
     m.push(q);
     for c in text.chars() {
         match c {
-            '\\' => m.push_str("\\\\"),
-            '\n' => m.push_str("\\n"),
-            '\r' => m.push_str("\\r"),
-            '\t' => m.push_str("\\t"),
+            '\\' => push_str(&mut m, "\\\\"),
+            '\n' => push_str(&mut m, "\\n"),
+            '\r' => push_str(&mut m, "\\r"),
+            '\t' => push_str(&mut m, "\\t"),
             c if c == q => {
-                m.push('\\');
-                m.push(c);
+                push_char(&mut m, '\\');
+                push_char(&mut m, c);
             }
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                m.push_str(&alloc::format!("\\x{:02x}", c as u32));
+                push_str(&mut m, &alloc::format!("\\x{:02x}", c as u32));
             }
-            c => m.push(c),
+            c => push_char(&mut m, c),
         }
     }
     m.push(q);
@@ -608,11 +610,11 @@ pub fn format_int_ex(
     }
     let r = a.r();
     if r.neg {
-        out.push('-');
+        push_char(out, '-');
     }
     let mut buf = Vec::new();
     bigint::mag_to_radix(r.mag, radix, upper, &mut buf);
-    out.push_str(core::str::from_utf8(&buf).unwrap_or(""));
+    push_str(out, core::str::from_utf8(&buf).unwrap_or(""));
     Ok(())
 }
 
@@ -621,7 +623,7 @@ fn int_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult
 }
 
 fn bool_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    out.push_str(if v == Value::TRUE { "True" } else { "False" });
+    push_str(out, if v == Value::TRUE { "True" } else { "False" });
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, kw_get, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp, VAR_ARGS};
 use crate::qstr::Q;
@@ -267,16 +268,16 @@ pub fn print_seq(
     out: &mut String,
 ) -> PyResult<()> {
     check_stack(vm)?;
-    out.push_str(open);
+    push_str(out, open);
     let mut i = 0;
     while let Some(v) = get(i) {
         if i > 0 {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
         vm.print_to(v, PrintKind::Repr, out)?;
         i += 1;
     }
-    out.push_str(close);
+    push_str(out, close);
     Ok(())
 }
 
@@ -314,7 +315,7 @@ fn list_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
         return Ok(());
     };
     if !repr_enter(vm, v) {
-        out.push_str("[...]");
+        push_str(out, "[...]");
         return Ok(());
     }
     let r = print_seq(vm, "[", "]", |i| l.get(i), out);

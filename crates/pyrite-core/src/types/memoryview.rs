@@ -12,6 +12,7 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{
     flags, AttrAction, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp,
@@ -134,7 +135,7 @@ fn resized(vm: &mut Vm) -> crate::PyErr {
 }
 
 fn mv_print(_vm: &mut Vm, _v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    out.push_str("<memoryview>");
+    push_str(out, "<memoryview>");
     Ok(())
 }
 

@@ -6,6 +6,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 /// Decimal digits and exponent: value = d0.d1d2... * 10^exp.
 struct Digits {
@@ -40,7 +44,7 @@ fn push_exp(out: &mut String, e: i32, upper: bool) {
     out.push(if e < 0 { '-' } else { '+' });
     let a = e.unsigned_abs();
     if a < 10 {
-        out.push('0');
+        push_char(out, '0');
     }
     let _ = write!(out, "{}", a);
 }
@@ -48,19 +52,19 @@ fn push_exp(out: &mut String, e: i32, upper: bool) {
 /// Append repr(f) exactly as CPython prints it ("0.1", "1e+16", "1.5e-07", "inf", "-0.0").
 pub fn float_repr(out: &mut String, f: f64) {
     if f.is_nan() {
-        out.push_str("nan");
+        push_str(out, "nan");
         return;
     }
     if f.is_sign_negative() {
-        out.push('-');
+        push_char(out, '-');
     }
     let a = f.abs();
     if a.is_infinite() {
-        out.push_str("inf");
+        push_str(out, "inf");
         return;
     }
     if a == 0.0 {
-        out.push_str("0.0");
+        push_str(out, "0.0");
         return;
     }
     let d = shortest(a);
@@ -69,7 +73,7 @@ pub fn float_repr(out: &mut String, f: f64) {
     if !(-4..16).contains(&x) {
         out.push(d.digits[0] as char);
         if n > 1 {
-            out.push('.');
+            push_char(out, '.');
             for &c in &d.digits[1..] {
                 out.push(c as char);
             }
@@ -83,18 +87,18 @@ pub fn float_repr(out: &mut String, f: f64) {
                 '0'
             });
         }
-        out.push('.');
+        push_char(out, '.');
         if n > x + 1 {
             for &c in &d.digits[(x + 1) as usize..] {
                 out.push(c as char);
             }
         } else {
-            out.push('0');
+            push_char(out, '0');
         }
     } else {
-        out.push_str("0.");
+        push_str(out, "0.");
         for _ in 0..(-x - 1) {
-            out.push('0');
+            push_char(out, '0');
         }
         for &c in &d.digits {
             out.push(c as char);
@@ -106,7 +110,7 @@ pub fn float_repr(out: &mut String, f: f64) {
 fn layout_e(out: &mut String, d: &Digits, alt: bool, upper: bool) {
     out.push(d.digits[0] as char);
     if d.digits.len() > 1 || alt {
-        out.push('.');
+        push_char(out, '.');
     }
     for &c in &d.digits[1..] {
         out.push(c as char);
@@ -121,20 +125,20 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
     let upper = fmt.is_ascii_uppercase();
     let prec = prec.min(10_000);
     if f.is_nan() {
-        out.push_str(if upper { "NAN" } else { "nan" });
+        push_str(out, if upper { "NAN" } else { "nan" });
         if fmt == b'%' {
-            out.push('%');
+            push_char(out, '%');
         }
         return;
     }
     if f.is_sign_negative() {
-        out.push('-');
+        push_char(out, '-');
     }
     let a = f.abs();
     if a.is_infinite() {
-        out.push_str(if upper { "INF" } else { "inf" });
+        push_str(out, if upper { "INF" } else { "inf" });
         if fmt == b'%' {
-            out.push('%');
+            push_char(out, '%');
         }
         return;
     }
@@ -147,10 +151,10 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
             let v = if fmt == b'%' { a * 100.0 } else { a };
             let _ = write!(out, "{:.*}", prec, v);
             if alt && prec == 0 {
-                out.push('.');
+                push_char(out, '.');
             }
             if fmt == b'%' {
-                out.push('%');
+                push_char(out, '%');
             }
         }
         _ => {
@@ -170,7 +174,7 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
                 let decimals = (p as i32 - 1 - x).max(0) as usize;
                 let _ = write!(s, "{:.*}", decimals, a);
                 if alt && decimals == 0 {
-                    s.push('.');
+                    push_char(&mut s, '.');
                 }
                 if !alt && s.contains('.') {
                     while s.ends_with('0') {
@@ -189,7 +193,7 @@ pub fn format_float(out: &mut String, f: f64, fmt: u8, prec: usize, alt: bool) {
                 }
                 layout_e(&mut s, &dd, alt, upper);
             }
-            out.push_str(&s);
+            push_str(out, &s);
         }
     }
 }
@@ -201,9 +205,9 @@ pub fn format_float_none(out: &mut String, f: f64, prec: usize) {
     let mut s = String::new();
     format_float(&mut s, f, b'g', prec, false);
     if f.is_finite() && !s.contains(['.', 'e']) {
-        s.push_str(".0");
+        push_str(&mut s, ".0");
     }
-    out.push_str(&s);
+    push_str(out, &s);
 }
 
 fn is_space(c: u8) -> bool {
@@ -230,7 +234,7 @@ pub fn scan_unsigned_float(s: &[u8]) -> Option<(f64, usize)> {
         while *i < s.len() {
             let c = s[*i];
             if c.is_ascii_digit() {
-                clean.push(c);
+                push_byte(clean, c);
                 *i += 1;
             } else if c == b'_'
                 && clean.len() > start
@@ -262,7 +266,7 @@ pub fn scan_unsigned_float(s: &[u8]) -> Option<(f64, usize)> {
         let mut j = i + 1;
         let mut e: Vec<u8> = alloc::vec![b'e'];
         if j < s.len() && (s[j] == b'+' || s[j] == b'-') {
-            e.push(s[j]);
+            push_byte(&mut e, s[j]);
             j += 1;
         }
         let mut n = 0;
@@ -276,7 +280,7 @@ pub fn scan_unsigned_float(s: &[u8]) -> Option<(f64, usize)> {
                 ev = (ev * 10 + (c - b'0') as u32).min(100_000);
             }
             let _ = write!(StrBuf(&mut e), "{}", ev);
-            clean.extend_from_slice(&e);
+            push_bytes(&mut clean, &e);
             i = j;
         }
     }

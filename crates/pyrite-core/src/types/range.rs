@@ -5,6 +5,7 @@
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BinOp, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{Qstr, Q};
@@ -109,7 +110,7 @@ fn range_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyRes
     } else {
         format!("range({}, {}, {})", r.start, r.stop, r.step)
     };
-    out.push_str(&s);
+    push_str(out, &s);
     Ok(())
 }
 

@@ -8,6 +8,8 @@ use super::arg;
 use alloc::format;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::map::Map;
 use crate::obj::{flags, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp, VAR_ARGS};
@@ -269,26 +271,26 @@ fn set_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult
     };
     let frozen = is_frozen(s);
     if s.map.is_empty() {
-        out.push_str(if frozen { "frozenset()" } else { "set()" });
+        push_str(out, if frozen { "frozenset()" } else { "set()" });
         return Ok(());
     }
     check_stack(vm)?;
     if frozen {
-        out.push_str("frozenset(");
+        push_str(out, "frozenset(");
     }
-    out.push('{');
+    push_char(out, '{');
     let mut pos = 0;
     let mut first = true;
     while let Some((k, _)) = s.map.next_entry(&mut pos) {
         if !first {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
         first = false;
         vm.print_to(k, PrintKind::Repr, out)?;
     }
-    out.push('}');
+    push_char(out, '}');
     if frozen {
-        out.push(')');
+        push_char(out, ')');
     }
     Ok(())
 }

@@ -10,6 +10,8 @@
 use super::arg;
 use alloc::format;
 use alloc::string::String;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{Qstr, Q};
@@ -79,13 +81,13 @@ fn slice_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     let Some(s) = v.downcast::<SliceObj>() else {
         return Ok(());
     };
-    out.push_str("slice(");
+    push_str(out, "slice(");
     vm.print_to(s.start, PrintKind::Repr, out)?;
-    out.push_str(", ");
+    push_str(out, ", ");
     vm.print_to(s.stop, PrintKind::Repr, out)?;
-    out.push_str(", ");
+    push_str(out, ", ");
     vm.print_to(s.step, PrintKind::Repr, out)?;
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -33,6 +33,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, Ordering};
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, BinOp, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::{hash_bytes, Qstr, Q};
@@ -829,7 +833,7 @@ fn str_print(vm: &mut Vm, v: Value, kind: PrintKind, out: &mut String) -> PyResu
         return Ok(());
     };
     if kind == PrintKind::Str {
-        out.push_str(d.as_str());
+        push_str(out, d.as_str());
     } else {
         repr_str_into(d.as_str(), out);
     }
@@ -847,16 +851,16 @@ pub fn repr_str_into(s: &str, out: &mut String) {
     out.push(q);
     for c in s.chars() {
         match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
+            '\\' => push_str(out, "\\\\"),
+            '\n' => push_str(out, "\\n"),
+            '\r' => push_str(out, "\\r"),
+            '\t' => push_str(out, "\\t"),
             c if c == q => {
-                out.push('\\');
-                out.push(c)
+                push_char(out, '\\');
+                push_char(out, c)
             }
-            ' '..='~' => out.push(c),
-            c if is_printable(c) => out.push(c),
+            ' '..='~' => push_char(out, c),
+            c if is_printable(c) => push_char(out, c),
             c => {
                 let n = c as u32;
                 let _ = if n < 0x100 {
@@ -1087,7 +1091,7 @@ pub(crate) fn slice_of(vm: &mut Vm, d: &SData, index: Value) -> PyResult<Value> 
         let mut i = start;
         for _ in 0..n {
             if let Some(&c) = b.get(i as usize) {
-                out.push(c);
+                push_byte(&mut out, c);
             }
             i += step;
         }
@@ -1098,7 +1102,7 @@ pub(crate) fn slice_of(vm: &mut Vm, d: &SData, index: Value) -> PyResult<Value> 
     let mut i = start;
     for _ in 0..n {
         if let Some(&(o, l)) = offs.get(i as usize) {
-            out.extend_from_slice(b.get(o..o + l).unwrap_or(&[]));
+            push_bytes(&mut out, b.get(o..o + l).unwrap_or(&[]));
         }
         i += step;
     }
@@ -1963,11 +1967,11 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         _ => return Err(vm.memory_error()),
     }
     for _ in 0..left {
-        out.extend_from_slice(&fill);
+        push_bytes(&mut out, &fill);
     }
-    out.extend_from_slice(d.bytes());
+    push_bytes(&mut out, d.bytes());
     for _ in 0..right {
-        out.extend_from_slice(&fill);
+        push_bytes(&mut out, &fill);
     }
     new_kind(vm, d.kind, &out)
 }

@@ -14,6 +14,10 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
+use pyrite_compiler::text::push_bytes;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, BinOp, Kw, PrintKind, UnaryOp};
 use crate::qstr::Q;
@@ -72,9 +76,9 @@ pub fn int_digits(vm: &mut Vm, v: Value, base: u32, upper: bool) -> PyResult<(bo
         let d = digits_u64(ri as u64, base, upper);
         let mut padded = String::new();
         for _ in d.len()..chunk_digits {
-            padded.push('0');
+            push_char(&mut padded, '0');
         }
-        padded.push_str(&d);
+        push_str(&mut padded, &d);
         parts.push(padded);
     }
     let mut out = String::new();
@@ -290,7 +294,7 @@ fn pad_text(out: &mut String, text: &str, sp: &Spec, default: u8) {
     for _ in 0..l {
         out.push(sp.fill);
     }
-    out.push_str(text);
+    push_str(out, text);
     for _ in 0..r {
         out.push(sp.fill);
     }
@@ -321,15 +325,15 @@ fn pad_number(out: &mut String, prefix: &str, body: &str, sp: &Spec) {
     let pad = sp.width.saturating_sub(n);
     match align {
         b'=' => {
-            out.push_str(prefix);
+            push_str(out, prefix);
             for _ in 0..pad {
                 out.push(fill);
             }
-            out.push_str(body);
+            push_str(out, body);
         }
         b'<' => {
-            out.push_str(prefix);
-            out.push_str(body);
+            push_str(out, prefix);
+            push_str(out, body);
             for _ in 0..pad {
                 out.push(fill);
             }
@@ -338,8 +342,8 @@ fn pad_number(out: &mut String, prefix: &str, body: &str, sp: &Spec) {
             for _ in 0..pad / 2 {
                 out.push(fill);
             }
-            out.push_str(prefix);
-            out.push_str(body);
+            push_str(out, prefix);
+            push_str(out, body);
             for _ in 0..pad - pad / 2 {
                 out.push(fill);
             }
@@ -348,8 +352,8 @@ fn pad_number(out: &mut String, prefix: &str, body: &str, sp: &Spec) {
             for _ in 0..pad {
                 out.push(fill);
             }
-            out.push_str(prefix);
-            out.push_str(body);
+            push_str(out, prefix);
+            push_str(out, body);
         }
     }
 }
@@ -421,7 +425,7 @@ fn format_int_spec(vm: &mut Vm, v: Value, sp: &Spec, out: &mut String) -> PyResu
     let sign = sign_str(neg, sp.sign);
     let pre = if sp.alt { prefix } else { "" };
     let mut p = String::from(sign);
-    p.push_str(pre);
+    push_str(&mut p, pre);
     if sp.grouping != 0 {
         let sep = sp.grouping as char;
         let every = if base == 10 { 3 } else { 4 };
@@ -454,7 +458,7 @@ fn format_float_spec(vm: &mut Vm, f: f64, sp: &Spec, out: &mut String, v: Value)
         b'n' => float_body(f, b'g', sp.prec.unwrap_or(6), sp.alt),
         b'%' => {
             let mut b = float_body(f * 100.0, b'f', sp.prec.unwrap_or(6), sp.alt);
-            b.push('%');
+            push_char(&mut b, '%');
             b
         }
         0 => match sp.prec {
@@ -508,7 +512,7 @@ pub fn format_into(vm: &mut Vm, v: Value, spec: &str, out: &mut String) -> PyRes
             let r = vm.call(f, &[v, sv], &[])?;
             match s::str_data(vm, r) {
                 Some(d) => {
-                    out.push_str(d.as_str());
+                    push_str(out, d.as_str());
                     return Ok(());
                 }
                 None => {
@@ -612,9 +616,9 @@ fn format_template(
     while i < b.len() {
         let c = b[i];
         if c == b'}' {
-            out.push_str(&text[lit_start..i]);
+            push_str(out, &text[lit_start..i]);
             if b.get(i + 1) == Some(&b'}') {
-                out.push('}');
+                push_char(out, '}');
                 i += 2;
                 lit_start = i;
                 continue;
@@ -625,9 +629,9 @@ fn format_template(
             i += 1;
             continue;
         }
-        out.push_str(&text[lit_start..i]);
+        push_str(out, &text[lit_start..i]);
         if b.get(i + 1) == Some(&b'{') {
-            out.push('{');
+            push_char(out, '{');
             i += 2;
             lit_start = i;
             continue;
@@ -662,7 +666,7 @@ fn format_template(
         lit_start = i;
         format_field(vm, field, args, kw, out, auto, manual, depth)?;
     }
-    out.push_str(&text[lit_start..]);
+    push_str(out, &text[lit_start..]);
     Ok(())
 }
 
@@ -1094,9 +1098,9 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
                 let mut prefix = String::from(sign(neg));
                 if alt {
                     match conv {
-                        b'o' => prefix.push_str("0o"),
-                        b'x' => prefix.push_str("0x"),
-                        b'X' => prefix.push_str("0X"),
+                        b'o' => push_str(&mut prefix, "0o"),
+                        b'x' => push_str(&mut prefix, "0x"),
+                        b'X' => push_str(&mut prefix, "0X"),
                         _ => {}
                     }
                 }
@@ -1235,7 +1239,7 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
 /// Append the decimal digits of `n` (with '-' if negative).
 fn push_decimal(out: &mut Vec<u8>, n: isize) {
     if n < 0 {
-        out.push(b'-');
+        push_byte(out, b'-');
     }
     let mut m = n.unsigned_abs() as u64;
     let mut buf = [0u8; 20];
@@ -1248,24 +1252,24 @@ fn push_decimal(out: &mut Vec<u8>, n: isize) {
             break;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    push_bytes(out, &buf[i..]);
 }
 
 fn printf_pad(out: &mut String, prefix: &str, body: &str, width: usize, left: bool, zero: bool) {
     let n = prefix.len() + body.chars().count();
     let pad = width.saturating_sub(n);
     if left {
-        out.push_str(prefix);
-        out.push_str(body);
+        push_str(out, prefix);
+        push_str(out, body);
         out.extend(core::iter::repeat_n(' ', pad));
     } else if zero {
-        out.push_str(prefix);
+        push_str(out, prefix);
         out.extend(core::iter::repeat_n('0', pad));
-        out.push_str(body);
+        push_str(out, body);
     } else {
         out.extend(core::iter::repeat_n(' ', pad));
-        out.push_str(prefix);
-        out.push_str(body);
+        push_str(out, prefix);
+        push_str(out, body);
     }
 }
 
@@ -1274,7 +1278,7 @@ fn text_pad(out: &mut String, t: &str, width: usize, left: bool) {
     if !left {
         out.extend(core::iter::repeat_n(' ', pad));
     }
-    out.push_str(t);
+    push_str(out, t);
     if left {
         out.extend(core::iter::repeat_n(' ', pad));
     }

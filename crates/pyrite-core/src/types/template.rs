@@ -15,6 +15,8 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, AttrAction, BinOp, BuiltinFn, Kw, PrintKind, Type};
 use crate::qstr::{Qstr, Q};
@@ -161,7 +163,7 @@ fn template_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyRes
             cur.clear();
             pieces = 0;
         } else if let Some(d) = s::str_data(vm, a) {
-            cur.push_str(d.as_str());
+            push_str(&mut cur, d.as_str());
             cur_val = Some(a);
             pieces += 1;
         } else {
@@ -193,11 +195,11 @@ fn template_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyR
     let Some(t) = v.downcast::<TemplateObj>() else {
         return Ok(());
     };
-    out.push_str("Template(strings=");
+    push_str(out, "Template(strings=");
     vm.print_to(t.strings, PrintKind::Repr, out)?;
-    out.push_str(", interpolations=");
+    push_str(out, ", interpolations=");
     vm.print_to(t.interpolations, PrintKind::Repr, out)?;
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 
@@ -358,17 +360,17 @@ fn interpolation_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -
     let Some(i) = v.downcast::<InterpolationObj>() else {
         return Ok(());
     };
-    out.push_str("Interpolation(");
+    push_str(out, "Interpolation(");
     for (n, x) in [i.value, i.expression, i.conversion, i.format_spec]
         .into_iter()
         .enumerate()
     {
         if n > 0 {
-            out.push_str(", ");
+            push_str(out, ", ");
         }
         vm.print_to(x, PrintKind::Repr, out)?;
     }
-    out.push(')');
+    push_char(out, ')');
     Ok(())
 }
 

@@ -4,6 +4,8 @@
 use super::arg;
 use alloc::string::String;
 use core::cell::Cell;
+use pyrite_compiler::text::push_char;
+use pyrite_compiler::text::push_str;
 
 use crate::obj::{flags, BinOp, BuiltinFn, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::Q;
@@ -97,9 +99,9 @@ fn tuple_print(vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResu
     };
     if t.len() == 1 {
         check_stack(vm)?;
-        out.push('(');
+        push_char(out, '(');
         vm.print_to(t.items()[0], PrintKind::Repr, out)?;
-        out.push_str(",)");
+        push_str(out, ",)");
         return Ok(());
     }
     list::print_seq(vm, "(", ")", |i| t.items().get(i).copied(), out)

@@ -834,18 +834,8 @@ impl<'d, D: BlockDev> Fs<'d, D> {
         for (i, le) in lfn_entries.iter().enumerate() {
             self.put_entry(run[i], le)?;
         }
-        let mut e = [0u8; 32];
-        e[..11].copy_from_slice(&sfn);
-        e[11] = attr;
+        let mut e = self.short_entry(&sfn, attr, cluster);
         e[12] = case;
-        let (d, t) = self.now;
-        put16(&mut e, 14, t as u32);
-        put16(&mut e, 16, d as u32);
-        put16(&mut e, 18, d as u32);
-        put16(&mut e, 20, cluster >> 16);
-        put16(&mut e, 22, t as u32);
-        put16(&mut e, 24, d as u32);
-        put16(&mut e, 26, cluster & 0xffff);
         let loc = *run.last().ok_or(EIO)?;
         self.put_entry(loc, &e)?;
         Ok(loc)
@@ -891,6 +881,23 @@ impl<'d, D: BlockDev> Fs<'d, D> {
         Ok(self.list(dir)?.is_empty())
     }
 
+    /// A short directory entry for `name` with attributes `attr` and first cluster `cluster`,
+    /// created, written and accessed now.
+    fn short_entry(&self, name: &[u8; 11], attr: u8, cluster: u32) -> [u8; 32] {
+        let mut e = [0u8; 32];
+        e[..11].copy_from_slice(name);
+        e[11] = attr;
+        let (d, t) = self.now;
+        put16(&mut e, 14, t as u32);
+        put16(&mut e, 16, d as u32);
+        put16(&mut e, 18, d as u32);
+        put16(&mut e, 20, cluster >> 16);
+        put16(&mut e, 22, t as u32);
+        put16(&mut e, 24, d as u32);
+        put16(&mut e, 26, cluster & 0xffff);
+        e
+    }
+
     /// Make a directory called `n` in `parent`.
     pub fn mkdir(&mut self, parent: Dir, n: &str) -> FsResult<()> {
         let c = self.alloc_cluster(None)?;
@@ -900,23 +907,9 @@ impl<'d, D: BlockDev> Fs<'d, D> {
             Dir::Chain(p) if self.vol.ftype == FatType::Fat32 && p == self.vol.root_cluster => 0,
             Dir::Chain(p) => p,
         };
-        let (d, t) = self.now;
         let lba = self.vol.cluster_lba(c);
-        let mk = |name: &[u8; 11], cl: u32| {
-            let mut e = [0u8; 32];
-            e[..11].copy_from_slice(name);
-            e[11] = ATTR_DIR;
-            put16(&mut e, 14, t as u32);
-            put16(&mut e, 16, d as u32);
-            put16(&mut e, 18, d as u32);
-            put16(&mut e, 20, cl >> 16);
-            put16(&mut e, 22, t as u32);
-            put16(&mut e, 24, d as u32);
-            put16(&mut e, 26, cl & 0xffff);
-            e
-        };
-        let dot = mk(b".          ", c);
-        let dotdot = mk(b"..         ", parent_cluster);
+        let dot = self.short_entry(b".          ", ATTR_DIR, c);
+        let dotdot = self.short_entry(b"..         ", ATTR_DIR, parent_cluster);
         self.put_entry(Loc { lba, off: 0 }, &dot)?;
         self.put_entry(Loc { lba, off: 32 }, &dotdot)?;
         match self.create_entry(parent, n, ATTR_DIR, c) {

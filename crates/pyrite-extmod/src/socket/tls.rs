@@ -12,7 +12,6 @@
 //! methods, so blocking, timeouts and non-blocking mode are the underlying socket's: in
 //! non-blocking mode `read`/`write` return None when they would block, as other streams do.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -261,7 +260,9 @@ fn ssl_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResul
         .downcast::<SslSocketObj>()
         .map(|s| s.sess.get())
         .unwrap_or(-1);
-    out.push_str(&format!("<SSLSocket {}>", s));
+    out.push_str("<SSLSocket ");
+    crate::push_dec(out, s as i64);
+    out.push('>');
     Ok(())
 }
 

@@ -18,13 +18,15 @@ use core::cell::Cell;
 
 use pyrite_core::fixed_dict;
 use pyrite_core::fnv;
-use pyrite_core::modules::builtins::{arg_int, arg_string};
+use pyrite_core::modules::builtins::arg_string;
 use pyrite_core::obj::{
     flags, with_buffer_read, AttrAction, BufferFlags, BufferInfo, BuiltinFn, Kw, PrintKind, Type,
 };
-use pyrite_core::types::{bytes, list, str as pystr};
+use pyrite_core::types::str as pystr;
 use pyrite_core::value::{ObjHeader, TypeRef};
 use pyrite_core::{PyResult, Qstr, Value, Vm, Q};
+
+use crate::vfs_file::{make_file, FileSt, Mode, RomFileObj};
 
 use super::{path_string, ListEnt, EINVAL, ENODEV, ENOENT, EPERM, EROFS};
 
@@ -358,17 +360,14 @@ fn rom_open(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     match find(vm, s, &p)? {
         Found::Missing => Err(vm.os_error(ENOENT)),
         Found::Dir(..) => Err(vm.os_error(EISDIR)),
-        Found::File(off, size) => Ok(vm
-            .alloc_obj(RomFileObj {
-                hdr: ObjHeader::new(&ROM_FILE_TYPE),
-                mem: Cell::new(s.mem.get()),
-                off: Cell::new(off),
-                len: Cell::new(size),
-                pos: Cell::new(0),
-                closed: Cell::new(false),
-                text: Cell::new(text),
-            })?
-            .value()),
+        Found::File(off, len) => {
+            let mode = Mode {
+                read: true,
+                binary: !text,
+                ..Mode::default()
+            };
+            make_file(vm, args[0], mode, FileSt::Rom { off, len })
+        }
     }
 }
 
@@ -397,53 +396,26 @@ fixed_dict!(
 
 // ---- files ----
 
-/// An open file of a VfsRom: `len` bytes at `off` in the image `mem`.
-#[repr(C)]
-pub struct RomFileObj {
-    pub hdr: ObjHeader,
-    pub mem: Cell<Value>,
-    pub off: Cell<usize>,
-    pub len: Cell<usize>,
-    pub pos: Cell<usize>,
-    pub closed: Cell<bool>,
-    /// Text mode: reads give str.
-    pub text: Cell<bool>,
-}
-
-pyrite_core::py_object!(RomFileObj, ROM_FILE_TYPE);
-
-/// A VfsRom file (text or binary: `RomFileObj::text`).
+/// A VfsRom file: vfs_file.rs's file object (state [`FileSt::Rom`]) with the buffer protocol.
+/// Text files are of this type too.
 pub static ROM_FILE_TYPE: Type = Type {
-    print: Some(file_print),
+    print: Some(crate::vfs_file::file_print),
     getiter: Some(pyrite_core::types::iter::iter_self),
-    iternext: Some(file_iternext),
+    iternext: Some(crate::vfs_file::file_iternext),
     buffer: Some(file_buffer),
     attr: Some(file_attr),
     ..Type::new(Q::FileIO)
 }
 .with_flags(flags::EQ_IS_IDENTITY | flags::ITER_IS_SELF)
-.with_locals(&FILE_LOCALS);
-
-fn file_print(_vm: &mut Vm, v: Value, _k: PrintKind, out: &mut String) -> PyResult<()> {
-    let text = v.downcast::<RomFileObj>().is_some_and(|f| f.text.get());
-    out.push_str(if text {
-        "<io.TextIOWrapper>"
-    } else {
-        "<io.FileIO>"
-    });
-    Ok(())
-}
+.with_locals(&crate::vfs_file::FILE_LOCALS);
 
 fn file_attr(_vm: &mut Vm, _v: Value, _n: Qstr, _a: AttrAction) -> PyResult<Option<Value>> {
     Ok(None)
 }
 
-fn file(vm: &mut Vm, v: Value) -> PyResult<(pyrite_core::Gc<RomFileObj>, bool)> {
-    match v.downcast::<RomFileObj>() {
-        Some(f) if f.closed.get() => Err(vm.value_error("I/O operation on closed file")),
-        Some(f) => Ok((f, f.text.get())),
-        None => Err(vm.type_error("expected a VfsRom file")),
-    }
+/// The image buffer of VfsRom `fs`.
+fn image_of(fs: Value) -> Option<Value> {
+    fs.downcast::<VfsRomObj>().map(|s| s.mem.get())
 }
 
 /// The memory behind the file: the image's buffer, offset to the file's data.
@@ -454,14 +426,18 @@ fn file_buffer(vm: &mut Vm, v: Value, fl: BufferFlags) -> PyResult<Option<Buffer
     let Some(f) = v.downcast::<RomFileObj>() else {
         return Ok(None);
     };
-    let mem = f.mem.get();
+    let FileSt::Rom { off, len } = f.0.st.get() else {
+        return Ok(None);
+    };
+    let Some(mem) = image_of(f.0.fs.get()) else {
+        return Ok(None);
+    };
     let Some(b) = mem.type_of().buffer else {
         return Ok(None);
     };
     let Some(info) = b(vm, mem, BufferFlags::Read)? else {
         return Ok(None);
     };
-    let (off, len) = (f.off.get(), f.len.get());
     match off.checked_add(len) {
         Some(end) if end <= info.len && !info.ptr.is_null() => Ok(Some(BufferInfo {
             // The offset stays inside the image's buffer (checked above).
@@ -473,197 +449,25 @@ fn file_buffer(vm: &mut Vm, v: Value, fl: BufferFlags) -> PyResult<Option<Buffer
     }
 }
 
-/// Bytes `from..to` of the file (clamped to it).
-fn file_bytes(
+/// Read from byte `pos` of the file of `len` bytes at `off` in the image of VfsRom `fs`.
+pub(crate) fn read_at(
     vm: &mut Vm,
-    f: pyrite_core::Gc<RomFileObj>,
-    from: usize,
-    to: usize,
-) -> PyResult<Vec<u8>> {
-    let (off, len) = (f.off.get(), f.len.get());
-    let to = to.min(len);
-    if from >= to {
-        return Ok(Vec::new());
-    }
-    let r = with_image(vm, f.mem.get(), |img| {
-        img.get(off + from..off + to).map(|s| s.to_vec())
+    fs: Value,
+    off: usize,
+    len: usize,
+    pos: u64,
+    buf: &mut [u8],
+) -> PyResult<usize> {
+    let Some(mem) = image_of(fs) else {
+        return Err(vm.os_error(EIO));
+    };
+    let from = usize::try_from(pos).unwrap_or(usize::MAX).min(len);
+    let n = buf.len().min(len - from);
+    let r = with_image(vm, mem, |img| {
+        let a = off.checked_add(from)?;
+        let src = img.get(a..a.checked_add(n)?)?;
+        buf[..n].copy_from_slice(src);
+        Some(n)
     })?;
     r.ok_or_else(|| vm.os_error(EIO))
 }
-
-fn result(vm: &mut Vm, data: &[u8], text: bool) -> PyResult<Value> {
-    if text {
-        pystr::new_str_from_utf8(vm, data)
-    } else {
-        bytes::new_bytes(vm, data)
-    }
-}
-
-fn file_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (f, text) = file(vm, args[0])?;
-    let pos = f.pos.get();
-    let n = match args.get(1) {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            if n < 0 {
-                usize::MAX
-            } else {
-                n as usize
-            }
-        }
-        _ => usize::MAX,
-    };
-    let rest = file_bytes(vm, f, pos, f.len.get())?;
-    let mut take = n.min(rest.len());
-    if text && n != usize::MAX {
-        // n characters.
-        let mut chars = 0;
-        take = 0;
-        while take < rest.len() && chars < n {
-            take += 1;
-            while take < rest.len() && rest[take] & 0xc0 == 0x80 {
-                take += 1;
-            }
-            chars += 1;
-        }
-    }
-    f.pos.set(pos + take);
-    result(vm, &rest[..take], text)
-}
-
-fn file_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (f, _) = file(vm, args[0])?;
-    let mut n = vm.len(args[1])?;
-    if let Some(&l) = args.get(2) {
-        n = n.min(usize::try_from(arg_int(vm, l)?).unwrap_or(0));
-    }
-    let pos = f.pos.get();
-    let data = file_bytes(vm, f, pos, pos.saturating_add(n))?;
-    let done = pyrite_core::obj::with_buffer_write(vm, args[1], |cells| {
-        for (c, &b) in cells.iter().zip(data.iter()) {
-            c.set(b);
-        }
-        cells.len().min(data.len())
-    })?;
-    match done {
-        Some(k) => {
-            f.pos.set(pos + k);
-            Ok(Value::small_int_unchecked(k as isize))
-        }
-        None => Err(vm.type_error("object with buffer protocol required")),
-    }
-}
-
-fn read_line(vm: &mut Vm, f: pyrite_core::Gc<RomFileObj>) -> PyResult<Vec<u8>> {
-    let pos = f.pos.get();
-    let rest = file_bytes(vm, f, pos, f.len.get())?;
-    let take = match rest.iter().position(|&b| b == b'\n') {
-        Some(i) => i + 1,
-        None => rest.len(),
-    };
-    f.pos.set(pos + take);
-    Ok(rest[..take].to_vec())
-}
-
-fn file_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (f, text) = file(vm, args[0])?;
-    let line = read_line(vm, f)?;
-    result(vm, &line, text)
-}
-
-fn file_readlines(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (f, text) = file(vm, args[0])?;
-    let out = list::new_list(vm, &[])?;
-    loop {
-        let line = read_line(vm, f)?;
-        if line.is_empty() {
-            break;
-        }
-        let v = result(vm, &line, text)?;
-        list::list_append(vm, out, v)?;
-    }
-    Ok(out)
-}
-
-fn file_iternext(vm: &mut Vm, v: Value) -> PyResult<Value> {
-    let (f, text) = file(vm, v)?;
-    let line = read_line(vm, f)?;
-    if line.is_empty() {
-        return Ok(Value::STOP);
-    }
-    result(vm, &line, text)
-}
-
-fn file_seek(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (f, _) = file(vm, args[0])?;
-    let off = arg_int(vm, args[1])? as i64;
-    let whence = match args.get(2) {
-        Some(&w) => arg_int(vm, w)?,
-        None => 0,
-    };
-    let len = f.len.get() as i64;
-    let base = match whence {
-        0 => 0,
-        1 => f.pos.get() as i64,
-        2 => len,
-        _ => return Err(vm.os_error(EINVAL)),
-    };
-    let new = base.saturating_add(off);
-    if new < 0 {
-        return Err(vm.os_error(EINVAL));
-    }
-    let new = new.min(len);
-    f.pos.set(new as usize);
-    Ok(Value::small_int_unchecked(new as isize))
-}
-
-fn file_tell(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let (f, _) = file(vm, args[0])?;
-    Ok(Value::small_int_unchecked(f.pos.get() as isize))
-}
-
-fn file_close(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    if let Some(f) = args[0].downcast::<RomFileObj>() {
-        f.closed.set(true);
-    }
-    Ok(Value::NONE)
-}
-
-fn file_enter(_vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Ok(args[0])
-}
-
-fn file_exit(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
-    file_close(vm, &args[..1], kw)
-}
-
-fn file_write(vm: &mut Vm, _args: &[Value], _kw: Kw) -> PyResult<Value> {
-    Err(vm.os_error(EROFS))
-}
-
-static F_READ: BuiltinFn = BuiltinFn::new(Q::read, 1, 2, file_read);
-static F_READINTO: BuiltinFn = BuiltinFn::new(Q::readinto, 2, 3, file_readinto);
-static F_READLINE: BuiltinFn = BuiltinFn::new(Q::readline, 1, 2, file_readline);
-static F_READLINES: BuiltinFn = BuiltinFn::new(Q::readlines, 1, 1, file_readlines);
-static F_WRITE: BuiltinFn = BuiltinFn::new(Q::write, 2, 4, file_write);
-static F_SEEK: BuiltinFn = BuiltinFn::new(Q::seek, 2, 3, file_seek);
-static F_TELL: BuiltinFn = BuiltinFn::new(Q::tell, 1, 1, file_tell);
-static F_CLOSE: BuiltinFn = BuiltinFn::new(Q::close, 1, 1, file_close);
-static F_ENTER: BuiltinFn = BuiltinFn::new(Q::__enter__, 1, 1, file_enter);
-static F_EXIT: BuiltinFn = BuiltinFn::new(Q::__exit__, 1, 4, file_exit);
-
-fixed_dict!(
-    FILE_LOCALS,
-    [
-        (Q::read, fnv!(F_READ)),
-        (Q::readinto, fnv!(F_READINTO)),
-        (Q::readline, fnv!(F_READLINE)),
-        (Q::readlines, fnv!(F_READLINES)),
-        (Q::write, fnv!(F_WRITE)),
-        (Q::seek, fnv!(F_SEEK)),
-        (Q::tell, fnv!(F_TELL)),
-        (Q::close, fnv!(F_CLOSE)),
-        (Q::__enter__, fnv!(F_ENTER)),
-        (Q::__exit__, fnv!(F_EXIT)),
-    ]
-);
