@@ -15,6 +15,7 @@
 //!
 //! Stack effects are noted as `( before -- after )`, top of stack on the right.
 
+use crate::text::push_byte;
 use crate::text::push_bytes;
 use crate::text::push_char;
 use crate::text::push_str;
@@ -527,7 +528,7 @@ pub fn encode_sint(out: &mut Vec<u8>, v: i64) {
     }
     let last = buf.len() - 1;
     for (i, b) in buf.iter().enumerate().take(buf.len()).skip(p) {
-        out.push(if i == last { *b } else { *b | 0x80 });
+        push_byte(out, if i == last { *b } else { *b | 0x80 });
     }
 }
 
@@ -552,7 +553,7 @@ pub fn encode_prelude_sig(
     e >>= 1;
     a >>= 2;
     while (s | e | f | a | k | d) != 0 {
-        out.push(0x80 | z);
+        push_byte(out, 0x80 | z);
         z = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1))
             as u8;
         s >>= 2;
@@ -562,7 +563,7 @@ pub fn encode_prelude_sig(
         k >>= 1;
         d >>= 1;
     }
-    out.push(z);
+    push_byte(out, z);
 }
 
 /// Append the prelude size (n_info, n_cell).
@@ -576,7 +577,7 @@ pub fn encode_prelude_size(out: &mut Vec<u8>, n_info: usize, n_cell: usize) {
         if (c | i) != 0 {
             z |= 0x80;
         }
-        out.push(z);
+        push_byte(out, z);
         if (c | i) == 0 {
             break;
         }
@@ -590,12 +591,12 @@ pub fn encode_line_info(out: &mut Vec<u8>, mut bytes: usize, mut lines: usize) {
         if lines <= 6 || bytes > 0xf {
             b = bytes.min(0x1f);
             l = if b < bytes { 0 } else { lines.min(3) };
-            out.push((b | (l << 5)) as u8);
+            push_byte(out, (b | (l << 5)) as u8);
         } else {
             b = bytes.min(0xf);
             l = lines.min(0x7ff);
-            out.push((0x80 | b | ((l >> 4) & 0x70)) as u8);
-            out.push((l & 0xff) as u8);
+            push_byte(out, (0x80 | b | ((l >> 4) & 0x70)) as u8);
+            push_byte(out, (l & 0xff) as u8);
         }
         bytes -= b;
         lines -= l;

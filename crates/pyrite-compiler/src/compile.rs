@@ -1,6 +1,7 @@
 //! Code generation: scope analysis and bytecode emission, producing the same bytecode as
 //! MicroPython's compiler (same passes: scope, stack size, code size, emit until stable).
 
+use crate::text::push_byte;
 use crate::text::push_bytes;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -573,7 +574,7 @@ impl<'a> Compiler<'a> {
     fn op_uint(&mut self, stack: i32, opcode: u8, v: u64) {
         self.adjust_stack(stack);
         if !self.emit.suppress {
-            self.emit.bytecode.push(opcode);
+            push_byte(&mut self.emit.bytecode, opcode);
             bc::encode_uint(&mut self.emit.bytecode, v);
         }
     }
@@ -606,12 +607,12 @@ impl<'a> Compiler<'a> {
             off -= size as i64;
         }
         let bcv = &mut self.emit.bytecode;
-        bcv.push(opcode);
+        push_byte(bcv, opcode);
         if size == 0 {
             if is_signed {
                 off += 0x40;
             }
-            bcv.push((off & 0x7f) as u8);
+            push_byte(bcv, (off & 0x7f) as u8);
         } else {
             if is_signed {
                 off += 0x4000;
@@ -619,8 +620,8 @@ impl<'a> Compiler<'a> {
             if self.pass == Pass::Emit && !(0..=0x7fff).contains(&off) {
                 self.emit.overflow = true;
             }
-            bcv.push(0x80 | (off & 0x7f) as u8);
-            bcv.push(((off >> 7) & 0xff) as u8);
+            push_byte(bcv, 0x80 | (off & 0x7f) as u8);
+            push_byte(bcv, ((off >> 7) & 0xff) as u8);
         }
     }
 
@@ -691,7 +692,7 @@ impl<'a> Compiler<'a> {
         } else {
             self.adjust_stack(1);
             if !self.emit.suppress {
-                self.emit.bytecode.push(op::LOAD_CONST_SMALL_INT);
+                push_byte(&mut self.emit.bytecode, op::LOAD_CONST_SMALL_INT);
                 bc::encode_sint(&mut self.emit.bytecode, v);
             }
         }
@@ -1580,7 +1581,7 @@ impl<'a> Compiler<'a> {
         let mut full: Vec<u8> = Vec::new();
         for (i, &q) in dotted.iter().enumerate() {
             if i > 0 {
-                full.push(b'.');
+                push_byte(&mut full, b'.');
             }
             push_bytes(&mut full, self.names.get(q));
         }
@@ -2925,7 +2926,7 @@ impl<'a> Compiler<'a> {
             .map(|id| id.local_num)
             .collect();
         for c in cells {
-            self.emit.code_info.push(c as u8);
+            push_byte(&mut self.emit.code_info, c as u8);
             self.emit.n_cell += 1;
         }
         if self.pass == Pass::CodeSize {

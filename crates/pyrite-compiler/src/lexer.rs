@@ -3,6 +3,7 @@
 //! `'...{}...'.format(args)` (the format arguments are injected back into the input stream,
 //! exactly as MicroPython does, so `f'{x!r:>4}'` becomes `'{!r:>4}'.format((x),)`).
 
+use crate::text::push_byte;
 use crate::text::push_bytes;
 use alloc::vec::Vec;
 
@@ -198,19 +199,19 @@ fn xdigit_value(c: u32) -> u32 {
 
 fn push_utf8(v: &mut Vec<u8>, c: u32) {
     if c < 0x80 {
-        v.push(c as u8);
+        push_byte(v, c as u8);
     } else if c < 0x800 {
-        v.push((0xc0 | (c >> 6)) as u8);
-        v.push((0x80 | (c & 0x3f)) as u8);
+        push_byte(v, (0xc0 | (c >> 6)) as u8);
+        push_byte(v, (0x80 | (c & 0x3f)) as u8);
     } else if c < 0x10000 {
-        v.push((0xe0 | (c >> 12)) as u8);
-        v.push((0x80 | ((c >> 6) & 0x3f)) as u8);
-        v.push((0x80 | (c & 0x3f)) as u8);
+        push_byte(v, (0xe0 | (c >> 12)) as u8);
+        push_byte(v, (0x80 | ((c >> 6) & 0x3f)) as u8);
+        push_byte(v, (0x80 | (c & 0x3f)) as u8);
     } else {
-        v.push((0xf0 | (c >> 18)) as u8);
-        v.push((0x80 | ((c >> 12) & 0x3f)) as u8);
-        v.push((0x80 | ((c >> 6) & 0x3f)) as u8);
-        v.push((0x80 | (c & 0x3f)) as u8);
+        push_byte(v, (0xf0 | (c >> 18)) as u8);
+        push_byte(v, (0x80 | ((c >> 12) & 0x3f)) as u8);
+        push_byte(v, (0x80 | ((c >> 6) & 0x3f)) as u8);
+        push_byte(v, (0x80 | (c & 0x3f)) as u8);
     }
 }
 
@@ -357,7 +358,7 @@ impl<'a> Lexer<'a> {
         if is_tstring && self.fstring_args.is_empty() {
             push_bytes(&mut self.text, b"((");
             for _ in 0..num_quotes {
-                self.text.push(quote);
+                push_byte(&mut self.text, quote);
             }
         }
         let mut tstring_num_interpolations = 0usize;
@@ -367,7 +368,7 @@ impl<'a> Lexer<'a> {
         while !self.is_end() && (num_quotes > 1 || !self.is(b'\n')) && n_closing < num_quotes {
             if self.is(quote) {
                 n_closing += 1;
-                self.text.push(quote);
+                push_byte(&mut self.text, quote);
             } else if is_tstring && self.is(b'\n') {
                 push_bytes(&mut self.text, b"\\n");
             } else {
@@ -376,7 +377,7 @@ impl<'a> Lexer<'a> {
                     self.next_char();
                     if self.is(b'{') {
                         if !is_tstring {
-                            self.text.push(b'{');
+                            push_byte(&mut self.text, b'{');
                         }
                         self.next_char();
                     } else {
@@ -390,7 +391,7 @@ impl<'a> Lexer<'a> {
                             nested_formatting = 1;
                         }
                     }
-                    self.text.push(b'{');
+                    push_byte(&mut self.text, b'{');
                     continue;
                 }
                 if is_tstring && self.is(b'{') {
@@ -398,12 +399,12 @@ impl<'a> Lexer<'a> {
                 }
                 if is_tstring && self.is(b'\\') {
                     // kept verbatim: the text is lexed again as a string literal
-                    self.text.push(b'\\');
+                    push_byte(&mut self.text, b'\\');
                     if is_raw {
-                        self.text.push(b'\\');
+                        push_byte(&mut self.text, b'\\');
                     } else {
                         self.next_char();
-                        self.text.push(self.chr0 as u8);
+                        push_byte(&mut self.text, self.chr0 as u8);
                     }
                 } else if self.is(b'\\') {
                     self.next_char();
@@ -414,23 +415,23 @@ impl<'a> Lexer<'a> {
                     nested_formatting -= 1;
                     if nested_formatting > 0 {
                         nested_needs_fstring = true;
-                        self.text.push(b'}');
+                        push_byte(&mut self.text, b'}');
                     } else {
                         tstring_num_interpolations += 1;
                         if nested_needs_fstring {
-                            self.fstring_args.push(b'f');
+                            push_byte(&mut self.fstring_args, b'f');
                             nested_needs_fstring = false;
                         }
-                        self.fstring_args.push(quote);
+                        push_byte(&mut self.fstring_args, quote);
                         let from = (end_of_format_index + 1).min(self.text.len());
                         let spec: Vec<u8> = self.text[from..].to_vec();
                         push_bytes(&mut self.fstring_args, &spec);
                         self.text.truncate(end_of_format_index.min(self.text.len()));
-                        self.fstring_args.push(quote);
-                        self.fstring_args.push(b',');
+                        push_byte(&mut self.fstring_args, quote);
+                        push_byte(&mut self.fstring_args, b',');
                     }
                 } else {
-                    self.text.push(self.chr0 as u8);
+                    push_byte(&mut self.text, self.chr0 as u8);
                     if is_tstring && self.is(b'}') && self.chr1 == b'}' as u32 {
                         self.next_char();
                     } else if is_tstring && self.is(b'}') {
@@ -449,7 +450,7 @@ impl<'a> Lexer<'a> {
             }
             if 1 + tstring_num_interpolations * 4 > 255 {
                 self.fstring_args.insert(0, b'(');
-                self.fstring_args.push(b')');
+                push_byte(&mut self.fstring_args, b')');
             }
         } else {
             let l = self.text.len().saturating_sub(n_closing);
@@ -467,7 +468,7 @@ impl<'a> Lexer<'a> {
         num_quotes: usize,
         end_of_format_index: &mut usize,
     ) {
-        self.fstring_args.push(b'(');
+        push_byte(&mut self.fstring_args, b'(');
         let i = self.fstring_args.len();
         let mut level: i32 = 0;
         while !self.is_end()
@@ -484,7 +485,7 @@ impl<'a> Lexer<'a> {
             } else if c == b']' as u32 || c == b'}' as u32 {
                 level -= 1;
             }
-            self.fstring_args.push(c as u8);
+            push_byte(&mut self.fstring_args, c as u8);
             self.next_char();
         }
         let mut was_debug = false;
@@ -507,36 +508,36 @@ impl<'a> Lexer<'a> {
         if self.fstring_args.len() == i {
             self.tok = Tok::MalformedFstring;
         }
-        self.fstring_args.push(b')');
-        self.fstring_args.push(b',');
+        push_byte(&mut self.fstring_args, b')');
+        push_byte(&mut self.fstring_args, b',');
         if is_tstring {
             // the expression's text, as a string argument
-            self.fstring_args.push(quote);
+            push_byte(&mut self.fstring_args, quote);
             let nn = self.fstring_args.len().saturating_sub(i + 3);
             for j in 0..nn {
                 let b = self.fstring_args[i + j];
                 if b == quote || b == b'\\' {
-                    self.fstring_args.push(b'\\');
+                    push_byte(&mut self.fstring_args, b'\\');
                 }
-                self.fstring_args.push(b);
+                push_byte(&mut self.fstring_args, b);
             }
-            self.fstring_args.push(quote);
-            self.fstring_args.push(b',');
+            push_byte(&mut self.fstring_args, quote);
+            push_byte(&mut self.fstring_args, b',');
             // start the next string part as the next __template__ argument
             for _ in 0..num_quotes {
-                self.text.push(quote);
+                push_byte(&mut self.text, quote);
             }
-            self.text.push(b',');
+            push_byte(&mut self.text, b',');
             for _ in 0..num_quotes {
-                self.text.push(quote);
+                push_byte(&mut self.text, quote);
             }
             if self.is(b'!') {
                 self.next_char();
-                self.fstring_args.push(quote);
-                self.fstring_args.push(self.chr0 as u8);
+                push_byte(&mut self.fstring_args, quote);
+                push_byte(&mut self.fstring_args, self.chr0 as u8);
                 self.next_char();
-                self.fstring_args.push(quote);
-                self.fstring_args.push(b',');
+                push_byte(&mut self.fstring_args, quote);
+                push_byte(&mut self.fstring_args, b',');
             } else if was_debug && !self.is(b':') {
                 push_bytes(&mut self.fstring_args, b"'r',");
             } else {
@@ -554,7 +555,7 @@ impl<'a> Lexer<'a> {
     fn escape(&mut self, is_raw: bool) -> bool {
         let mut c = self.chr0;
         if is_raw {
-            self.text.push(b'\\');
+            push_byte(&mut self.text, b'\\');
         } else {
             match c {
                 0x0a => {
@@ -572,7 +573,7 @@ impl<'a> Lexer<'a> {
                 0x72 => c = 13,
                 0x75 | 0x55 | 0x78 => {
                     if (c == b'u' as u32 || c == b'U' as u32) && self.tok == Tok::Bytes {
-                        self.text.push(b'\\');
+                        push_byte(&mut self.text, b'\\');
                     } else {
                         let n = if c == b'x' as u32 {
                             2
@@ -610,7 +611,7 @@ impl<'a> Lexer<'a> {
                         }
                         c = num;
                     } else {
-                        self.text.push(b'\\');
+                        push_byte(&mut self.text, b'\\');
                     }
                 }
             }
@@ -618,11 +619,11 @@ impl<'a> Lexer<'a> {
         if c < 0x110000 && self.tok == Tok::Str {
             push_utf8(&mut self.text, c);
         } else if c < 0x100 && self.tok == Tok::Bytes {
-            self.text.push(c as u8);
+            push_byte(&mut self.text, c as u8);
         } else if self.tok == Tok::Str || self.tok == Tok::Bytes {
             self.tok = Tok::Invalid;
         } else if c < 0x100 {
-            self.text.push(c as u8);
+            push_byte(&mut self.text, c as u8);
         }
         true
     }
@@ -766,7 +767,7 @@ impl<'a> Lexer<'a> {
                 }
             }
             if !self.fstring_args.is_empty() {
-                self.fstring_args.push(b')');
+                push_byte(&mut self.fstring_args, b')');
                 if self.inject_idx == 0 {
                     // switch from the stream to injected chars: save the 3 lookahead chars
                     self.inject.clear();
@@ -793,10 +794,10 @@ impl<'a> Lexer<'a> {
             }
         } else if self.is_head_of_identifier() {
             self.tok = Tok::Name;
-            self.text.push(self.chr0 as u8);
+            push_byte(&mut self.text, self.chr0 as u8);
             self.next_char();
             while !self.is_end() && (self.is_head_of_identifier() || is_dig(self.chr0)) {
-                self.text.push(self.chr0 as u8);
+                push_byte(&mut self.text, self.chr0 as u8);
                 self.next_char();
             }
             for &(kw, t) in KEYWORDS {
@@ -823,22 +824,22 @@ impl<'a> Lexer<'a> {
                     forced_integer = true;
                 }
             }
-            self.text.push(self.chr0 as u8);
+            push_byte(&mut self.text, self.chr0 as u8);
             self.next_char();
             while !self.is_end() {
                 if !forced_integer && (self.is(b'e') || self.is(b'E')) {
                     self.tok = Tok::FloatOrImag;
-                    self.text.push(b'e');
+                    push_byte(&mut self.text, b'e');
                     self.next_char();
                     if self.is(b'+') || self.is(b'-') {
-                        self.text.push(self.chr0 as u8);
+                        push_byte(&mut self.text, self.chr0 as u8);
                         self.next_char();
                     }
                 } else if is_alpha(self.chr0) || is_dig(self.chr0) || self.is(b'.') {
                     if self.is(b'.') || self.is(b'j') || self.is(b'J') {
                         self.tok = Tok::FloatOrImag;
                     }
-                    self.text.push(self.chr0 as u8);
+                    push_byte(&mut self.text, self.chr0 as u8);
                     self.next_char();
                 } else if self.is(b'_') {
                     self.next_char();

@@ -6,6 +6,7 @@
 //! outer raw code, recursively: `len << 3 | has_children << 2 | kind`, the bytecode, and if it
 //! has children their count and the children.
 
+use crate::text::push_byte;
 use crate::text::push_bytes;
 use crate::text::push_char;
 use alloc::string::String;
@@ -83,40 +84,43 @@ fn complex_text(imag: &str) -> String {
 fn write_obj(out: &mut Vec<u8>, c: &Const) {
     match c {
         Const::Str(s) => {
-            out.push(OBJ_STR);
+            push_byte(out, OBJ_STR);
             put_uint(out, s.len());
             push_bytes(out, s.as_bytes());
-            out.push(0);
+            push_byte(out, 0);
         }
         Const::Bytes(b) => {
-            out.push(OBJ_BYTES);
+            push_byte(out, OBJ_BYTES);
             put_uint(out, b.len());
             push_bytes(out, b);
-            out.push(0);
+            push_byte(out, 0);
         }
-        Const::None => out.push(OBJ_NONE),
-        Const::False => out.push(OBJ_FALSE),
-        Const::True => out.push(OBJ_TRUE),
-        Const::Ellipsis => out.push(OBJ_ELLIPSIS),
+        Const::None => push_byte(out, OBJ_NONE),
+        Const::False => push_byte(out, OBJ_FALSE),
+        Const::True => push_byte(out, OBJ_TRUE),
+        Const::Ellipsis => push_byte(out, OBJ_ELLIPSIS),
         Const::Tuple(items) => {
-            out.push(OBJ_TUPLE);
+            push_byte(out, OBJ_TUPLE);
             put_uint(out, items.len());
             for it in items {
                 write_obj(out, it);
             }
         }
         Const::Int(s) | Const::Float(s) => {
-            out.push(if matches!(c, Const::Int(_)) {
-                OBJ_INT
-            } else {
-                OBJ_FLOAT
-            });
+            push_byte(
+                out,
+                if matches!(c, Const::Int(_)) {
+                    OBJ_INT
+                } else {
+                    OBJ_FLOAT
+                },
+            );
             put_uint(out, s.len());
             push_bytes(out, s.as_bytes());
         }
         Const::Complex(s) => {
             let t = complex_text(s);
-            out.push(OBJ_COMPLEX);
+            push_byte(out, OBJ_COMPLEX);
             put_uint(out, t.len());
             push_bytes(out, t.as_bytes());
         }

@@ -21,3 +21,9 @@ pub fn push_str(s: &mut String, t: &str) {
 pub fn push_bytes(v: &mut alloc::vec::Vec<u8>, b: &[u8]) {
     v.extend_from_slice(b);
 }
+
+/// `v.push(b)` for byte buffers, out of line for the same reason as [`push_char`].
+#[inline(never)]
+pub fn push_byte(v: &mut alloc::vec::Vec<u8>, b: u8) {
+    v.push(b);
+}

@@ -7,6 +7,7 @@
 
 use crate::types::arg;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
@@ -42,8 +43,8 @@ fn hexlify(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         if i > 0 {
             push_bytes(&mut out, &sep);
         }
-        out.push(HEX[(b >> 4) as usize]);
-        out.push(HEX[(b & 15) as usize]);
+        push_byte(&mut out, HEX[(b >> 4) as usize]);
+        push_byte(&mut out, HEX[(b & 15) as usize]);
     }
     types::bytes::new_bytes(vm, &out)
 }
@@ -65,7 +66,7 @@ fn unhexlify(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let mut out = Vec::with_capacity(data.len() / 2);
     for pair in data.chunks_exact(2) {
         match (hex_digit(pair[0]), hex_digit(pair[1])) {
-            (Some(h), Some(l)) => out.push(h << 4 | l),
+            (Some(h), Some(l)) => push_byte(&mut out, h << 4 | l),
             _ => return Err(vm.value_error("non-hex digit found")),
         }
     }
@@ -84,18 +85,24 @@ pub fn b64_encode(data: &[u8]) -> Vec<u8> {
             chunk.get(2).copied().unwrap_or(0),
         ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        out.push(B64[(n >> 18) as usize & 63]);
-        out.push(B64[(n >> 12) as usize & 63]);
-        out.push(if chunk.len() > 1 {
-            B64[(n >> 6) as usize & 63]
-        } else {
-            b'='
-        });
-        out.push(if chunk.len() > 2 {
-            B64[n as usize & 63]
-        } else {
-            b'='
-        });
+        push_byte(&mut out, B64[(n >> 18) as usize & 63]);
+        push_byte(&mut out, B64[(n >> 12) as usize & 63]);
+        push_byte(
+            &mut out,
+            if chunk.len() > 1 {
+                B64[(n >> 6) as usize & 63]
+            } else {
+                b'='
+            },
+        );
+        push_byte(
+            &mut out,
+            if chunk.len() > 2 {
+                B64[n as usize & 63]
+            } else {
+                b'='
+            },
+        );
     }
     out
 }
@@ -136,17 +143,17 @@ pub fn b64_decode(data: &[u8]) -> Option<Vec<u8>> {
                 quad = 1;
             }
             1 => {
-                out.push(((left << 2) | (v >> 4)) as u8);
+                push_byte(&mut out, ((left << 2) | (v >> 4)) as u8);
                 left = v & 0x0f;
                 quad = 2;
             }
             2 => {
-                out.push(((left << 4) | (v >> 2)) as u8);
+                push_byte(&mut out, ((left << 4) | (v >> 2)) as u8);
                 left = v & 0x03;
                 quad = 3;
             }
             _ => {
-                out.push(((left << 6) | v) as u8);
+                push_byte(&mut out, ((left << 6) | v) as u8);
                 left = 0;
                 quad = 0;
             }
@@ -175,7 +182,7 @@ fn b2a_base64(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     super::binary::check_alloc(vm, data.len().saturating_mul(2))?;
     let mut out = b64_encode(&data);
     if newline {
-        out.push(b'\n');
+        push_byte(&mut out, b'\n');
     }
     types::bytes::new_bytes(vm, &out)
 }

@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
@@ -501,7 +502,7 @@ impl Reader<'_> {
                 let from = self.st.total.wrapping_sub(self.st.copy_dist as u64) & mask;
                 let b = self.win.get(from as usize).unwrap_or(0);
                 self.put(b);
-                out.push(b);
+                push_byte(out, b);
                 self.st.copy_len -= 1;
                 continue;
             }
@@ -516,14 +517,14 @@ impl Reader<'_> {
                     let b = self.byte()?;
                     self.st.stored -= 1;
                     self.put(b);
-                    out.push(b);
+                    push_byte(out, b);
                 }
                 Phase::Coded => {
                     let lit = self.st.lit;
                     let sym = self.decode(&lit)?;
                     if sym < 256 {
                         self.put(sym as u8);
-                        out.push(sym as u8);
+                        push_byte(out, sym as u8);
                     } else if sym == 256 {
                         self.end_block();
                     } else {
@@ -632,7 +633,7 @@ impl Writer {
         self.st.bits |= v << self.st.nbits;
         self.st.nbits += n;
         while self.st.nbits >= 8 {
-            self.out.push(self.st.bits as u8);
+            push_byte(&mut self.out, self.st.bits as u8);
             self.st.bits >>= 8;
             self.st.nbits -= 8;
         }
@@ -853,7 +854,7 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     while limit.is_none_or(|l| line.len() < l) {
         let b = inflate_read(vm, d, Some(1))?;
         let Some(&c) = b.first() else { break };
-        line.push(c);
+        push_byte(&mut line, c);
         if c == b'\n' {
             break;
         }

@@ -9,6 +9,7 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_str;
 
@@ -356,7 +357,7 @@ pub fn read_line(vm: &mut Vm, fd: i32, limit: Option<usize>) -> PyResult<Vec<u8>
         match read_byte(vm, fd)? {
             None => break,
             Some(b) => {
-                out.push(b);
+                push_byte(&mut out, b);
                 if b == b'\n' {
                     break;
                 }
@@ -372,7 +373,7 @@ fn read_chars(vm: &mut Vm, fd: i32, n: usize) -> PyResult<Vec<u8>> {
     let mut chars = 0;
     while chars < n {
         let Some(b) = read_byte(vm, fd)? else { break };
-        out.push(b);
+        push_byte(&mut out, b);
         let extra = match b {
             0xc0..=0xdf => 1,
             0xe0..=0xef => 2,
@@ -381,7 +382,7 @@ fn read_chars(vm: &mut Vm, fd: i32, n: usize) -> PyResult<Vec<u8>> {
         };
         for _ in 0..extra {
             match read_byte(vm, fd)? {
-                Some(c) => out.push(c),
+                Some(c) => push_byte(&mut out, c),
                 None => break,
             }
         }

@@ -11,6 +11,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
@@ -243,7 +244,7 @@ impl Parser<'_> {
                     let mut b = [0u8; 4];
                     push_bytes(&mut out, c.encode_utf8(&mut b).as_bytes());
                 }
-                c => out.push(c),
+                c => push_byte(&mut out, c),
             }
         }
         match String::from_utf8(out) {

@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
@@ -859,7 +860,7 @@ fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) ->
     while i < r.len() {
         let c = r[i];
         if c != b'\\' {
-            out.push(c);
+            push_byte(out, c);
             i += 1;
             continue;
         }
@@ -896,7 +897,7 @@ fn expand(vm: &mut Vm, r: &[u8], s: &[u8], caps: &[isize], out: &mut Vec<u8>) ->
                 }
             }
             Some(b'\\') => {
-                out.push(b'\\');
+                push_byte(out, b'\\');
                 i += 1;
             }
             _ => {}

@@ -12,6 +12,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -105,7 +106,7 @@ fn take(vm: &mut Vm, r: Gc<RingIOObj>, n: usize, line: bool) -> PyResult<Vec<u8>
         let mut i = start;
         while out.len() < n {
             let Some(&b) = s.get(i) else { break };
-            out.push(b);
+            push_byte(&mut out, b);
             i = (i + 1) % size;
             if line && b == b'\n' {
                 break;

@@ -16,6 +16,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 
 use crate::fixed_dict;
@@ -355,12 +356,12 @@ fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     }
     let client = w.is_client.get();
     let mut frame = Vec::with_capacity(n + 8);
-    frame.push(0x80 | (w.opts.get() & 0x0f));
+    push_byte(&mut frame, 0x80 | (w.opts.get() & 0x0f));
     let mbit = if client { 0x80 } else { 0 };
     if n < 126 {
-        frame.push(mbit | n as u8);
+        push_byte(&mut frame, mbit | n as u8);
     } else {
-        frame.push(mbit | 126);
+        push_byte(&mut frame, mbit | 126);
         push_bytes(&mut frame, &(n as u16).to_be_bytes());
     }
     if client {

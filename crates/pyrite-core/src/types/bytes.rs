@@ -12,6 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -262,7 +263,7 @@ fn construct_data(vm: &mut Vm, args: &[Value], kw: Kw, is_array: bool) -> PyResu
     let it = vm.get_iter(src)?;
     let mut out = Vec::new();
     while let Some(x) = vm.iter_next(it)? {
-        out.push(byte_value(vm, x)?);
+        push_byte(&mut out, byte_value(vm, x)?);
     }
     Ok(out)
 }
@@ -543,7 +544,7 @@ fn bytearray_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyRe
                 let it = vm.get_iter(value)?;
                 let mut out = Vec::new();
                 while let Some(x) = vm.iter_next(it)? {
-                    out.push(byte_value(vm, x)?);
+                    push_byte(&mut out, byte_value(vm, x)?);
                 }
                 out
             }
@@ -746,7 +747,7 @@ fn fromhex(vm: &mut Vm, args: &[Value]) -> PyResult<Vec<u8>> {
         let hi = hexval(c);
         let lo = b.get(i + 1).and_then(|&c| hexval(c));
         match (hi, lo) {
-            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            (Some(h), Some(l)) => push_byte(&mut out, (h * 16 + l) as u8),
             _ => return Err(vm.value_error("non-hex digit found")),
         }
         i += 2;
@@ -786,7 +787,7 @@ fn m_extend(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             let it = vm.get_iter(arg(args, 1))?;
             let mut out = Vec::new();
             while let Some(x) = vm.iter_next(it)? {
-                out.push(byte_value(vm, x)?);
+                push_byte(&mut out, byte_value(vm, x)?);
             }
             out
         }

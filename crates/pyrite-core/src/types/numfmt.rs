@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
@@ -233,7 +234,7 @@ pub fn scan_unsigned_float(s: &[u8]) -> Option<(f64, usize)> {
         while *i < s.len() {
             let c = s[*i];
             if c.is_ascii_digit() {
-                clean.push(c);
+                push_byte(clean, c);
                 *i += 1;
             } else if c == b'_'
                 && clean.len() > start
@@ -265,7 +266,7 @@ pub fn scan_unsigned_float(s: &[u8]) -> Option<(f64, usize)> {
         let mut j = i + 1;
         let mut e: Vec<u8> = alloc::vec![b'e'];
         if j < s.len() && (s[j] == b'+' || s[j] == b'-') {
-            e.push(s[j]);
+            push_byte(&mut e, s[j]);
             j += 1;
         }
         let mut n = 0;

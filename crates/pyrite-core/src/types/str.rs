@@ -33,6 +33,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, Ordering};
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
@@ -1090,7 +1091,7 @@ pub(crate) fn slice_of(vm: &mut Vm, d: &SData, index: Value) -> PyResult<Value> 
         let mut i = start;
         for _ in 0..n {
             if let Some(&c) = b.get(i as usize) {
-                out.push(c);
+                push_byte(&mut out, c);
             }
             i += step;
         }

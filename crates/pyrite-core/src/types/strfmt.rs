@@ -14,6 +14,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
@@ -1238,7 +1239,7 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
 /// Append the decimal digits of `n` (with '-' if negative).
 fn push_decimal(out: &mut Vec<u8>, n: isize) {
     if n < 0 {
-        out.push(b'-');
+        push_byte(out, b'-');
     }
     let mut m = n.unsigned_abs() as u64;
     let mut buf = [0u8; 20];
