@@ -277,6 +277,7 @@ impl Heap {
 
     /// Allocate `nbytes` of zeroed memory, aligned to BLOCK_BYTES. Does not collect: the VM
     /// collects and retries when this fails.
+    #[inline(never)]
     pub fn alloc(&mut self, nbytes: usize, finaliser: bool) -> Result<NonNull<u8>, AllocError> {
         if self.lock_depth > 0 {
             return Err(AllocError::Locked);
@@ -290,6 +291,23 @@ impl Heap {
                 None => return Err(AllocError::NoMemory),
             }
         };
+        Ok(self.take(start, n, finaliser))
+    }
+
+    /// Allocate from the known-free run at `next_fit` only (None: use [`Heap::alloc`]). The
+    /// VM's allocation fast path.
+    #[inline(always)]
+    pub fn alloc_fast(&mut self, nbytes: usize, finaliser: bool) -> Option<NonNull<u8>> {
+        let n = nbytes.max(1).div_ceil(BLOCK_BYTES);
+        if self.lock_depth > 0 || self.next_fit + n > self.bump_hi {
+            return None;
+        }
+        Some(self.take(self.next_fit, n, finaliser))
+    }
+
+    /// Make the free blocks `start..start + n` an allocation (zeroed) and return its address.
+    #[inline(always)]
+    fn take(&mut self, start: usize, n: usize, finaliser: bool) -> NonNull<u8> {
         let i = start + n - 1;
         self.set_run(start, n);
         if finaliser {
@@ -311,7 +329,7 @@ impl Heap {
         // uses them; zeroing keeps stale pointers from being traced.
         unsafe { core::ptr::write_bytes(addr as *mut u8, 0, n * BLOCK_BYTES) };
         // SAFETY: pool addresses are non-null.
-        Ok(unsafe { NonNull::new_unchecked(addr as *mut u8) })
+        unsafe { NonNull::new_unchecked(addr as *mut u8) }
     }
 
     /// Find `n` free blocks for `alloc` when the known-free run at `next_fit` is too short, and
