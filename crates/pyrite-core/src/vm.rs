@@ -134,6 +134,16 @@ impl Vm {
 
     /// Allocate `nbytes` zeroed bytes, collecting once if needed. MemoryError when full.
     pub fn alloc_raw(&mut self, nbytes: usize, finaliser: bool) -> PyResult<NonNull<u8>> {
+        if !self.heap.wants_collect(nbytes) {
+            if let Some(p) = self.heap.alloc_fast(nbytes, finaliser) {
+                return Ok(p);
+            }
+        }
+        self.alloc_raw_slow(nbytes, finaliser)
+    }
+
+    #[inline(never)]
+    fn alloc_raw_slow(&mut self, nbytes: usize, finaliser: bool) -> PyResult<NonNull<u8>> {
         if self.heap.wants_collect(nbytes) && !self.in_collect && self.heap.lock_depth == 0 {
             self.collect();
         }

@@ -1481,6 +1481,15 @@ pub(crate) fn to_seq(vm: &mut Vm, v: Value) -> PyResult<Value> {
 fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let d = self_data(vm, arg(args, 0))?;
     let seq = to_seq(vm, arg(args, 1))?;
+    // A list made by to_seq is referenced from nowhere else: root it while the pieces' bytes
+    // are borrowed from its items, or the allocation of the result could collect them.
+    vm.roots.push(seq);
+    let r = join_seq(vm, &d, seq);
+    vm.roots.pop();
+    r
+}
+
+fn join_seq(vm: &mut Vm, d: &SData, seq: Value) -> PyResult<Value> {
     let n = seq_len(seq);
     // Collect the pieces' data (kept alive by `seq`, which nothing can change while we copy:
     // no Python code runs below).
