@@ -279,12 +279,20 @@ pub struct Compiler<'a> {
     next_emit_opt: Option<u8>,
 }
 
+#[inline]
 fn serr<T>(msg: &str, line: u32) -> CResult<T> {
-    Err(Box::new(Err0 {
+    Err(serr_box(msg, line))
+}
+
+/// The non-generic part of [`serr`] (one copy instead of one per result type).
+#[cold]
+#[inline(never)]
+fn serr_box(msg: &str, line: u32) -> Box<Err0> {
+    Box::new(Err0 {
         msg: msg.into(),
         line,
         kind: ErrorKind::SyntaxError,
-    }))
+    })
 }
 
 impl<'a> Compiler<'a> {

@@ -31,6 +31,16 @@ pub struct ParseError {
 
 type PResult<T> = Result<T, Box<ParseError>>;
 
+#[cold]
+#[inline(never)]
+fn err_box_msg(msg: &str, line: u32) -> Box<ParseError> {
+    Box::new(ParseError {
+        kind: ErrorKind::SyntaxError,
+        msg: msg.into(),
+        line,
+    })
+}
+
 /// What to parse.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -238,9 +248,16 @@ impl<'a> Parser<'a> {
 
     // ---- helpers ---------------------------------------------------------------------------
 
+    /// The error for the current token. Generic wrappers stay tiny: the work is in the
+    /// non-generic [`Parser::err_box`] / [`err_box_msg`] (one copy instead of one per result type).
+    #[inline]
+    fn err<T>(&self) -> PResult<T> {
+        Err(self.err_box())
+    }
+
     #[cold]
     #[inline(never)]
-    fn err<T>(&self) -> PResult<T> {
+    fn err_box(&self) -> Box<ParseError> {
         let (kind, msg) = match self.lex.tok {
             Tok::Indent => (ErrorKind::IndentationError, "unexpected indent"),
             Tok::DedentMismatch => (
@@ -251,21 +268,16 @@ impl<'a> Parser<'a> {
             Tok::UnicodeNameEscape => (ErrorKind::NotImplementedError, "unicode name escapes"),
             _ => (ErrorKind::SyntaxError, "invalid syntax"),
         };
-        Err(Box::new(ParseError {
+        Box::new(ParseError {
             kind,
             msg: msg.into(),
             line: self.lex.tok_line,
-        }))
+        })
     }
 
-    #[cold]
-    #[inline(never)]
+    #[inline]
     fn err_msg<T>(&self, msg: &str, line: u32) -> PResult<T> {
-        Err(Box::new(ParseError {
-            kind: ErrorKind::SyntaxError,
-            msg: msg.into(),
-            line,
-        }))
+        Err(err_box_msg(msg, line))
     }
 
     #[inline]
