@@ -6,6 +6,7 @@
 //! outer raw code, recursively: `len << 3 | has_children << 2 | kind`, the bytecode, and if it
 //! has children their count and the children.
 
+use crate::text::bytes_vec;
 use crate::text::push_byte;
 use crate::text::push_bytes;
 use crate::text::push_char;
@@ -229,7 +230,7 @@ fn read_obj(r: &mut Reader, depth: u32) -> Result<Const, MpyError> {
                     core::str::from_utf8(b).map_err(|_| MpyError::Corrupt("invalid utf-8"))?,
                 ))
             } else {
-                Const::Bytes(b.to_vec())
+                Const::Bytes(bytes_vec(b))
             }
         }
         OBJ_TUPLE => {

@@ -27,3 +27,9 @@ pub fn push_bytes(v: &mut alloc::vec::Vec<u8>, b: &[u8]) {
 pub fn push_byte(v: &mut alloc::vec::Vec<u8>, b: u8) {
     v.push(b);
 }
+
+/// `b.to_vec()` for bytes, out of line for the same reason as [`push_char`].
+#[inline(never)]
+pub fn bytes_vec(b: &[u8]) -> alloc::vec::Vec<u8> {
+    b.to_vec()
+}

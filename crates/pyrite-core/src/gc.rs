@@ -33,6 +33,9 @@ const MARK_STACK_SIZE: usize = 256;
 /// heap for marked-but-unscanned blocks (a wide list would otherwise overflow a small stack
 /// and cost a whole-heap pass per overflow).
 const MARK_STACK_MAX: usize = 32 * 1024;
+/// An explicitly freed run at most this many blocks below the next-fit point is reused by the
+/// next allocations (see [`Heap::free`]).
+const REUSE_WINDOW: usize = 4096;
 
 /// Heap statistics (`gc.mem_alloc()`, `micropython.mem_info()`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -76,11 +79,16 @@ pub struct Heap {
     pub threshold: Option<usize>,
     allocated_since_collect: usize,
     /// Footprint policy (0 = off): besides collecting when the heap is full, collect once
-    /// `max(soft_min, bytes live after the last collection)` bytes were allocated since it.
+    /// `max(allowance, bytes live after the last collection)` bytes were allocated since it.
     /// Allocation restarts from the bottom after each collection, so the heap's touched pages
-    /// stay near the live data plus this allowance instead of the whole heap.
+    /// stay near the live data plus the allowance instead of the whole heap. The allowance
+    /// grows with the bytes allocated so far (an eighth of them) from `soft_min / 4` up to
+    /// `soft_min`: a program that allocates little touches little (as with MicroPython, whose
+    /// heap use is at most what was allocated), one that allocates much collects less often.
     soft_min: usize,
     soft_limit: usize,
+    /// Bytes allocated since start (saturating; drives the allowance).
+    allocated_total: usize,
     /// Blocks at or above this index are all free (bounds the sweep).
     high_water: usize,
     /// Number of collections so far.
@@ -121,12 +129,9 @@ impl Heap {
                 let ftb_ptr = unsafe { region.add(atb_len) };
                 // SAFETY: as above (the PTB follows the FTB, which has the same length).
                 let ptb_ptr = unsafe { region.add(atb_len + ftb_len) };
-                // SAFETY: the tables lie inside the region (above); clearing them marks every
-                // block free.
-                unsafe {
-                    core::ptr::write_bytes(atb_ptr, 0, atb_len);
-                    core::ptr::write_bytes(ftb_ptr, 0, 2 * ftb_len);
-                }
+                // SAFETY: the tables lie inside the region (above) and are contiguous; clearing
+                // them marks every block free.
+                unsafe { clear_untouched(atb_ptr, atb_len + 2 * ftb_len) };
                 return Heap {
                     // SAFETY: region is a valid, hence non-null, pointer.
                     atb: unsafe { NonNull::new_unchecked(atb_ptr) },
@@ -149,6 +154,7 @@ impl Heap {
                     allocated_since_collect: 0,
                     soft_min: 0,
                     soft_limit: usize::MAX,
+                    allocated_total: 0,
                     high_water: 0,
                     collections: 0,
                     peak_used: 0,
@@ -198,7 +204,17 @@ impl Heap {
     /// only when touched (a host process) sets this; a board with a static heap leaves it off.
     pub fn set_soft_min(&mut self, bytes: usize) {
         self.soft_min = bytes;
-        self.soft_limit = if bytes == 0 { usize::MAX } else { bytes };
+        self.soft_limit = if bytes == 0 {
+            usize::MAX
+        } else {
+            self.allowance()
+        };
+    }
+
+    /// Bytes the footprint policy lets the program allocate between collections (see
+    /// `soft_min`).
+    fn allowance(&self) -> usize {
+        (self.allocated_total / 8).clamp(self.soft_min / 4, self.soft_min)
     }
 
     #[inline(always)]
@@ -542,6 +558,19 @@ impl Heap {
         if b < self.first_free {
             self.first_free = b;
         }
+        // Reuse the freed run soon (a grown list or dict table freeing its old storage) instead
+        // of advancing into untouched pages, but only when it is near where allocation goes on:
+        // an allocation that does not fit there scans upward from it, so the window bounds the
+        // extra scanning.
+        // Blocks b..e are free now; with e == next_fit they join the known-free run there.
+        if b < self.next_fit && self.next_fit - b <= REUSE_WINDOW {
+            self.bump_hi = if e >= self.next_fit {
+                self.bump_hi.max(e)
+            } else {
+                e
+            };
+            self.next_fit = b;
+        }
     }
 
     // ---- checked access through raw addresses (uctypes) ----
@@ -862,8 +891,11 @@ impl Heap {
         } else {
             first_free.min(self.n_blocks)
         };
+        self.allocated_total = self
+            .allocated_total
+            .saturating_add(self.allocated_since_collect);
         if self.soft_min != 0 {
-            self.soft_limit = self.soft_min.max(self.used_bytes());
+            self.soft_limit = self.allowance().max(self.used_bytes());
         }
         self.next_fit = 0;
         self.bump_hi = 0;
@@ -906,6 +938,38 @@ impl Heap {
             }
         }
         info
+    }
+}
+
+/// Zero `len` bytes at `p`, writing only words that are not zero already. A host heap region
+/// comes from fresh anonymous memory whose untouched pages read as zero without occupying RAM;
+/// writing them would make the whole table (1/16 of the heap size) resident at start-up.
+///
+/// # Safety
+/// `p..p+len` must be valid for reads and writes.
+unsafe fn clear_untouched(p: *mut u8, len: usize) {
+    const CHUNK: usize = 8 * WORD;
+    let mut i = 0;
+    // Bytes up to the first chunk-aligned address, then whole chunks, then the tail.
+    while i < len && !(p as usize + i).is_multiple_of(CHUNK) {
+        // SAFETY: i < len, inside the caller's range.
+        unsafe { p.add(i).write(0) };
+        i += 1;
+    }
+    while i + CHUNK <= len {
+        // SAFETY: p+i is chunk-aligned (hence word-aligned) and the chunk lies inside the range.
+        unsafe {
+            let w = p.add(i) as *mut [usize; 8];
+            if (*w).iter().fold(0, |acc, &x| acc | x) != 0 {
+                w.write([0; 8]);
+            }
+        }
+        i += CHUNK;
+    }
+    while i < len {
+        // SAFETY: i < len, inside the caller's range.
+        unsafe { p.add(i).write(0) };
+        i += 1;
     }
 }
 

@@ -36,6 +36,11 @@ pub trait Host {
     fn stack_limit(&self) -> usize {
         0
     }
+    /// The core just freed a lot of Rust heap (`alloc`) memory: the compiler's syntax tree and
+    /// output after a module was compiled and loaded. A host whose allocator keeps freed pages
+    /// resident (glibc malloc) may return them to the OS here (`malloc_trim`), so the compile
+    /// step's peak does not add to the GC heap's growth in the process's peak RSS.
+    fn release_free_memory(&mut self) {}
 
     /// Set the console's interrupt character (`micropython.kbd_intr`): 3 for Ctrl-C, -1 to
     /// disable, so Ctrl-C (SIGINT on the host) can be passed through as data.

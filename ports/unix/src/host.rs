@@ -90,6 +90,13 @@ impl Drop for UnixHost {
 }
 
 impl Host for UnixHost {
+    fn release_free_memory(&mut self) {
+        // SAFETY: malloc_trim only gives free pages of malloc's heap back to the OS.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+
     fn write(&mut self, fd: u8, data: &[u8]) {
         if let Some(b) = &self.board {
             crate::repl::write_crlf(&b.output, data);

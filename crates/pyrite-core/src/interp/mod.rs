@@ -244,7 +244,7 @@ pub(crate) fn compile_fun(
         small_int_bits: (crate::value::SMALL_INT_BITS).min(63) as u8,
         native: true,
     };
-    match pyrite_compiler::compile(src, filename, mode, &opts) {
+    let r = match pyrite_compiler::compile(src, filename, mode, &opts) {
         Ok(m) => {
             // Names are qstrs, limited to 255 bytes as in MicroPython (entry 0 is the file).
             if m.qstrs
@@ -257,8 +257,18 @@ pub(crate) fn compile_fun(
             load_compiled(vm, &m, globals)
         }
         Err(e) => Err(compile_error_to_exception(vm, &e)),
+    };
+    // The syntax tree and compiled module are gone now; a big source leaves many free pages.
+    // (Not after small ones: `eval`/`exec` in a loop would pay for the trim every time.)
+    if src.len() >= RELEASE_AFTER_SOURCE_BYTES {
+        vm.host.release_free_memory();
     }
+    r
 }
+
+/// Source size from which compiling is followed by [`crate::host::Host::release_free_memory`]
+/// (the compiler's temporary memory is some 20 times the source size).
+const RELEASE_AFTER_SOURCE_BYTES: usize = 1024;
 
 /// Load .mpy file contents as a function (module body).
 pub fn load_mpy(vm: &mut Vm, bytes: &[u8]) -> PyResult<Value> {

@@ -17,6 +17,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -259,7 +260,7 @@ fn push_bytes(vm: &mut Vm, a: Gc<ArrayObj>, bytes: &[u8]) -> PyResult<()> {
 /// Append every item of an iterable (or the raw bytes of a buffer object).
 pub fn array_extend(vm: &mut Vm, a: Gc<ArrayObj>, src: Value) -> PyResult<()> {
     if !a.is_obj_array() {
-        if let Some(bytes) = with_buffer_read(vm, src, |b| b.to_vec())? {
+        if let Some(bytes) = with_buffer_read(vm, src, bytes_vec)? {
             return push_bytes(vm, a, &bytes);
         }
     } else if let Some(o) = src.downcast::<ArrayObj>() {
@@ -314,7 +315,7 @@ fn array_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult
     if tc != b'O'
         && (types::bytes::bytes_obj(init).is_some() || types::bytes::bytearray_obj(init).is_some())
     {
-        let bytes = with_buffer_read(vm, init, |b| b.to_vec())?.unwrap_or_default();
+        let bytes = with_buffer_read(vm, init, bytes_vec)?.unwrap_or_default();
         let a = new_array(vm, tc, bytes.len() / item_size(tc))?;
         push_bytes(vm, a, &bytes)?;
         return Ok(a.value());
@@ -423,7 +424,7 @@ fn other_buffer(vm: &mut Vm, v: Value) -> PyResult<Option<(u8, Vec<u8>)>> {
         return Ok(None);
     };
     let tc = info.typecode;
-    let bytes = with_buffer_read(vm, v, |b| b.to_vec())?.unwrap_or_default();
+    let bytes = with_buffer_read(vm, v, bytes_vec)?.unwrap_or_default();
     Ok(Some((tc, bytes)))
 }
 
@@ -641,7 +642,7 @@ fn slice_assign(
         if types::memoryview::itemsize(info.typecode) != sz {
             return Err(incompatible(vm));
         }
-        with_buffer_read(vm, value, |b| b.to_vec())?.unwrap_or_default()
+        with_buffer_read(vm, value, bytes_vec)?.unwrap_or_default()
     };
     let old = a.to_bytes();
     let (s, e) = (start * sz, (stop * sz).min(old.len()));

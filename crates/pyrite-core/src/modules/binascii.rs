@@ -7,6 +7,7 @@
 
 use crate::types::arg;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 
@@ -23,7 +24,7 @@ use super::BuiltinModuleDef;
 
 /// The bytes of a buffer argument (str gives its UTF-8 bytes).
 pub fn buffer_arg(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
-    match with_buffer_read(vm, v, |b| b.to_vec())? {
+    match with_buffer_read(vm, v, bytes_vec)? {
         Some(b) => Ok(b),
         None => Err(vm.type_error("object with buffer protocol required")),
     }

@@ -7,6 +7,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -254,9 +255,9 @@ pub static ORD: BuiltinFn = BuiltinFn::new(Q::ord, 1, 1, builtin_ord);
 /// A copy of an object's bytes through the buffer protocol (None if it has none).
 pub fn buffer_bytes(vm: &mut Vm, v: Value) -> PyResult<Option<Vec<u8>>> {
     if let Some(b) = types::bytes::bytes_obj(v) {
-        return Ok(Some(b.items().to_vec()));
+        return Ok(Some(bytes_vec(b.items())));
     }
-    crate::obj::with_buffer_read(vm, v, |b| b.to_vec())
+    crate::obj::with_buffer_read(vm, v, bytes_vec)
 }
 
 fn builtin_divmod(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

@@ -12,6 +12,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -203,7 +204,7 @@ pub static AES_TYPE: Type = Type {
 .with_locals(&AES_LOCALS);
 
 fn buffer(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
-    match with_buffer_read(vm, v, |b| b.to_vec())? {
+    match with_buffer_read(vm, v, bytes_vec)? {
         Some(b) => Ok(b),
         None => Err(vm.type_error("object with buffer protocol required")),
     }

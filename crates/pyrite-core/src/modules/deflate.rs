@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 
@@ -864,10 +865,10 @@ fn m_readline(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let d = this(vm, arg(args, 0))?;
-    let data = match with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? {
+    let data = match with_buffer_read(vm, arg(args, 1), bytes_vec)? {
         Some(b) => b,
         None => match types::str::str_data(vm, arg(args, 1)) {
-            Some(s) => s.as_bytes().to_vec(),
+            Some(s) => bytes_vec(s.as_bytes()),
             None => return Err(vm.type_error("object with buffer protocol required")),
         },
     };

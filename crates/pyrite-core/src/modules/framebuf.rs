@@ -21,6 +21,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -716,7 +717,7 @@ fn buffer_ints(vm: &mut Vm, v: Value) -> PyResult<Vec<i64>> {
         b'q' | b'Q' | b'd' => 8,
         _ => 1,
     };
-    let bytes = with_buffer_read(vm, v, |b| b.to_vec())?.unwrap_or_default();
+    let bytes = with_buffer_read(vm, v, bytes_vec)?.unwrap_or_default();
     Ok(bytes
         .chunks_exact(size)
         .map(|c| {
@@ -768,7 +769,7 @@ fn source(vm: &mut Vm, v: Value) -> PyResult<(Geom, Vec<u8>)> {
     } else {
         return Err(vm.type_error("expected a FrameBuffer"));
     };
-    let bytes = match with_buffer_read(vm, buf, |b| b.to_vec())? {
+    let bytes = match with_buffer_read(vm, buf, bytes_vec)? {
         Some(b) => b,
         None => return Err(vm.type_error("object with buffer protocol required")),
     };
@@ -820,7 +821,7 @@ fn m_scroll(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_text(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let s: Vec<u8> = match types::str::str_data(vm, arg(args, 1)) {
-        Some(s) => s.as_bytes().to_vec(),
+        Some(s) => bytes_vec(s.as_bytes()),
         None => return Err(super::builtins::bad_implicit_conversion(vm, arg(args, 1))),
     };
     let [x, y] = ints::<2>(vm, args, 2)?;

@@ -9,6 +9,7 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_str;
@@ -242,7 +243,7 @@ fn dupterm_read(vm: &mut Vm) -> Option<Vec<u8>> {
                     return Ok(None);
                 }
                 let d = match types::str::str_data(vm, d) {
-                    Some(t) => t.as_bytes().to_vec(),
+                    Some(t) => bytes_vec(t.as_bytes()),
                     None => buffer_bytes(vm, d)?.unwrap_or_default(),
                 };
                 Ok(if d.is_empty() { None } else { Some(d) })
@@ -497,7 +498,7 @@ fn file_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         if is_binary(f) {
             return Err(vm.type_error("object with buffer protocol required"));
         }
-        s.as_bytes().to_vec()
+        bytes_vec(s.as_bytes())
     } else {
         match buffer_bytes(vm, v)? {
             Some(data) => data.to_vec(),

@@ -11,6 +11,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
@@ -371,7 +372,7 @@ fn json_loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let text = if let Some(s) = types::str::str_data(vm, v) {
         s.as_str().as_bytes().to_vec()
     } else {
-        match with_buffer_read(vm, v, |b| b.to_vec())? {
+        match with_buffer_read(vm, v, bytes_vec)? {
             Some(b) => b,
             None => return Err(super::builtins::bad_implicit_conversion(vm, v)),
         }

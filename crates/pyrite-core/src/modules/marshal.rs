@@ -15,6 +15,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 
 use pyrite_compiler::{CompiledModule, Const, RawCode, RawCodeKind};
 
@@ -74,7 +75,7 @@ fn to_const(vm: &mut Vm, v: Value, depth: u32) -> PyResult<Const> {
         return Ok(Const::Complex(vm.repr_string(im)?));
     }
     if types::bytes::bytes_obj(v).is_some() {
-        if let Some(b) = with_buffer_read(vm, v, |b| b.to_vec())? {
+        if let Some(b) = with_buffer_read(vm, v, bytes_vec)? {
             return Ok(Const::Bytes(b));
         }
     }
@@ -107,7 +108,7 @@ fn to_raw(c: Gc<CodeObj>, depth: u32) -> Option<RawCode> {
     }
     Some(RawCode {
         kind: RawCodeKind::Bytecode,
-        bytecode: c.bytes().to_vec(),
+        bytecode: bytes_vec(c.bytes()),
         children,
     })
 }
@@ -144,7 +145,7 @@ fn dumps(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 }
 
 fn loads(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
-    let Some(data) = with_buffer_read(vm, arg(args, 0), |b| b.to_vec())? else {
+    let Some(data) = with_buffer_read(vm, arg(args, 0), bytes_vec)? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     let m = match pyrite_compiler::read_mpy(&data) {

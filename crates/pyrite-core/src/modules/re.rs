@@ -20,6 +20,7 @@
 use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
@@ -678,7 +679,7 @@ fn regex_error(vm: &mut Vm) -> PyErr {
 fn text_of(vm: &mut Vm, v: Value) -> PyResult<(Vec<u8>, bool)> {
     match types::str::sdata(vm, v) {
         Some(d) if !matches!(d.kind, Kind::ByteArray) => {
-            Ok((d.bytes().to_vec(), matches!(d.kind, Kind::Str)))
+            Ok((bytes_vec(d.bytes()), matches!(d.kind, Kind::Str)))
         }
         _ => {
             let m = alloc::format!(

@@ -12,6 +12,7 @@
 use crate::types::arg;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 
 use crate::fixed_dict;
@@ -166,7 +167,7 @@ fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let r = this(vm, arg(args, 0))?;
-    let Some(mut data) = with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? else {
+    let Some(mut data) = with_buffer_read(vm, arg(args, 1), bytes_vec)? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     // write(buf, max_len) / write(buf, off, len), as MicroPython's stream write.

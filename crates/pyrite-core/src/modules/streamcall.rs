@@ -3,6 +3,7 @@
 //! Python classes (IOBase subclasses or not).
 
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 
 use crate::obj::with_buffer_read;
 use crate::qstr::Q;
@@ -34,20 +35,20 @@ pub fn read(vm: &mut Vm, s: Value, n: usize) -> PyResult<Option<Vec<u8>>> {
             // The stream claims more than the buffer holds (MicroPython: EIO).
             return Err(vm.os_error(5));
         }
-        let mut b = with_buffer_read(vm, buf, |b| b.to_vec())?.unwrap_or_default();
+        let mut b = with_buffer_read(vm, buf, bytes_vec)?.unwrap_or_default();
         b.truncate(k);
         return Ok(Some(b));
     };
     if r.is_none() {
         return Ok(None);
     }
-    if let Some(b) = with_buffer_read(vm, r, |b| b.to_vec())? {
+    if let Some(b) = with_buffer_read(vm, r, bytes_vec)? {
         let mut b = b;
         b.truncate(n);
         return Ok(Some(b));
     }
     if let Some(t) = types::str::str_data(vm, r) {
-        return Ok(Some(t.as_bytes().to_vec()));
+        return Ok(Some(bytes_vec(t.as_bytes())));
     }
     Err(vm.type_error("stream read didn't return bytes"))
 }

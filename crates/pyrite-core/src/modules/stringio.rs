@@ -17,6 +17,7 @@ use crate::types::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_str;
 
 use crate::fixed_dict;
@@ -220,7 +221,7 @@ fn make(vm: &mut Vm, ty: &'static Type, args: &[Value], kw: Kw) -> PyResult<Valu
             cap = n as usize;
             Vec::new()
         }
-        Some(v) => match with_buffer_read(vm, v, |b| b.to_vec())? {
+        Some(v) => match with_buffer_read(vm, v, bytes_vec)? {
             Some(b) => b,
             None => return Err(vm.type_error("object with buffer protocol required")),
         },
@@ -379,7 +380,7 @@ fn m_readinto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
 
 fn m_write(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let (s, _) = open_stream(vm, arg(args, 0))?;
-    let Some(mut data) = with_buffer_read(vm, arg(args, 1), |b| b.to_vec())? else {
+    let Some(mut data) = with_buffer_read(vm, arg(args, 1), bytes_vec)? else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
     // MicroPython's extended forms: write(buf, len) and write(buf, off, len).

@@ -13,6 +13,7 @@
 use crate::types::arg;
 use alloc::vec;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 
 use crate::fixed_dict;
 use crate::fnv;
@@ -142,7 +143,7 @@ fn format_arg(vm: &mut Vm, v: Value) -> PyResult<Vec<u8>> {
         return Ok(s.as_str().as_bytes().to_vec());
     }
     if let Some(b) = types::bytes::bytes_obj(v) {
-        return Ok(b.items().to_vec());
+        return Ok(bytes_vec(b.items()));
     }
     Err(super::builtins::bad_implicit_conversion(vm, v))
 }
@@ -388,7 +389,7 @@ fn struct_unpack_from(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
         Some(e) if e <= len => e,
         _ => return Err(too_small(vm)),
     };
-    let data = with_buffer_read(vm, buf, |b| b.get(off..end).map(|s| s.to_vec()))?;
+    let data = with_buffer_read(vm, buf, |b| b.get(off..end).map(bytes_vec))?;
     match data.flatten() {
         Some(d) => unpack_values(vm, &f, &d),
         None => Err(too_small(vm)),

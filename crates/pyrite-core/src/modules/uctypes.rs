@@ -31,6 +31,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -735,7 +736,7 @@ fn raw_subscr(vm: &mut Vm, v: Value, index: Value, value: Value) -> PyResult<Val
             let picked: Vec<u8> = (0..n).filter_map(|k| all.get(idx(k)).copied()).collect();
             return types::bytes::new_bytearray(vm, &picked);
         }
-        let Some(src) = crate::obj::with_buffer_read(vm, value, |b| b.to_vec())? else {
+        let Some(src) = crate::obj::with_buffer_read(vm, value, bytes_vec)? else {
             return Err(vm.type_error("object with buffer protocol required"));
         };
         if src.len() != n {
@@ -780,7 +781,7 @@ pub fn read_cstr(vm: &mut Vm, addr: usize) -> Option<Vec<u8>> {
     for i in 0..vm.qstrs.len() {
         let s = vm.qstr_str(Qstr(i as u32));
         if s.as_ptr() as usize == addr {
-            return Some(s.as_bytes().to_vec());
+            return Some(bytes_vec(s.as_bytes()));
         }
     }
     None

@@ -12,6 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
@@ -254,9 +255,9 @@ fn construct_data(vm: &mut Vm, args: &[Value], kw: Kw, is_array: bool) -> PyResu
         return Ok(v);
     }
     if let Some(d) = sdata(vm, src) {
-        return Ok(d.bytes().to_vec());
+        return Ok(bytes_vec(d.bytes()));
     }
-    if let Some(v) = crate::obj::with_buffer_read(vm, src, |b| b.to_vec())? {
+    if let Some(v) = crate::obj::with_buffer_read(vm, src, bytes_vec)? {
         return Ok(v);
     }
     let _ = is_array;
@@ -375,16 +376,14 @@ fn bytes_like(vm: &mut Vm, v: Value) -> PyResult<Option<s::SData>> {
         }
         return Ok(None);
     }
-    Ok(
-        crate::obj::with_buffer_read(vm, v, |b| b.to_vec())?.map(|b| {
-            let n = b.len();
-            s::SData {
-                kind: Kind::Bytes,
-                buf: s::Buf::Owned(b),
-                chars: n,
-            }
-        }),
-    )
+    Ok(crate::obj::with_buffer_read(vm, v, bytes_vec)?.map(|b| {
+        let n = b.len();
+        s::SData {
+            kind: Kind::Bytes,
+            buf: s::Buf::Owned(b),
+            chars: n,
+        }
+    }))
 }
 
 fn bytes_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Value> {
@@ -461,7 +460,7 @@ fn bytes_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<V
         BinOp::MoreEqual => Value::from_bool(x >= y),
         BinOp::InplaceAdd if a.kind == Kind::ByteArray => {
             if let Some(ba) = bytearray_obj(lhs) {
-                let data = y.to_vec();
+                let data = bytes_vec(y);
                 ba_extend_bytes(vm, ba, &data)?;
             }
             lhs
@@ -536,7 +535,7 @@ fn bytearray_subscr(vm: &mut Vm, obj: Value, index: Value, value: Value) -> PyRe
             return Ok(Value::NONE);
         }
         let new: Vec<u8> = match bytes_like(vm, value)? {
-            Some(d) => d.bytes().to_vec(),
+            Some(d) => bytes_vec(d.bytes()),
             None => {
                 if is_int(value) || s::is_str(value) {
                     return Err(vm.type_error("array/bytes required on right side"));
@@ -779,7 +778,7 @@ fn m_extend(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
         return Err(vm.type_error("expected a bytearray"));
     };
     let data: Vec<u8> = match bytes_like(vm, arg(args, 1))? {
-        Some(d) => d.bytes().to_vec(),
+        Some(d) => bytes_vec(d.bytes()),
         None => {
             if s::is_str(arg(args, 1)) {
                 return Err(vm.type_error("expected an iterable of ints, not str"));

@@ -4,6 +4,7 @@
 
 use super::arg;
 use alloc::string::String;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -192,7 +193,7 @@ fn complex_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResu
             if !a[1].is_null() {
                 return Err(vm.type_error("complex() can't take second arg if first is a string"));
             }
-            let b: alloc::vec::Vec<u8> = d.as_bytes().to_vec();
+            let b: alloc::vec::Vec<u8> = bytes_vec(d.as_bytes());
             return match parse_complex_text(&b) {
                 Some((re, im)) => new_complex(vm, re, im),
                 None => Err(vm.value_error("invalid syntax for number")),

@@ -7,6 +7,7 @@
 
 use alloc::string::String;
 use core::cmp::Ordering;
+use pyrite_compiler::text::bytes_vec;
 
 use crate::obj::{flags, BinOp, Kw, PrintKind, Type, UnaryOp};
 use crate::qstr::Q;
@@ -120,7 +121,7 @@ fn float_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult
         return new_float(vm, f);
     }
     if let Some(d) = crate::types::str::str_data(vm, x) {
-        let b: alloc::vec::Vec<u8> = d.as_bytes().to_vec();
+        let b: alloc::vec::Vec<u8> = bytes_vec(d.as_bytes());
         return match crate::types::numfmt::parse_float_text(&b) {
             Some(f) => new_float(vm, f),
             None => Err(vm.value_error("invalid syntax for number")),

@@ -18,6 +18,7 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_char;
 use pyrite_compiler::text::push_str;
 
@@ -655,7 +656,7 @@ fn int_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<V
             return Err(vm.value_error("int() arg 2 must be >= 2 and <= 36"));
         }
         if let Some(d) = crate::types::str::str_data(vm, x) {
-            let bytes: Vec<u8> = d.as_bytes().to_vec();
+            let bytes: Vec<u8> = bytes_vec(d.as_bytes());
             return parse_int_bytes(vm, &bytes, b as u32);
         }
         if x.is_obj() && x.type_of().buffer.is_some() {
@@ -685,11 +686,11 @@ pub fn int_of_value(vm: &mut Vm, x: Value) -> PyResult<Value> {
         return int_from_f64(vm, f);
     }
     if let Some(d) = crate::types::str::str_data(vm, x) {
-        let bytes: Vec<u8> = d.as_bytes().to_vec();
+        let bytes: Vec<u8> = bytes_vec(d.as_bytes());
         return parse_int_bytes(vm, &bytes, 10);
     }
     if let Some(bo) = crate::types::bytes::bytes_obj(x) {
-        let bytes: Vec<u8> = bo.items().to_vec();
+        let bytes: Vec<u8> = bytes_vec(bo.items());
         return parse_int_bytes(vm, &bytes, 10);
     }
     let r = vm.unary_op(UnaryOp::IntMaybe, x)?;
@@ -707,9 +708,9 @@ pub fn int_of_value(vm: &mut Vm, x: Value) -> PyResult<Value> {
 /// Copy an object's bytes through the buffer protocol (bytes, bytearray, memoryview, array).
 pub(crate) fn read_buffer(vm: &mut Vm, x: Value) -> PyResult<Option<Vec<u8>>> {
     if let Some(b) = crate::types::bytes::bytes_obj(x) {
-        return Ok(Some(b.items().to_vec()));
+        return Ok(Some(bytes_vec(b.items())));
     }
-    crate::obj::with_buffer_read(vm, x, |s| s.to_vec())
+    crate::obj::with_buffer_read(vm, x, bytes_vec)
 }
 
 fn bool_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<Value> {

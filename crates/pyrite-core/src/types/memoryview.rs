@@ -12,6 +12,7 @@ use super::arg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_str;
 
 use crate::obj::{
@@ -121,7 +122,7 @@ pub fn mv_bytes(vm: &mut Vm, m: Gc<MemoryviewObj>) -> PyResult<Vec<u8>> {
         .checked_mul(itemsize(m.typecode))
         .and_then(|n| n.checked_add(start));
     let r = crate::obj::with_buffer_read(vm, m.obj, |b| {
-        end.and_then(|e| b.get(start..e)).map(|x| x.to_vec())
+        end.and_then(|e| b.get(start..e)).map(bytes_vec)
     })?;
     match r.flatten() {
         Some(v) => Ok(v),
@@ -160,9 +161,9 @@ fn mv_binary_op(vm: &mut Vm, op: BinOp, lhs: Value, rhs: Value) -> PyResult<Valu
         if d.kind == s::Kind::Str {
             return Ok(Value::FALSE);
         }
-        d.bytes().to_vec()
+        bytes_vec(d.bytes())
     } else {
-        match crate::obj::with_buffer_read(vm, rhs, |b| b.to_vec())? {
+        match crate::obj::with_buffer_read(vm, rhs, bytes_vec)? {
             Some(b) => b,
             None => return Ok(Value::FALSE),
         }
@@ -263,8 +264,8 @@ fn mv_subscr(vm: &mut Vm, v: Value, index: Value, value: Value) -> PyResult<Valu
             return Err(vm.type_error("'memoryview' object doesn't support item assignment"));
         }
         let src: Vec<u8> = match s::sdata(vm, value) {
-            Some(d) if d.kind != s::Kind::Str => d.bytes().to_vec(),
-            _ => match crate::obj::with_buffer_read(vm, value, |b| b.to_vec())? {
+            Some(d) if d.kind != s::Kind::Str => bytes_vec(d.bytes()),
+            _ => match crate::obj::with_buffer_read(vm, value, bytes_vec)? {
                 Some(b) if !s::is_str(value) => b,
                 _ => return Err(vm.type_error("array/bytes required on right side")),
             },

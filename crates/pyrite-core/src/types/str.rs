@@ -33,6 +33,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, Ordering};
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
@@ -439,7 +440,7 @@ pub(crate) fn arg_data(vm: &mut Vm, self_kind: Kind, v: Value) -> PyResult<SData
             return Ok(d);
         }
     } else if self_kind != Kind::Str {
-        if let Some(b) = crate::obj::with_buffer_read(vm, v, |b| b.to_vec())? {
+        if let Some(b) = crate::obj::with_buffer_read(vm, v, bytes_vec)? {
             let n = b.len();
             return Ok(SData {
                 kind: Kind::Bytes,
@@ -734,9 +735,9 @@ fn str_make_new(vm: &mut Vm, _ty: TypeRef, args: &[Value], kw: Kw) -> PyResult<V
     }
     // str(bytes_like, encoding[, errors]): decode.
     let data = match sdata(vm, a[0]) {
-        Some(d) if d.kind != Kind::Str => d.bytes().to_vec(),
+        Some(d) if d.kind != Kind::Str => bytes_vec(d.bytes()),
         Some(_) => return Err(vm.type_error("decoding str is not supported")),
-        None => match crate::obj::with_buffer_read(vm, a[0], |b| b.to_vec())? {
+        None => match crate::obj::with_buffer_read(vm, a[0], bytes_vec)? {
             Some(b) => b,
             None => {
                 let m = format!(
@@ -1480,6 +1481,15 @@ pub(crate) fn to_seq(vm: &mut Vm, v: Value) -> PyResult<Value> {
 fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let d = self_data(vm, arg(args, 0))?;
     let seq = to_seq(vm, arg(args, 1))?;
+    // A list made by to_seq is referenced from nowhere else: root it while the pieces' bytes
+    // are borrowed from its items, or the allocation of the result could collect them.
+    vm.roots.push(seq);
+    let r = join_seq(vm, &d, seq);
+    vm.roots.pop();
+    r
+}
+
+fn join_seq(vm: &mut Vm, d: &SData, seq: Value) -> PyResult<Value> {
     let n = seq_len(seq);
     // Collect the pieces' data (kept alive by `seq`, which nothing can change while we copy:
     // no Python code runs below).
@@ -1499,7 +1509,7 @@ fn m_join(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             }
             Some(_) => false,
             None if d.kind != Kind::Str => {
-                match crate::obj::with_buffer_read(vm, item, |b| b.to_vec())? {
+                match crate::obj::with_buffer_read(vm, item, bytes_vec)? {
                     Some(b) => {
                         let l = b.len();
                         datas.push(SData {
@@ -1940,7 +1950,7 @@ fn m_center(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
             if fd.chars != 1 {
                 return Err(vm.type_error("The fill character must be exactly one character long"));
             }
-            fd.bytes().to_vec()
+            bytes_vec(fd.bytes())
         }
         None => alloc::vec![b' '],
     };
@@ -1990,7 +2000,7 @@ fn case_impl(vm: &mut Vm, args: &[Value], upper: bool) -> PyResult<Value> {
             .value());
     }
     if d.ascii() {
-        let mut v = b.to_vec();
+        let mut v = bytes_vec(b);
         if upper {
             v.make_ascii_uppercase();
         } else {
@@ -2132,7 +2142,7 @@ fn m_encode(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
             }
         }
     }
-    let v = b.to_vec();
+    let v = bytes_vec(b);
     crate::types::bytes::new_bytes(vm, &v)
 }
 

@@ -14,6 +14,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use pyrite_compiler::text::bytes_vec;
 use pyrite_compiler::text::push_byte;
 use pyrite_compiler::text::push_bytes;
 use pyrite_compiler::text::push_char;
@@ -1121,7 +1122,7 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
                         return Err(vm.type_error("%c needs int or char"));
                     }
                     if is_bytes {
-                        raw = Some(cd.bytes().to_vec());
+                        raw = Some(bytes_vec(cd.bytes()));
                         String::new()
                     } else {
                         String::from(core::str::from_utf8(cd.bytes()).unwrap_or(""))
@@ -1160,8 +1161,8 @@ fn percent(vm: &mut Vm, fmt: Value, argv: Value, is_bytes: bool) -> PyResult<Val
                 if is_bytes && (conv == b's' || conv == b'b') {
                     // Bytes-like arguments are copied raw.
                     let data = match s::sdata(vm, arg) {
-                        Some(x) if x.kind != Kind::Str => Some(x.bytes().to_vec()),
-                        _ => crate::obj::with_buffer_read(vm, arg, |b| b.to_vec())?
+                        Some(x) if x.kind != Kind::Str => Some(bytes_vec(x.bytes())),
+                        _ => crate::obj::with_buffer_read(vm, arg, bytes_vec)?
                             .filter(|_| !s::is_str(arg)),
                     };
                     if let Some(mut data) = data {
