@@ -1550,7 +1550,12 @@ fn join_seq(vm: &mut Vm, d: &SData, seq: Value) -> PyResult<Value> {
         parts.push(x.bytes());
     }
     let chars = datas.iter().map(|x| x.chars).sum::<usize>() + d.chars * n.saturating_sub(1);
-    new_from_parts_n(vm, d.kind, &parts, Some(chars))
+    let r = new_from_parts_n(vm, d.kind, &parts, Some(chars));
+    // `parts` (malloc memory, not scanned) points into `seq`'s items; a list made by `to_seq`
+    // is reachable only from this frame, so keep it visible to the conservative stack scan
+    // until the copy is done.
+    core::hint::black_box(seq);
+    r
 }
 
 /// Parse (sep, maxsplit) positional/keyword arguments of split/rsplit.
