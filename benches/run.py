@@ -61,7 +61,7 @@ def main():
     rss = {(b, i): 0 for b in names for i, _ in interps}
     results = {}
     heap = {}
-    env = dict(os.environ, PYRITE_HEAP_PEAK="1")
+    env = dict(os.environ)
     for rep in range(a.reps):
         for b in names:
             for iname, path in interps:
@@ -73,7 +73,7 @@ def main():
                 rss[(b, iname)] = max(rss[(b, iname)], r)
                 results[(b, iname)] = out
                 m = re.search(r"heap peak (\d+)", err)
-                if m:
+                if m and iname == "pyrite":
                     heap[b] = int(m.group(1))
     rows = []
     print("%-12s %10s %10s %10s %8s %8s %9s %9s %9s" % ("benchmark", "pyrite s", "python3 s", "mpy s",
