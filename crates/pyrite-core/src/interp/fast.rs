@@ -74,7 +74,7 @@ pub(crate) fn small_binop(o: u8, lhs: Value, rhs: Value) -> Option<Value> {
 #[inline(always)]
 fn num_f64(v: Value) -> Option<f64> {
     match v.as_small_int() {
-        Some(i) if i.unsigned_abs() <= 1 << 53 => Some(i as f64),
+        Some(i) if i.unsigned_abs() as u64 <= 1u64 << 53 => Some(i as f64),
         Some(_) => None,
         None => crate::types::float::float_value(v),
     }
