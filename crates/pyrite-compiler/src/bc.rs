@@ -1013,13 +1013,22 @@ fn qstr_name(qstrs: &[String], i: i64) -> &str {
         .unwrap_or("?")
 }
 
-fn fmt_const(c: &crate::raw::Const, out: &mut String) {
+/// How [`fmt_const`] writes string and bytes constants: `Rust` as the disassembler always has
+/// (`"..."`, `b"\xNN"`), `Python` as Python's repr (`-v -v` dumps in MicroPython's layout).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConstStyle {
+    Rust,
+    Python,
+}
+
+/// A constant as text; nested tuples keep the style.
+pub(crate) fn fmt_const(c: &crate::raw::Const, out: &mut String, style: ConstStyle) {
     use crate::raw::Const;
-    match c {
-        Const::Str(s) => {
+    match (c, style) {
+        (Const::Str(s), ConstStyle::Rust) => {
             let _ = write!(out, "{:?}", s);
         }
-        Const::Bytes(b) => {
+        (Const::Bytes(b), ConstStyle::Rust) => {
             push_str(out, "b\"");
             for &x in b {
                 if (0x20..0x7f).contains(&x) && x != b'"' && x != b'\\' {
@@ -1030,22 +1039,64 @@ fn fmt_const(c: &crate::raw::Const, out: &mut String) {
             }
             push_char(out, '"');
         }
-        Const::Int(s) | Const::Float(s) => push_str(out, s),
-        Const::Complex(s) => {
+        (Const::Str(s), ConstStyle::Python) => {
+            let q = if s.contains('\'') && !s.contains('"') {
+                '"'
+            } else {
+                '\''
+            };
+            out.push(q);
+            for ch in s.chars() {
+                match ch {
+                    '\\' => push_str(out, "\\\\"),
+                    '\n' => push_str(out, "\\n"),
+                    '\r' => push_str(out, "\\r"),
+                    '\t' => push_str(out, "\\t"),
+                    c if c == q => {
+                        push_char(out, '\\');
+                        push_char(out, c);
+                    }
+                    c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                        let _ = write!(out, "\\x{:02x}", c as u32);
+                    }
+                    c => push_char(out, c),
+                }
+            }
+            out.push(q);
+        }
+        (Const::Bytes(b), ConstStyle::Python) => {
+            push_str(out, "b'");
+            for &x in b {
+                match x {
+                    b'\\' => push_str(out, "\\\\"),
+                    b'\'' => push_str(out, "\\'"),
+                    b'\n' => push_str(out, "\\n"),
+                    b'\r' => push_str(out, "\\r"),
+                    b'\t' => push_str(out, "\\t"),
+                    0x20..=0x7e => out.push(x as char),
+                    _ => {
+                        let _ = write!(out, "\\x{:02x}", x);
+                    }
+                }
+            }
+            push_char(out, '\'');
+        }
+        (Const::Int(s) | Const::Float(s), _) => push_str(out, s),
+        (Const::Complex(s), _) => {
             push_str(out, s);
             push_char(out, 'j');
         }
-        Const::Ellipsis => push_str(out, "Ellipsis"),
-        Const::None => push_str(out, "None"),
-        Const::True => push_str(out, "True"),
-        Const::False => push_str(out, "False"),
-        Const::Tuple(items) => {
+        (Const::Ellipsis, _) => push_str(out, "Ellipsis"),
+        (Const::None, _) => push_str(out, "None"),
+        (Const::True, _) => push_str(out, "True"),
+        (Const::False, _) => push_str(out, "False"),
+        (Const::Tuple(items), _) => {
             push_char(out, '(');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
                     push_str(out, ", ");
                 }
-                fmt_const(it, out);
+                fmt_const(it, out, style);
             }
             if items.len() == 1 {
                 push_char(out, ',');
@@ -1105,7 +1156,7 @@ pub fn disassemble_insn(
             Operand::Obj => {
                 push_char(&mut s, ' ');
                 match usize::try_from(insn.arg).ok().and_then(|i| consts.get(i)) {
-                    Some(c) => fmt_const(c, &mut s),
+                    Some(c) => fmt_const(c, &mut s, ConstStyle::Rust),
                     None => push_char(&mut s, '?'),
                 }
             }
@@ -1195,7 +1246,7 @@ pub fn disassemble(m: &crate::raw::CompiledModule) -> String {
             if i > 0 {
                 push_str(&mut s, ", ");
             }
-            fmt_const(c, &mut s);
+            fmt_const(c, &mut s, ConstStyle::Rust);
         }
         let _ = writeln!(out, "consts: [{}]", s);
     }

@@ -8,7 +8,7 @@
 //! prints pointers.
 
 use crate::bc::{self, op, Operand};
-use crate::raw::{CompiledModule, Const, RawCode};
+use crate::raw::{CompiledModule, RawCode};
 use crate::text::push_char;
 use crate::text::push_str;
 use alloc::string::String;
@@ -20,76 +20,6 @@ fn qstr(m: &CompiledModule, i: i64) -> &str {
         .and_then(|i| m.qstrs.get(i))
         .map(|s| s.as_str())
         .unwrap_or("?")
-}
-
-/// A constant as Python's repr would show it.
-fn const_repr(c: &Const, out: &mut String) {
-    match c {
-        Const::Str(s) => {
-            let q = if s.contains('\'') && !s.contains('"') {
-                '"'
-            } else {
-                '\''
-            };
-            out.push(q);
-            for ch in s.chars() {
-                match ch {
-                    '\\' => push_str(out, "\\\\"),
-                    '\n' => push_str(out, "\\n"),
-                    '\r' => push_str(out, "\\r"),
-                    '\t' => push_str(out, "\\t"),
-                    c if c == q => {
-                        push_char(out, '\\');
-                        push_char(out, c);
-                    }
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                        let _ = write!(out, "\\x{:02x}", c as u32);
-                    }
-                    c => push_char(out, c),
-                }
-            }
-            out.push(q);
-        }
-        Const::Bytes(b) => {
-            push_str(out, "b'");
-            for &x in b {
-                match x {
-                    b'\\' => push_str(out, "\\\\"),
-                    b'\'' => push_str(out, "\\'"),
-                    b'\n' => push_str(out, "\\n"),
-                    b'\r' => push_str(out, "\\r"),
-                    b'\t' => push_str(out, "\\t"),
-                    0x20..=0x7e => out.push(x as char),
-                    _ => {
-                        let _ = write!(out, "\\x{:02x}", x);
-                    }
-                }
-            }
-            push_char(out, '\'');
-        }
-        Const::Int(s) | Const::Float(s) => push_str(out, s),
-        Const::Complex(s) => {
-            push_str(out, s);
-            push_char(out, 'j');
-        }
-        Const::Ellipsis => push_str(out, "Ellipsis"),
-        Const::None => push_str(out, "None"),
-        Const::True => push_str(out, "True"),
-        Const::False => push_str(out, "False"),
-        Const::Tuple(items) => {
-            push_char(out, '(');
-            for (i, it) in items.iter().enumerate() {
-                if i > 0 {
-                    push_str(out, ", ");
-                }
-                const_repr(it, out);
-            }
-            if items.len() == 1 {
-                push_char(out, ',');
-            }
-            push_char(out, ')');
-        }
-    }
 }
 
 /// A made-up but stable "address" for things MicroPython prints as pointers.
@@ -156,7 +86,7 @@ fn insn_text(m: &CompiledModule, code: &[u8], pc: usize) -> (String, usize) {
             let i = usize::try_from(insn.arg).unwrap_or(usize::MAX);
             let _ = write!(s, "LOAD_CONST_OBJ 0x{:x}=", fake_addr(1, i));
             match m.consts.get(i) {
-                Some(c) => const_repr(c, &mut s),
+                Some(c) => bc::fmt_const(c, &mut s, bc::ConstStyle::Python),
                 None => push_char(&mut s, '?'),
             }
         }

@@ -22,7 +22,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use pyrite_core::modules::builtins::{arg_int, arg_string, buffer_bytes, parse_kw};
+use pyrite_core::modules::builtins::{arg_int, arg_string, buffer_bytes, parse_kw, size_arg};
 use pyrite_core::modules::BuiltinModuleDef;
 use pyrite_core::obj::{flags, BuiltinFn, Kw, PrintKind, Type};
 use pyrite_core::types;
@@ -683,17 +683,6 @@ fn socket_sendto(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let a = value_to_addr(vm, args[2], s.family.get())?;
     let n = io_op_raise(vm, &s, POLLOUT, &mut |n, fd| n.sendto(fd, &data, &a))?;
     Ok(small(n))
-}
-
-/// A size argument (negative means "no limit").
-fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
-    match v {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            Ok(if n < 0 { None } else { Some(n as usize) })
-        }
-        _ => Ok(None),
-    }
 }
 
 /// Largest single receive we allocate for.

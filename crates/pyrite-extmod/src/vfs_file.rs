@@ -12,7 +12,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use pyrite_core::modules::builtins::{arg_int, buffer_bytes};
+use pyrite_core::modules::builtins::{arg_int, buffer_bytes, size_arg};
 use pyrite_core::obj::{flags, with_buffer_write, BuiltinFn, Kw, PrintKind, Type};
 use pyrite_core::qstr::Q;
 use pyrite_core::types;
@@ -388,16 +388,6 @@ fn result(vm: &mut Vm, f: &VfsFileObj, data: &[u8]) -> PyResult<Value> {
         }
     } else {
         types::bytes::new_bytes(vm, data)
-    }
-}
-
-fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
-    match v {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            Ok(if n < 0 { None } else { Some(n as usize) })
-        }
-        _ => Ok(None),
     }
 }
 

@@ -33,6 +33,17 @@ pub fn is_int(v: Value) -> bool {
     v.is_small_int() || v.is_bool() || v.type_of().is(&types::int::INT_TYPE)
 }
 
+/// An optional size argument of read-like methods: None when absent, None or negative.
+pub fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
+    match v {
+        Some(&v) if !v.is_none() => {
+            let n = arg_int(vm, v)?;
+            Ok(if n < 0 { None } else { Some(n as usize) })
+        }
+        _ => Ok(None),
+    }
+}
+
 /// A Python int argument as a machine integer (MicroPython's `mp_obj_get_int`).
 pub fn arg_int(vm: &mut Vm, v: Value) -> PyResult<isize> {
     if let Some(i) = v.as_small_int() {

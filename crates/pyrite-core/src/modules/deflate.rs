@@ -34,7 +34,7 @@ use crate::vm::Vm;
 use crate::{PyErr, PyResult};
 
 use super::binascii::crc32_update;
-use super::builtins::arg_int;
+use super::builtins::{arg_int, size_arg};
 use super::streamcall;
 use super::BuiltinModuleDef;
 
@@ -815,16 +815,6 @@ fn deflate_finish(vm: &mut Vm, d: Gc<DeflateObj>) -> PyResult<()> {
 }
 
 // ---- methods ----
-
-fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
-    match v {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            Ok(if n < 0 { None } else { Some(n as usize) })
-        }
-        _ => Ok(None),
-    }
-}
 
 fn m_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {
     let d = this(vm, arg(args, 0))?;

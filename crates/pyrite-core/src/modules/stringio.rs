@@ -29,7 +29,7 @@ use crate::value::{Gc, GcArray, ObjHeader, TypeRef, Value};
 use crate::vm::Vm;
 use crate::PyResult;
 
-use super::builtins::arg_int;
+use super::builtins::{arg_int, size_arg};
 use super::BuiltinModuleDef;
 
 /// EINVAL, as MicroPython's streams report a bad seek.
@@ -276,17 +276,6 @@ fn advance(s: &StringIOObj, pos: usize, n: usize, text: bool) -> usize {
         chars += 1;
     }
     p
-}
-
-/// An optional size argument: None for absent, None or negative.
-fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
-    match v {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            Ok(if n < 0 { None } else { Some(n as usize) })
-        }
-        _ => Ok(None),
-    }
 }
 
 fn m_read(vm: &mut Vm, args: &[Value], _kw: Kw) -> PyResult<Value> {

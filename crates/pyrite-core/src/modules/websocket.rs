@@ -29,7 +29,7 @@ use crate::value::{Gc, ObjHeader, TypeRef, Value};
 use crate::vm::Vm;
 use crate::PyResult;
 
-use super::builtins::arg_int;
+use super::builtins::{arg_int, size_arg};
 use super::streamcall;
 use super::BuiltinModuleDef;
 
@@ -278,16 +278,6 @@ impl WebsocketObj {
         x ^= x << 5;
         self.rng.set(x);
         x.to_le_bytes()
-    }
-}
-
-fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
-    match v {
-        Some(&v) if !v.is_none() => {
-            let n = arg_int(vm, v)?;
-            Ok(if n < 0 { None } else { Some(n as usize) })
-        }
-        _ => Ok(None),
     }
 }
 
